@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/commands.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/duration.h"
+#include "vm/cluster_manager.h"
+
+namespace slipway::cli {
+namespace {
+
+/// Every failure ends the same way: one line on stderr, non-zero exit.
+int fail(const core::Error& error) {
+    std::cerr << "slipway: " << error.message() << "\n";
+    return kExitError;
+}
+
+void printPhase(const std::string& phase) {
+    std::cout << "* " << phase << std::endl;
+}
+
+std::string age(const vm::ClusterSpec& spec) {
+    if (spec.createdAt.time_since_epoch().count() == 0) {
+        return "<unknown>";
+    }
+    return core::humanDuration(std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now() - spec.createdAt));
+}
+
+nlohmann::json toJson(const vm::ClusterStatus& status) {
+    return {
+        {"name", status.spec.name},
+        {"driver", vm::driverName(status.spec.driver)},
+        {"state", vm::stateName(status.state)},
+        {"cpus", status.spec.cpus},
+        {"memoryMiB", status.spec.memoryMiB},
+        {"nodes", status.spec.nodes},
+        {"apiServer", status.apiServerUrl},
+        {"kubeconfig", status.kubeconfigPath},
+        {"context", vm::contextName(status.spec.name)},
+        {"message", status.message},
+    };
+}
+
+}  // namespace
+
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec) {
+    spec.name = global.cluster;
+    auto before = manager.status(spec.name);
+    if (before && before->state == vm::ClusterState::Running) {
+        std::cout << "* Cluster \"" << spec.name << "\" is already running at "
+                  << before->apiServerUrl << "\n";
+        return kExitOk;
+    }
+    auto started = manager.start(spec, printPhase);
+    if (!started) {
+        return fail(started.error());
+    }
+    std::cout << "* Done! Cluster \"" << spec.name << "\" is running at " << started->apiServerUrl
+              << "\n"
+              << "  kubectl --kubeconfig " << started->kubeconfigPath << " get --raw /version\n";
+    return kExitOk;
+}
+
+int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto before = manager.status(global.cluster);
+    if (!before) {
+        return fail(before.error());
+    }
+    if (before->state == vm::ClusterState::Stopped) {
+        std::cout << "* Cluster \"" << global.cluster << "\" is already stopped\n";
+        return kExitOk;
+    }
+    if (auto stopped = manager.stop(global.cluster, printPhase); !stopped) {
+        return fail(stopped.error());
+    }
+    std::cout << "* Stopped cluster \"" << global.cluster << "\"\n";
+    return kExitOk;
+}
+
+int deleteCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool all) {
+    std::vector<std::string> names;
+    if (all) {
+        auto clusters = manager.list();
+        if (!clusters) {
+            return fail(clusters.error());
+        }
+        for (const auto& cluster : *clusters) {
+            names.push_back(cluster.spec.name);
+        }
+    } else {
+        names.push_back(global.cluster);
+    }
+    for (const auto& name : names) {
+        auto removed = manager.remove(name, printPhase);
+        if (!removed) {
+            return fail(removed.error());
+        }
+        std::cout << "* Deleted cluster \"" << name << "\"\n";
+    }
+    return kExitOk;
+}
+
+int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto status = manager.status(global.cluster);
+    if (!status) {
+        return fail(status.error());
+    }
+    if (global.output == "json") {
+        std::cout << toJson(*status).dump(2) << "\n";
+    } else {
+        std::cout << status->spec.name << "\n"
+                  << "driver: " << vm::driverName(status->spec.driver) << "\n"
+                  << "state: " << vm::stateName(status->state) << "\n";
+        if (!status->apiServerUrl.empty()) {
+            std::cout << "apiserver: " << status->apiServerUrl << "\n";
+        }
+        if (!status->kubeconfigPath.empty()) {
+            std::cout << "kubeconfig: " << status->kubeconfigPath << "\n";
+        }
+        if (!status->message.empty()) {
+            std::cout << "message: " << status->message << "\n";
+        }
+    }
+    return status->state == vm::ClusterState::Running ? kExitOk : kExitNotRunning;
+}
+
+int kubeconfigCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto status = manager.status(global.cluster);
+    if (!status) {
+        return fail(status.error());
+    }
+    if (status->kubeconfigPath.empty()) {
+        return fail(core::Error(core::ErrorCode::NotFound,
+                                "cluster \"" + global.cluster +
+                                    "\" has no kubeconfig yet; start it with: slipway start"));
+    }
+    std::cout << status->kubeconfigPath << "\n";
+    return kExitOk;
+}
+
+int listCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto clusters = manager.list();
+    if (!clusters) {
+        return fail(clusters.error());
+    }
+    if (global.output == "json") {
+        auto items = nlohmann::json::array();
+        for (const auto& cluster : *clusters) {
+            items.push_back(toJson(cluster));
+        }
+        std::cout << items.dump(2) << "\n";
+        return kExitOk;
+    }
+    if (clusters->empty()) {
+        std::cout << "No clusters. Create one with: slipway start\n";
+        return kExitOk;
+    }
+    std::printf("%-20s %-8s %-9s %-5s %-5s %-9s %-26s %s\n", "NAME", "DRIVER", "STATE", "NODES",
+                "CPUS", "MEMORY", "API SERVER", "AGE");
+    for (const auto& cluster : *clusters) {
+        const std::string memory = std::to_string(cluster.spec.memoryMiB) + "MiB";
+        std::printf("%-20s %-8s %-9s %-5d %-5d %-9s %-26s %s\n", cluster.spec.name.c_str(),
+                    std::string(vm::driverName(cluster.spec.driver)).c_str(),
+                    std::string(vm::stateName(cluster.state)).c_str(), cluster.spec.nodes,
+                    cluster.spec.cpus, memory.c_str(),
+                    cluster.apiServerUrl.empty() ? "-" : cluster.apiServerUrl.c_str(),
+                    age(cluster.spec).c_str());
+    }
+    return kExitOk;
+}
+
+}  // namespace slipway::cli

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <string>
+
+#include "vm/cluster.h"
+
+namespace slipway::vm {
+class ClusterManager;
+}
+
+namespace slipway::cli {
+
+/// Exit codes. `status` follows minikube: 7 means the cluster is not running.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotRunning = 7;
+
+/// Options shared by every command.
+struct GlobalOptions {
+    std::string cluster = "slipway";
+    std::string output = "text";  ///< text or json
+};
+
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec);
+int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+int deleteCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool all);
+int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+/// Prints the path of the cluster's kubeconfig (for `--kubeconfig` or `export KUBECONFIG=`).
+int kubeconfigCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+int listCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+
+}  // namespace slipway::cli

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// slipway: the command line. This file only parses flags and dispatches to commands.cpp.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "engine/core/version.h"
+#include "vm/cluster_manager.h"
+
+int main(int argc, char** argv) {
+    namespace cli = slipway::cli;
+    namespace vm = slipway::vm;
+
+    CLI::App app{"slipway — local Kubernetes-style clusters", "slipway"};
+    app.require_subcommand(0, 1);
+    bool showVersion = false;
+    app.add_flag("--version", showVersion, "Print the version and exit");
+
+    cli::GlobalOptions global;
+    app.add_option("-c,--cluster", global.cluster, "Name of the cluster to act on")
+        ->capture_default_str()
+        ->envname("SLIPWAY_CLUSTER");
+    app.add_option("-o,--output", global.output, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+
+    vm::ClusterSpec spec;
+    std::string driver = "local";
+    auto* start = app.add_subcommand("start", "Create the cluster if needed and start it");
+    start->add_option("--driver", driver, "local (slipwayd on this host) or libvirt (a VM)")
+        ->check(CLI::IsMember({"local", "libvirt"}))
+        ->capture_default_str();
+    start->add_option("--cpus", spec.cpus, "CPUs per node")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    start->add_option("--memory", spec.memoryMiB, "Memory per node in MiB")
+        ->check(CLI::Range(256, 1 << 20))
+        ->capture_default_str();
+    start->add_option("--nodes", spec.nodes, "Number of nodes")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
+    auto* stop = app.add_subcommand("stop", "Stop the cluster, keeping its state");
+    auto* status = app.add_subcommand("status", "Show the cluster's state (exit 7 if not running)");
+    auto* remove = app.add_subcommand("delete", "Stop the cluster and delete all its state");
+    bool all = false;
+    remove->add_flag("--all", all, "Delete every cluster");
+    auto* list = app.add_subcommand("list", "List clusters");
+    auto* kubeconfig =
+        app.add_subcommand("kubeconfig", "Print the path of the cluster's kubeconfig");
+    for (auto* command : {start, stop, status, remove, list, kubeconfig}) {
+        command->fallthrough();  // global options may follow the command name
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (showVersion) {
+        std::cout << "slipway " << slipway::core::slipwayVersion() << " (Kubernetes "
+                  << slipway::core::kubernetesGitVersion() << ")\n";
+        return cli::kExitOk;
+    }
+    if (auto valid = vm::validateClusterName(global.cluster); !valid) {
+        std::cerr << "slipway: " << valid.error().message() << "\n";
+        return cli::kExitUsage;
+    }
+
+    vm::ClusterManager manager;
+    if (start->parsed()) {
+        spec.driver = *vm::parseDriver(driver);
+        return cli::startCommand(manager, global, spec);
+    }
+    if (stop->parsed()) {
+        return cli::stopCommand(manager, global);
+    }
+    if (status->parsed()) {
+        return cli::statusCommand(manager, global);
+    }
+    if (remove->parsed()) {
+        return cli::deleteCommand(manager, global, all);
+    }
+    if (list->parsed()) {
+        return cli::listCommand(manager, global);
+    }
+    if (kubeconfig->parsed()) {
+        return cli::kubeconfigCommand(manager, global);
+    }
+    std::cout << app.help();
+    return cli::kExitUsage;
+}

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/apiserver/http_server.h"
+
+#include <charconv>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/apiserver/router.h"
+
+namespace slipway::apiserver {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::string Endpoint::url() const {
+    const bool v6 = address.find(':') != std::string::npos;
+    return (tls ? "https://" : "http://") + (v6 ? "[" + address + "]" : address) + ":" +
+           std::to_string(port);
+}
+
+core::Result<Endpoint> parseListenAddress(const std::string& text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "listen address '" + text + "' has no port (want HOST:PORT)");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host.empty()) {
+        host = "0.0.0.0";
+    }
+    const std::string portText = text.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] =
+        std::from_chars(portText.data(), portText.data() + portText.size(), port);
+    if (ec != std::errc{} || end != portText.data() + portText.size() || port > 65535) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "listen address '" + text + "' has an invalid port");
+    }
+    boost::system::error_code addressError;
+    asio::ip::make_address(host, addressError);
+    if (addressError) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "listen address '" + text + "' has an invalid IP address");
+    }
+    return Endpoint{host, static_cast<std::uint16_t>(port), false};
+}
+
+namespace {
+
+/// CN and O of the verified client certificate of `stream`, or anonymous without one.
+Identity peerIdentity(SSL* ssl) {
+    X509* peer = SSL_get0_peer_certificate(ssl);
+    if (peer == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) {
+        return Identity::anonymous();
+    }
+    Identity identity;
+    identity.authenticated = true;
+    const X509_NAME* name = X509_get_subject_name(peer);
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, i);
+        const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(entry));
+        const ASN1_STRING* data = X509_NAME_ENTRY_get_data(entry);
+        std::string value(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
+                          static_cast<std::size_t>(ASN1_STRING_length(data)));
+        if (nid == NID_commonName) {
+            identity.user = std::move(value);
+        } else if (nid == NID_organizationName) {
+            identity.groups.push_back(std::move(value));
+        }
+    }
+    identity.groups.emplace_back("system:authenticated");
+    return identity;
+}
+
+/// The HTTP conversation of one connection, shared by plain and TLS sessions (CRTP, as in
+/// Beast's flex server): read a request, answer it, repeat while keep-alive.
+template <typename Derived>
+class HttpConversation {
+public:
+    HttpConversation(beast::flat_buffer&& buffer, const ServerOptions& options,
+                     const Router& router, Identity identity)
+        : m_buffer(std::move(buffer)),
+          m_options(options),
+          m_router(router),
+          m_identity(std::move(identity)) {}
+
+protected:
+    void read() {
+        m_parser.emplace();
+        m_parser->body_limit(m_options.maxBodyBytes);
+        m_parser->header_limit(m_options.maxHeaderBytes);
+        beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
+        http::async_read(
+            derived().stream(), m_buffer, *m_parser,
+            beast::bind_front_handler(&HttpConversation::onRead, derived().shared_from_this()));
+    }
+
+    void setIdentity(Identity identity) { m_identity = std::move(identity); }
+
+private:
+    Derived& derived() { return static_cast<Derived&>(*this); }
+
+    void onRead(beast::error_code ec, std::size_t /*bytes*/) {
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::ssl::error::stream_truncated) {
+            return derived().close();
+        }
+        if (ec == http::error::body_limit || ec == http::error::header_limit) {
+            return answerError(http::status::payload_too_large, "request too large");
+        }
+        if (ec) {
+            return answerError(http::status::bad_request, ec.message());
+        }
+        const auto& request = m_parser->get();
+        HttpRequest routed(std::string(request.method_string()), std::string(request.target()),
+                           request.body());
+        routed.accept = std::string(request[http::field::accept]);
+        routed.identity = m_identity;
+        routed.contentType = std::string(request[http::field::content_type]);
+        HttpResponse answer = m_router.handle(routed);
+        SPDLOG_DEBUG("{} {} {} -> {}", routed.identity.user, routed.method, routed.target,
+                     answer.status);
+        if (answer.stream) {
+            return startStream(std::move(answer), request.version(), request.keep_alive());
+        }
+
+        auto response = std::make_shared<http::response<http::string_body>>(
+            static_cast<http::status>(answer.status), request.version());
+        response->set(http::field::server, "slipwayd");
+        response->set(http::field::content_type, answer.contentType);
+        for (const auto& [name, value] : answer.headers) {
+            response->set(name, value);
+        }
+        response->keep_alive(request.keep_alive());
+        if (request.method() != http::verb::head) {
+            response->body() = std::move(answer.body);
+        }
+        response->prepare_payload();
+        write(std::move(response));
+    }
+
+    // Streaming (watch): headers with chunked encoding, then a chunk per read() of the
+    // stream, woken by the stream's own notifier. Meanwhile one read of the socket is kept
+    // pending: a client sends nothing while its response streams, so any completion means it
+    // went away, and the stream is cancelled at once instead of at its deadline.
+    void startStream(HttpResponse answer, unsigned version, bool keepAlive) {
+        m_streaming = std::move(answer.stream);
+        m_streamKeepAlive = keepAlive;
+        m_streamHeader.emplace(static_cast<http::status>(answer.status), version);
+        m_streamHeader->set(http::field::server, "slipwayd");
+        m_streamHeader->set(http::field::content_type, answer.contentType);
+        for (const auto& [name, value] : answer.headers) {
+            m_streamHeader->set(name, value);
+        }
+        m_streamHeader->keep_alive(keepAlive);
+        m_streamHeader->chunked(true);
+        m_streamSerializer.emplace(*m_streamHeader);
+        auto& lowest = beast::get_lowest_layer(derived().stream());
+        lowest.expires_after(m_options.readTimeout);
+        m_writing = true;
+        http::async_write_header(
+            derived().stream(), *m_streamSerializer,
+            [self = derived().shared_from_this(), timeout = answer.streamTimeout](
+                beast::error_code ec, std::size_t) {
+                self->m_writing = false;
+                if (ec) {
+                    return self->endStream(false);
+                }
+                self->watchForDisconnect();
+                if (timeout.count() > 0) {
+                    self->m_streamTimer.emplace(self->derived().stream().get_executor());
+                    self->m_streamTimer->expires_after(timeout);
+                    self->m_streamTimer->async_wait([self](beast::error_code timerError) {
+                        if (!timerError && self->m_streaming) {
+                            self->m_streamDone = true;  // deadline: finish cleanly
+                            self->pump();
+                        }
+                    });
+                }
+                std::weak_ptr<Derived> weak = self;
+                auto executor = self->derived().stream().get_executor();
+                self->m_streaming->start([weak, executor] {
+                    asio::post(executor, [weak] {
+                        if (auto alive = weak.lock()) {
+                            alive->pump();
+                        }
+                    });
+                });
+                self->pump();
+            });
+    }
+
+    void watchForDisconnect() {
+        beast::get_lowest_layer(derived().stream()).expires_never();
+        derived().stream().async_read_some(
+            asio::buffer(m_disconnectProbe),
+            [self = derived().shared_from_this()](beast::error_code, std::size_t) {
+                if (self->m_streaming) {
+                    self->endStream(false);
+                }
+            });
+    }
+
+    void pump() {
+        if (!m_streaming || m_writing) {
+            return;
+        }
+        std::string data;
+        const bool more = !m_streamDone && m_streaming->read(data);
+        if (!more) {
+            m_streamDone = true;
+        }
+        if (data.empty() && more) {
+            return;  // nothing yet: the stream wakes us
+        }
+        m_chunk = std::move(data);
+        m_writing = true;
+        const auto afterWrite = [self = derived().shared_from_this()](beast::error_code ec,
+                                                                      std::size_t) {
+            self->m_writing = false;
+            if (ec) {
+                return self->endStream(false);
+            }
+            if (self->m_streamDone && self->m_chunk.empty()) {
+                return self->endStream(true);
+            }
+            self->m_chunk.clear();
+            self->pump();
+        };
+        if (m_chunk.empty()) {
+            // Ended with nothing left: the terminating zero-length chunk.
+            asio::async_write(derived().stream(), http::make_chunk_last(), std::move(afterWrite));
+        } else {
+            asio::async_write(derived().stream(), http::make_chunk(asio::buffer(m_chunk)),
+                              std::move(afterWrite));
+        }
+    }
+
+    /// `clean`: the last chunk went out and the connection may serve the next request.
+    void endStream(bool clean) {
+        if (!m_streaming) {
+            return;
+        }
+        m_streaming->cancel();
+        m_streaming.reset();
+        if (m_streamTimer) {
+            m_streamTimer->cancel();
+        }
+        // The disconnect probe holds a read on the socket, so the connection cannot be reused
+        // for another request: close it even after a clean end (as kube-apiserver does for
+        // watches over HTTP/1.1).
+        (void)clean;
+        derived().close();
+    }
+    void answerError(http::status status, const std::string& message) {
+        auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+        response->set(http::field::server, "slipwayd");
+        response->set(http::field::content_type, "text/plain; charset=utf-8");
+        response->keep_alive(false);
+        response->body() = message;
+        response->prepare_payload();
+        write(std::move(response));
+    }
+
+    void write(std::shared_ptr<http::response<http::string_body>> response) {
+        const bool close = !response->keep_alive();
+        beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
+        http::async_write(derived().stream(), *response,
+                          [self = derived().shared_from_this(), response, close](
+                              beast::error_code ec, std::size_t) {
+                              if (ec || close) {
+                                  return self->close();
+                              }
+                              self->read();
+                          });
+    }
+
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    const ServerOptions& m_options;
+    const Router& m_router;
+    Identity m_identity;
+
+    std::shared_ptr<ResponseStream> m_streaming;
+    std::optional<http::response<http::empty_body>> m_streamHeader;
+    std::optional<http::response_serializer<http::empty_body>> m_streamSerializer;
+    std::optional<asio::steady_timer> m_streamTimer;
+    std::string m_chunk;
+    char m_disconnectProbe[1] = {};
+    bool m_writing = false;
+    bool m_streamDone = false;
+    bool m_streamKeepAlive = false;
+};
+
+class PlainSession : public HttpConversation<PlainSession>,
+                     public std::enable_shared_from_this<PlainSession> {
+public:
+    PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer,
+                 const ServerOptions& options, const Router& router)
+        : HttpConversation(std::move(buffer), options, router, options.plainIdentity),
+          m_stream(std::move(stream)) {}
+
+    void run() { read(); }
+    beast::tcp_stream& stream() { return m_stream; }
+    void close() {
+        beast::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+private:
+    beast::tcp_stream m_stream;
+};
+
+class TlsSession : public HttpConversation<TlsSession>,
+                   public std::enable_shared_from_this<TlsSession> {
+public:
+    TlsSession(beast::tcp_stream&& stream, asio::ssl::context& context, beast::flat_buffer&& buffer,
+               const ServerOptions& options, const Router& router)
+        : HttpConversation(std::move(buffer), options, router, Identity::anonymous()),
+          m_stream(std::move(stream), context),
+          m_handshakeBuffer(),
+          m_timeout(options.readTimeout) {}
+
+    void run(beast::flat_buffer&& detected) {
+        // The detector already read the first bytes of the handshake: hand them back.
+        m_handshakeBuffer = std::move(detected);
+        beast::get_lowest_layer(m_stream).expires_after(m_timeout);
+        m_stream.async_handshake(
+            asio::ssl::stream_base::server, m_handshakeBuffer.data(),
+            [self = shared_from_this()](beast::error_code ec, std::size_t used) {
+                if (ec) {
+                    SPDLOG_DEBUG("TLS handshake: {}", ec.message());
+                    return;
+                }
+                self->m_handshakeBuffer.consume(used);
+                self->setIdentity(peerIdentity(self->m_stream.native_handle()));
+                self->read();
+            });
+    }
+    beast::ssl_stream<beast::tcp_stream>& stream() { return m_stream; }
+    void close() {
+        beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(5));
+        m_stream.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    }
+
+private:
+    beast::ssl_stream<beast::tcp_stream> m_stream;
+    beast::flat_buffer m_handshakeBuffer;
+    std::chrono::seconds m_timeout;
+};
+
+/// Reads the first bytes of a connection to tell a TLS ClientHello from plain HTTP.
+class ProtocolDetector : public std::enable_shared_from_this<ProtocolDetector> {
+public:
+    ProtocolDetector(tcp::socket&& socket, asio::ssl::context& context,
+                     const ServerOptions& options, const Router& router)
+        : m_stream(std::move(socket)), m_context(context), m_options(options), m_router(router) {}
+
+    void run() {
+        asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
+            self->m_stream.expires_after(self->m_options.readTimeout);
+            beast::async_detect_ssl(self->m_stream, self->m_buffer,
+                                    beast::bind_front_handler(&ProtocolDetector::onDetect, self));
+        });
+    }
+
+private:
+    void onDetect(beast::error_code ec, bool tls) {
+        if (ec) {
+            return;
+        }
+        if (tls) {
+            std::make_shared<TlsSession>(std::move(m_stream), m_context, beast::flat_buffer{},
+                                         m_options, m_router)
+                ->run(std::move(m_buffer));
+        } else {
+            std::make_shared<PlainSession>(std::move(m_stream), std::move(m_buffer), m_options,
+                                           m_router)
+                ->run();
+        }
+    }
+
+    beast::tcp_stream m_stream;
+    asio::ssl::context& m_context;
+    beast::flat_buffer m_buffer;
+    const ServerOptions& m_options;
+    const Router& m_router;
+};
+
+core::Result<void> configureTls(asio::ssl::context& context, const TlsOptions& tls) {
+    beast::error_code ec;
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1,
+                        ec);
+    if (!ec) {
+        context.use_certificate_chain(asio::buffer(tls.certificatePem), ec);
+    }
+    if (!ec) {
+        context.use_private_key(asio::buffer(tls.keyPem), asio::ssl::context::pem, ec);
+    }
+    if (!ec && !tls.clientCaPem.empty()) {
+        context.add_certificate_authority(asio::buffer(tls.clientCaPem), ec);
+        // Ask for a client certificate but accept connections without one: those are
+        // anonymous (and may still authenticate with a bearer token).
+        if (!ec) {
+            context.set_verify_mode(asio::ssl::verify_peer, ec);
+        }
+    }
+    if (ec) {
+        return core::Error(core::ErrorCode::BadRequest, ec.message()).wrap("TLS configuration");
+    }
+    return core::success();
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+    Impl(ServerOptions opts, const Router& r)
+        : options(std::move(opts)),
+          router(r),
+          context(std::max(1, options.threads)),
+          tlsContext(asio::ssl::context::tls_server),
+          acceptor(asio::make_strand(context)) {}
+
+    void accept() {
+        acceptor.async_accept(asio::make_strand(context), [this](beast::error_code ec,
+                                                                 tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+                return;
+            }
+            if (ec) {
+                spdlog::warn("accept: {}", ec.message());
+            } else if (options.tls) {
+                std::make_shared<ProtocolDetector>(std::move(socket), tlsContext, options, router)
+                    ->run();
+            } else {
+                auto session = std::make_shared<PlainSession>(
+                    beast::tcp_stream(std::move(socket)), beast::flat_buffer{}, options, router);
+                asio::dispatch(session->stream().get_executor(), [session] { session->run(); });
+            }
+            accept();
+        });
+    }
+
+    ServerOptions options;
+    const Router& router;
+    asio::io_context context;
+    asio::ssl::context tlsContext;
+    tcp::acceptor acceptor;
+    std::vector<std::thread> threads;
+    std::once_flag stopped;
+};
+
+HttpServer::HttpServer(ServerOptions options, const Router& router)
+    : m_impl(std::make_unique<Impl>(std::move(options), router)) {}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+core::Result<Endpoint> HttpServer::start() {
+    auto& impl = *m_impl;
+    if (impl.options.tls) {
+        if (auto configured = configureTls(impl.tlsContext, *impl.options.tls); !configured) {
+            return configured.error();
+        }
+    }
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(impl.options.address, ec);
+    if (ec) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "invalid listen address '" + impl.options.address + "'");
+    }
+    const tcp::endpoint endpoint(address, impl.options.port);
+    const std::string where = impl.options.address + ":" + std::to_string(impl.options.port);
+    impl.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        impl.acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        return core::Error(core::ErrorCode::Network, ec.message()).wrap("listening on " + where);
+    }
+    const auto bound = impl.acceptor.local_endpoint();
+    impl.accept();
+    for (int i = 0; i < std::max(1, impl.options.threads); ++i) {
+        impl.threads.emplace_back([&impl] { impl.context.run(); });
+    }
+    return Endpoint{bound.address().to_string(), bound.port(), impl.options.tls.has_value()};
+}
+
+void HttpServer::stop() {
+    std::call_once(m_impl->stopped, [this] {
+        auto& impl = *m_impl;
+        asio::post(impl.acceptor.get_executor(), [&impl] {
+            beast::error_code ignored;
+            impl.acceptor.close(ignored);
+        });
+        // Open keep-alive connections would keep run() busy until their read timeout; the
+        // process is going away, so stop the loop and let the sessions be destroyed with it.
+        impl.context.stop();
+        for (auto& thread : impl.threads) {
+            thread.join();
+        }
+        impl.threads.clear();
+    });
+}
+
+}  // namespace slipway::apiserver

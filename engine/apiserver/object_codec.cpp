@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/apiserver/object_codec.h"
+
+#include <array>
+#include <mutex>
+#include <random>
+
+namespace slipway::apiserver {
+namespace {
+
+std::mt19937_64& randomEngine() {
+    // One engine per thread, seeded from the OS: UIDs must not repeat across restarts.
+    thread_local std::mt19937_64 engine([] {
+        std::random_device device;
+        std::seed_seq seed{device(), device(), device(), device()};
+        return std::mt19937_64(seed);
+    }());
+    return engine;
+}
+
+}  // namespace
+
+std::string storageKey(const api::ResourceType& type, std::string_view nameSpace,
+                       std::string_view name) {
+    return storagePrefix(type, type.namespaced ? nameSpace : std::string_view()) +
+           std::string(name);
+}
+
+std::string storagePrefix(const api::ResourceType& type, std::string_view nameSpace) {
+    std::string key = "/registry/";
+    key += type.group.empty() ? "core" : type.group;
+    key += '/';
+    key += type.plural;
+    key += '/';
+    if (type.namespaced && !nameSpace.empty()) {
+        key += nameSpace;
+        key += '/';
+    }
+    return key;
+}
+
+core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv) {
+    auto object = nlohmann::json::parse(kv.value, nullptr, false);
+    if (object.is_discarded() || !object.is_object()) {
+        return core::Error(core::ErrorCode::Internal, "stored object " + kv.key + " is corrupt");
+    }
+    object["metadata"]["resourceVersion"] = std::to_string(kv.modRevision);
+    return object;
+}
+
+std::string encodeObject(const nlohmann::json& object) {
+    if (object.contains("metadata") && object["metadata"].contains("resourceVersion")) {
+        nlohmann::json copy = object;
+        copy["metadata"].erase("resourceVersion");
+        return copy.dump();
+    }
+    return object.dump();
+}
+
+core::Result<nlohmann::json> parseObjectBody(std::string_view body) {
+    if (body.empty()) {
+        return core::Error(core::ErrorCode::BadRequest, "the request body is empty");
+    }
+    try {
+        auto object = nlohmann::json::parse(body);
+        if (!object.is_object()) {
+            return core::Error(core::ErrorCode::BadRequest,
+                               "the body of the request is not a JSON object");
+        }
+        return object;
+    } catch (const nlohmann::json::parse_error& e) {
+        return core::Error(
+            core::ErrorCode::BadRequest,
+            std::string("the body of the request was in an unknown format: ") + e.what());
+    }
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point time) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::array<char, 32> text{};
+    const auto length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text.data(), length);
+}
+
+std::string newUid() {
+    std::uniform_int_distribution<std::uint64_t> distribution;
+    std::uint64_t high = distribution(randomEngine());
+    std::uint64_t low = distribution(randomEngine());
+    high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+    low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // variant 10
+    std::array<char, 37> text{};
+    std::snprintf(text.data(), text.size(), "%08x-%04x-%04x-%04x-%012llx",
+                  static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
+                  static_cast<unsigned>(high & 0xffff), static_cast<unsigned>(low >> 48),
+                  static_cast<unsigned long long>(low & 0xffffffffffffULL));
+    return std::string(text.data(), 36);
+}
+
+std::string randomNameSuffix() {
+    static constexpr std::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+    std::uniform_int_distribution<std::size_t> distribution(0, kAlphabet.size() - 1);
+    std::string suffix;
+    for (int i = 0; i < 5; ++i) {
+        suffix.push_back(kAlphabet[distribution(randomEngine())]);
+    }
+    return suffix;
+}
+
+}  // namespace slipway::apiserver

@@ -1,0 +1,984 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/apiserver/resource_handler.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/api/kind_registry.h"
+#include "engine/api/patch.h"
+#include "engine/api/protobuf/protobuf_codec.h"
+#include "engine/api/status.h"
+#include "engine/api/table.h"
+#include "engine/api/validation.h"
+#include "engine/apiserver/object_codec.h"
+#include "engine/apiserver/watch_stream.h"
+#include "engine/core/field_selector.h"
+#include "engine/core/label_selector.h"
+#include "engine/store/store.h"
+
+namespace slipway::apiserver {
+
+using nlohmann::json;
+
+struct ResourceHandler::Call {
+    const HttpRequest& request;
+    const RequestInfo& info;
+    const QueryParameters& query;
+    std::shared_ptr<const api::ResourceType> type;
+    std::chrono::system_clock::time_point now;
+    bool table = false;
+    bool dryRun = false;
+};
+
+namespace {
+
+/// kube-apiserver retries a PATCH whose read-modify-write lost a race this many times.
+constexpr int kPatchAttempts = 5;
+/// A watch without timeoutSeconds ends after kube-apiserver's minimum request timeout.
+constexpr auto kDefaultWatchTimeout = std::chrono::seconds(1800);
+
+HttpResponse jsonResponse(int status, const json& body) {
+    return HttpResponse::make(status, "application/json", body.dump());
+}
+
+json statusDetails(const api::ResourceType& type, const std::string& name) {
+    json details = {{"name", name}, {"kind", type.plural}};
+    if (!type.group.empty()) {
+        details["group"] = type.group;
+    }
+    return details;
+}
+
+HttpResponse errorResponse(const core::Error& error) {
+    return jsonResponse(core::httpStatus(error.code()), api::failureStatus(error));
+}
+
+HttpResponse errorResponse(const core::Error& error, const api::ResourceType& type,
+                           const std::string& name) {
+    return jsonResponse(core::httpStatus(error.code()),
+                        api::failureStatus(error, statusDetails(type, name)));
+}
+
+core::Error notFound(const api::ResourceType& type, const std::string& name) {
+    return core::Error(core::ErrorCode::NotFound,
+                       type.qualifiedResource() + " \"" + name + "\" not found");
+}
+
+core::Error conflict(const api::ResourceType& type, const std::string& name) {
+    return core::Error(core::ErrorCode::Conflict,
+                       "Operation cannot be fulfilled on " + type.qualifiedResource() + " \"" +
+                           name +
+                           "\": the object has been modified; please apply your changes to the "
+                           "latest version and try again");
+}
+
+bool wantsTable(const std::string& accept) {
+    return accept.find("as=Table") != std::string::npos;
+}
+
+/// Fields a fieldSelector may name, per kind, as kube-apiserver registers them.
+bool fieldSupported(const api::ResourceType& type, std::string_view field) {
+    if (field == "metadata.name" || field == "metadata.namespace") {
+        return true;
+    }
+    static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kFields = {
+        {"Pod",
+         {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+          "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
+          "status.nominatedNodeName"}},
+        {"Event",
+         {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+          "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+          "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}},
+        {"Node", {"spec.unschedulable"}},
+        {"Secret", {"type"}},
+        {"Namespace", {"status.phase"}},
+        {"Job", {"status.successful"}},
+        {"ReplicaSet", {"status.replicas"}},
+    };
+    for (const auto& [kind, fields] : kFields) {
+        if (kind == type.kind) {
+            return std::find(fields.begin(), fields.end(), field) != fields.end();
+        }
+    }
+    return false;
+}
+
+struct Selectors {
+    core::LabelSelector labels;
+    core::FieldSelector fields;
+    bool matches(const json& object) const {
+        static const json kEmpty = json::object();
+        const auto& metadata = object.contains("metadata") ? object["metadata"] : kEmpty;
+        const auto& objectLabels = metadata.contains("labels") ? metadata["labels"] : kEmpty;
+        return (labels.empty() || labels.matches(objectLabels)) &&
+               (fields.empty() || fields.matches(object));
+    }
+    bool empty() const { return labels.empty() && fields.empty(); }
+};
+
+core::Result<Selectors> parseSelectors(const api::ResourceType& type,
+                                       const QueryParameters& query) {
+    Selectors selectors;
+    auto labels = core::LabelSelector::parse(query.get("labelSelector"));
+    if (!labels) {
+        return labels.error();
+    }
+    selectors.labels = std::move(*labels);
+    auto fields = core::FieldSelector::parse(query.get("fieldSelector"));
+    if (!fields) {
+        return fields.error();
+    }
+    if (auto supported = fields->checkSupported(
+            [&type](std::string_view field) { return fieldSupported(type, field); });
+        !supported) {
+        return supported.error();
+    }
+    selectors.fields = std::move(*fields);
+    return selectors;
+}
+
+/// Everything of an object except metadata and status: what a generation counts.
+json specPart(const json& object) {
+    json part = object;
+    part.erase("metadata");
+    part.erase("status");
+    part.erase("apiVersion");
+    part.erase("kind");
+    return part;
+}
+
+json& metadataOf(json& object) {
+    if (!object.contains("metadata") || !object["metadata"].is_object()) {
+        object["metadata"] = json::object();
+    }
+    return object["metadata"];
+}
+
+std::string stringField(const json& object, const char* field) {
+    const auto it = object.find(field);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// Pods start Pending with their QoS class (pkg/apis/core/helper/qos): BestEffort without
+/// requests or limits, Guaranteed when every container's limits equal its requests for cpu
+/// and memory, Burstable otherwise.
+json initialPodStatus(const json& pod) {
+    bool any = false;
+    bool guaranteed = true;
+    const auto containers = pod.value("/spec/containers"_json_pointer, json::array());
+    for (const auto& container : containers) {
+        const auto requests = container.value("/resources/requests"_json_pointer, json::object());
+        const auto limits = container.value("/resources/limits"_json_pointer, json::object());
+        any = any || !requests.empty() || !limits.empty();
+        for (const char* resource : {"cpu", "memory"}) {
+            if (!limits.contains(resource) ||
+                (requests.contains(resource) && requests[resource] != limits[resource])) {
+                guaranteed = false;
+            }
+        }
+    }
+    const char* qos = !any ? "BestEffort" : (guaranteed ? "Guaranteed" : "Burstable");
+    return {{"phase", "Pending"}, {"qosClass", qos}};
+}
+
+/// A request's object: JSON, or Kubernetes protobuf as kubectl's typed clients send it
+/// (every `kubectl create <generator>`), decoded to the JSON the client would have sent.
+core::Result<json> parseRequestObject(const HttpRequest& request) {
+    if (api::isProtobufContentType(request.contentType)) {
+        return api::decodeProtobufObject(request.body);
+    }
+    return parseObjectBody(request.body);
+}
+
+/// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
+json scaleOf(const json& object) {
+    const json& metadata = object.at("metadata");
+    json scaleMetadata = json::object();
+    for (const char* field : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+        if (metadata.contains(field)) {
+            scaleMetadata[field] = metadata[field];
+        }
+    }
+    std::string selector;
+    if (const auto* spec = object.contains("spec") ? &object["spec"] : nullptr;
+        spec != nullptr && spec->contains("selector")) {
+        if (auto parsed = core::LabelSelector::fromJson((*spec)["selector"])) {
+            selector = parsed->toString();
+        }
+    }
+    return {
+        {"apiVersion", "autoscaling/v1"},
+        {"kind", "Scale"},
+        {"metadata", scaleMetadata},
+        {"spec", {{"replicas", object.value("/spec/replicas"_json_pointer, 1)}}},
+        {"status",
+         {{"replicas", object.value("/status/replicas"_json_pointer, 0)}, {"selector", selector}}}};
+}
+
+}  // namespace
+
+/// What a DELETE asked for: its body (DeleteOptions) and query parameters together.
+struct DeleteOptions {
+    std::string propagationPolicy;
+    std::optional<long long> gracePeriodSeconds;
+    std::string preconditionUid;
+    std::string preconditionResourceVersion;
+    bool dryRun = false;
+};
+
+namespace {
+
+core::Result<DeleteOptions> parseDeleteOptions(const HttpRequest& request,
+                                               const QueryParameters& query) {
+    DeleteOptions options;
+    options.propagationPolicy = query.get("propagationPolicy");
+    auto grace = query.integer("gracePeriodSeconds");
+    if (!grace) {
+        return grace.error();
+    }
+    options.gracePeriodSeconds = *grace;
+    options.dryRun = query.get("dryRun") == "All";
+    if (!request.body.empty()) {
+        auto body = parseRequestObject(request);
+        if (!body) {
+            return body.error();
+        }
+        if (const auto it = body->find("propagationPolicy"); it != body->end() && it->is_string()) {
+            options.propagationPolicy = it->get<std::string>();
+        }
+        if (const auto it = body->find("gracePeriodSeconds");
+            it != body->end() && it->is_number_integer()) {
+            options.gracePeriodSeconds = it->get<long long>();
+        }
+        if (const auto it = body->find("preconditions"); it != body->end() && it->is_object()) {
+            options.preconditionUid = stringField(*it, "uid");
+            options.preconditionResourceVersion = stringField(*it, "resourceVersion");
+        }
+        if (const auto it = body->find("dryRun"); it != body->end() && it->is_array()) {
+            options.dryRun = std::find(it->begin(), it->end(), json("All")) != it->end();
+        }
+    }
+    if (!options.propagationPolicy.empty() && options.propagationPolicy != "Orphan" &&
+        options.propagationPolicy != "Background" && options.propagationPolicy != "Foreground") {
+        return core::Error(core::ErrorCode::Invalid,
+                           "propagationPolicy: Unsupported value: \"" + options.propagationPolicy +
+                               "\": supported values: \"Foreground\", \"Background\", "
+                               "\"Orphan\"");
+    }
+    return options;
+}
+
+void addFinalizer(json& metadata, const std::string& finalizer) {
+    json& finalizers = metadata["finalizers"];
+    if (!finalizers.is_array()) {
+        finalizers = json::array();
+    }
+    if (std::find(finalizers.begin(), finalizers.end(), json(finalizer)) == finalizers.end()) {
+        finalizers.push_back(finalizer);
+    }
+}
+
+bool hasFinalizers(const json& object) {
+    const auto finalizers = object.value("/metadata/finalizers"_json_pointer, json::array());
+    return finalizers.is_array() && !finalizers.empty();
+}
+
+}  // namespace
+
+ResourceHandler::ResourceHandler(store::Store& store, const api::KindRegistry& registry,
+                                 Clock clock)
+    : m_store(store), m_registry(registry), m_clock(std::move(clock)) {
+    if (!m_clock) {
+        m_clock = [] { return std::chrono::system_clock::now(); };
+    }
+}
+
+HttpResponse ResourceHandler::handle(const HttpRequest& request, const RequestInfo& info,
+                                     const QueryParameters& query) const {
+    auto type = m_registry.find(info.group, info.version, info.resource);
+    if (!type) {
+        return errorResponse(core::Error(core::ErrorCode::NotFound,
+                                         "the server could not find the requested resource"));
+    }
+    if (!info.subresource.empty() && info.subresource != "status" && info.subresource != "scale") {
+        return errorResponse(core::Error(core::ErrorCode::NotFound,
+                                         "the server could not find the requested resource"));
+    }
+    if (!info.subresource.empty() && !type->hasSubresource(info.subresource)) {
+        return errorResponse(core::Error(core::ErrorCode::NotFound,
+                                         "the server could not find the requested resource"));
+    }
+    if (!type->namespaced && !info.nameSpace.empty()) {
+        return errorResponse(core::Error(core::ErrorCode::NotFound,
+                                         "the server could not find the requested resource"));
+    }
+    const std::string baseVerb = info.verb == "watch" ? "watch" : info.verb;
+    if (info.subresource.empty() && !type->allows(baseVerb)) {
+        return errorResponse(
+            core::Error(core::ErrorCode::MethodNotAllowed,
+                        "the server does not allow this method on the requested resource"));
+    }
+
+    Call call{request,
+              info,
+              query,
+              type,
+              m_clock(),
+              wantsTable(request.accept),
+              query.get("dryRun") == "All"};
+    if (query.has("dryRun") && !call.dryRun) {
+        return errorResponse(core::Error(core::ErrorCode::BadRequest,
+                                         "dryRun: Unsupported value: \"" + query.get("dryRun") +
+                                             "\": supported values: \"All\""));
+    }
+    if (info.verb == "get") {
+        return get(call);
+    }
+    if (info.verb == "list") {
+        return list(call);
+    }
+    if (info.verb == "watch") {
+        return watch(call);
+    }
+    if (info.verb == "create") {
+        if (!info.name.empty() || !info.subresource.empty()) {
+            return errorResponse(
+                core::Error(core::ErrorCode::MethodNotAllowed,
+                            "the server does not allow this method on the requested resource"));
+        }
+        return create(call);
+    }
+    if (info.verb == "update") {
+        return update(call);
+    }
+    if (info.verb == "patch") {
+        return patch(call);
+    }
+    if (info.verb == "delete") {
+        return remove(call);
+    }
+    if (info.verb == "deletecollection") {
+        return removeCollection(call);
+    }
+    return errorResponse(core::Error(core::ErrorCode::MethodNotAllowed,
+                                     "the server does not allow this method on the requested "
+                                     "resource"));
+}
+
+HttpResponse ResourceHandler::get(const Call& call) const {
+    const auto& type = *call.type;
+    auto kv = m_store.get(storageKey(type, call.info.nameSpace, call.info.name));
+    if (!kv) {
+        return errorResponse(notFound(type, call.info.name), type, call.info.name);
+    }
+    auto object = decodeObject(*kv);
+    if (!object) {
+        return errorResponse(object.error());
+    }
+    if (call.info.subresource == "scale") {
+        return jsonResponse(200, scaleOf(*object));
+    }
+    if (call.table) {
+        return jsonResponse(200, api::toTable(type, {*object}, call.now,
+                                              call.query.get("includeObject") == "Object",
+                                              std::to_string(kv->modRevision), {}, true));
+    }
+    return jsonResponse(200, *object);
+}
+
+HttpResponse ResourceHandler::list(const Call& call) const {
+    const auto& type = *call.type;
+    auto selectors = parseSelectors(type, call.query);
+    if (!selectors) {
+        return errorResponse(selectors.error());
+    }
+    auto limit = call.query.integer("limit");
+    if (!limit) {
+        return errorResponse(limit.error());
+    }
+    store::ListOptions options;
+    options.prefix = storagePrefix(type, call.info.nameSpace);
+    options.limit = limit->value_or(0) > 0 ? static_cast<std::size_t>(**limit) : 0;
+    options.continueToken = call.query.get("continue");
+    // resourceVersion on a list: "" and "0" mean "any recent state" (the cache's current one);
+    // an exact revision is honoured only with resourceVersionMatch=Exact.
+    const std::string resourceVersion = call.query.get("resourceVersion");
+    if (call.query.get("resourceVersionMatch") == "Exact" && !resourceVersion.empty()) {
+        options.revision = std::stoll(resourceVersion);
+    }
+    if (!selectors->empty()) {
+        const Selectors filter = *selectors;
+        options.filter = [filter](const store::KeyValue& kv) {
+            auto object = json::parse(kv.value, nullptr, false);
+            return !object.is_discarded() && filter.matches(object);
+        };
+    }
+    auto page = m_store.list(options);
+    if (!page) {
+        if (page.error().code() == core::ErrorCode::Gone) {
+            return errorResponse(core::Error(
+                core::ErrorCode::Gone,
+                "The provided continue parameter is too old to display a consistent list "
+                "result. You can start a new list without the continue parameter."));
+        }
+        return errorResponse(page.error());
+    }
+    std::vector<json> items;
+    items.reserve(page->items.size());
+    for (const auto& kv : page->items) {
+        auto object = decodeObject(kv);
+        if (!object) {
+            return errorResponse(object.error());
+        }
+        items.push_back(std::move(*object));
+    }
+    const std::string revision = std::to_string(page->revision);
+    if (call.table) {
+        return jsonResponse(
+            200, api::toTable(type, items, call.now, call.query.get("includeObject") == "Object",
+                              revision, page->continueToken, true));
+    }
+    json body = {{"kind", type.listKind()},
+                 {"apiVersion", type.apiVersion()},
+                 {"metadata", {{"resourceVersion", revision}}},
+                 {"items", std::move(items)}};
+    if (!page->continueToken.empty()) {
+        body["metadata"]["continue"] = page->continueToken;
+    }
+    return jsonResponse(200, body);
+}
+
+HttpResponse ResourceHandler::watch(const Call& call) const {
+    const auto& type = *call.type;
+    auto selectors = parseSelectors(type, call.query);
+    if (!selectors) {
+        return errorResponse(selectors.error());
+    }
+    auto timeout = call.query.integer("timeoutSeconds");
+    if (!timeout) {
+        return errorResponse(timeout.error());
+    }
+    WatchStreamOptions options;
+    options.type = call.type;
+    options.prefix = call.info.name.empty() ? storagePrefix(type, call.info.nameSpace)
+                                            : storageKey(type, call.info.nameSpace, call.info.name);
+    options.exactKey = !call.info.name.empty();
+    options.table = call.table;
+    options.includeObject = call.query.get("includeObject") == "Object";
+    options.bookmarks = call.query.flag("allowWatchBookmarks");
+    const std::string resourceVersion = call.query.get("resourceVersion");
+    options.sendInitialState = resourceVersion.empty() || resourceVersion == "0";
+    if (!options.sendInitialState) {
+        try {
+            options.fromRevision = std::stoll(resourceVersion);
+        } catch (const std::exception&) {
+            return errorResponse(
+                core::Error(core::ErrorCode::BadRequest,
+                            "invalid resource version \"" + resourceVersion + "\""));
+        }
+    }
+    const Selectors filter = *selectors;
+    options.matches = [filter](const json& object) { return filter.matches(object); };
+    options.clock = m_clock;
+
+    auto stream = WatchStream::open(m_store, std::move(options));
+    if (!stream) {
+        return errorResponse(stream.error());
+    }
+    HttpResponse response = HttpResponse::make(200, "application/json", {});
+    response.stream = std::move(*stream);
+    response.streamTimeout = timeout->has_value() && **timeout > 0
+                                 ? std::chrono::milliseconds(std::chrono::seconds(**timeout))
+                                 : std::chrono::milliseconds(kDefaultWatchTimeout);
+    return response;
+}
+
+HttpResponse ResourceHandler::create(const Call& call) const {
+    const auto& type = *call.type;
+    auto body = parseRequestObject(call.request);
+    if (!body) {
+        return errorResponse(body.error());
+    }
+    json object = std::move(*body);
+    const std::string apiVersion = stringField(object, "apiVersion");
+    const std::string kind = stringField(object, "kind");
+    if ((!apiVersion.empty() && apiVersion != type.apiVersion()) ||
+        (!kind.empty() && kind != type.kind)) {
+        return errorResponse(core::Error(
+            core::ErrorCode::BadRequest,
+            "the API version in the data (" + apiVersion +
+                ") does not match the expected API "
+                "version (" +
+                type.apiVersion() + ")" +
+                (kind != type.kind ? " or kind (" + kind + " is not " + type.kind + ")" : "")));
+    }
+    object["apiVersion"] = type.apiVersion();
+    object["kind"] = type.kind;
+    json& metadata = metadataOf(object);
+
+    if (type.namespaced) {
+        const std::string bodyNamespace = stringField(metadata, "namespace");
+        if (!bodyNamespace.empty() && bodyNamespace != call.info.nameSpace) {
+            return errorResponse(core::Error(core::ErrorCode::BadRequest,
+                                             "the namespace of the provided object does not "
+                                             "match the namespace sent on the request"));
+        }
+        if (call.info.nameSpace.empty()) {
+            return errorResponse(core::Error(core::ErrorCode::BadRequest,
+                                             "the namespace of the object is required"));
+        }
+        metadata["namespace"] = call.info.nameSpace;
+        auto nameSpace = m_store.get("/registry/core/namespaces/" + call.info.nameSpace);
+        if (!nameSpace) {
+            return errorResponse(
+                core::Error(core::ErrorCode::NotFound,
+                            "namespaces \"" + call.info.nameSpace + "\" not found"),
+                *m_registry.find("", "v1", "namespaces"), call.info.nameSpace);
+        }
+        auto nameSpaceObject = decodeObject(*nameSpace);
+        if (nameSpaceObject &&
+            nameSpaceObject->contains("/metadata/deletionTimestamp"_json_pointer)) {
+            return errorResponse(
+                core::Error(core::ErrorCode::Forbidden,
+                            type.qualifiedResource() + " \"" + stringField(metadata, "name") +
+                                "\" is forbidden: unable to create new content in namespace " +
+                                call.info.nameSpace + " because it is being terminated"));
+        }
+    } else {
+        metadata.erase("namespace");
+    }
+
+    if (stringField(metadata, "name").empty() && !stringField(metadata, "generateName").empty()) {
+        metadata["name"] = stringField(metadata, "generateName") + randomNameSuffix();
+    }
+    const std::string name = stringField(metadata, "name");
+    metadata["uid"] = newUid();
+    metadata["creationTimestamp"] = rfc3339(call.now);
+    metadata.erase("resourceVersion");
+    metadata.erase("deletionTimestamp");
+    metadata.erase("deletionGracePeriodSeconds");
+    metadata.erase("managedFields");
+    if (type.tracksGeneration) {
+        metadata["generation"] = 1;
+    } else {
+        metadata.erase("generation");
+    }
+    if (type.hasSubresource("status")) {
+        // Status belongs to controllers: a client's create starts it empty (pods Pending).
+        object["status"] =
+            type.group.empty() && type.kind == "Pod" ? initialPodStatus(object) : json::object();
+    }
+    if (type.defaulter) {
+        type.defaulter(object);
+    }
+    api::FieldCauses causes = api::validateObjectMeta(object, type);
+    if (type.validator) {
+        auto more = type.validator(object, nullptr);
+        causes.insert(causes.end(), more.begin(), more.end());
+    }
+    if (!causes.empty()) {
+        return jsonResponse(422, api::invalidStatus(type, name, causes));
+    }
+    if (call.dryRun) {
+        return jsonResponse(201, object);
+    }
+    auto created =
+        m_store.create(storageKey(type, call.info.nameSpace, name), encodeObject(object));
+    if (!created) {
+        if (created.error().code() == core::ErrorCode::AlreadyExists) {
+            return errorResponse(
+                core::Error(core::ErrorCode::AlreadyExists,
+                            type.qualifiedResource() + " \"" + name + "\" already exists"),
+                type, name);
+        }
+        return errorResponse(created.error());
+    }
+    auto stored = decodeObject(*created);
+    return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
+}
+
+namespace {
+
+/// Carries an update through kube-apiserver's generic steps: keep what a client may not
+/// change, split status from the rest, bump the generation on spec changes, default, validate.
+/// `desired` is the client's object (for the status subresource, only its status counts).
+core::Result<json> prepareUpdate(const api::ResourceType& type, const json& current, json desired,
+                                 const std::string& subresource, api::FieldCauses& causes) {
+    if (subresource == "status") {
+        json next = current;
+        if (desired.contains("status")) {
+            next["status"] = desired["status"];
+        }
+        desired = std::move(next);
+    } else if (type.hasSubresource("status")) {
+        if (current.contains("status")) {
+            desired["status"] = current["status"];
+        } else {
+            desired.erase("status");
+        }
+    }
+    desired["apiVersion"] = type.apiVersion();
+    desired["kind"] = type.kind;
+    json& metadata = metadataOf(desired);
+    const json& before = current.at("metadata");
+    for (const char* field : {"uid", "creationTimestamp", "namespace", "deletionTimestamp",
+                              "deletionGracePeriodSeconds", "generation"}) {
+        if (before.contains(field)) {
+            metadata[field] = before[field];
+        } else {
+            metadata.erase(field);
+        }
+    }
+    metadata.erase("managedFields");
+    if (stringField(metadata, "name") != stringField(before, "name")) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "the name of the object (" + stringField(metadata, "name") +
+                               ") does not match the name on the URL (" +
+                               stringField(before, "name") + ")");
+    }
+    if (type.tracksGeneration && subresource.empty() && specPart(desired) != specPart(current)) {
+        metadata["generation"] = before.value("generation", 0) + 1;
+    }
+    if (subresource.empty() && type.defaulter) {
+        type.defaulter(desired);
+    }
+    causes = api::validateObjectMeta(desired, type);
+    if (type.validator) {
+        auto more = type.validator(desired, &current);
+        causes.insert(causes.end(), more.begin(), more.end());
+    }
+    return desired;
+}
+
+/// The client's object for an update of `subresource`, given the current object: the body
+/// itself, or for the scale subresource the current object with the Scale's replicas.
+core::Result<json> desiredFromScale(const json& current, const json& scale) {
+    const auto replicas = scale.find("spec") != scale.end() && scale["spec"].contains("replicas")
+                              ? scale["spec"]["replicas"]
+                              : json();
+    if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
+        return core::Error(core::ErrorCode::Invalid,
+                           "spec.replicas: Invalid value: must be greater than or equal to 0");
+    }
+    json desired = current;
+    desired["spec"]["replicas"] = replicas;
+    return desired;
+}
+
+}  // namespace
+
+HttpResponse ResourceHandler::update(const Call& call) const {
+    const auto& type = *call.type;
+    auto body = parseRequestObject(call.request);
+    if (!body) {
+        return errorResponse(body.error());
+    }
+    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
+    const std::string precondition =
+        body->value("/metadata/resourceVersion"_json_pointer, std::string());
+    if (call.info.subresource != "scale") {
+        const std::string bodyName = body->value("/metadata/name"_json_pointer, std::string());
+        if (bodyName != call.info.name) {
+            return errorResponse(core::Error(core::ErrorCode::BadRequest,
+                                             "the name of the object (" + bodyName +
+                                                 ") does not match the name on the URL (" +
+                                                 call.info.name + ")"));
+        }
+    }
+    std::int64_t expected = 0;
+    if (!precondition.empty()) {
+        try {
+            expected = std::stoll(precondition);
+        } catch (const std::exception&) {
+            return errorResponse(core::Error(core::ErrorCode::BadRequest,
+                                             "invalid resourceVersion \"" + precondition + "\""));
+        }
+    }
+    // Without a resourceVersion the update is unconditional: retry a lost race ourselves.
+    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+        auto kv = m_store.get(key);
+        if (!kv) {
+            return errorResponse(notFound(type, call.info.name), type, call.info.name);
+        }
+        if (expected != 0 && expected != kv->modRevision) {
+            return errorResponse(conflict(type, call.info.name), type, call.info.name);
+        }
+        auto current = decodeObject(*kv);
+        if (!current) {
+            return errorResponse(current.error());
+        }
+        json desired = *body;
+        if (call.info.subresource == "scale") {
+            auto fromScale = desiredFromScale(*current, *body);
+            if (!fromScale) {
+                return errorResponse(fromScale.error(), type, call.info.name);
+            }
+            desired = std::move(*fromScale);
+        }
+        auto result = commit(call, *kv, *current, std::move(desired));
+        if (result.status != 409 || expected != 0) {
+            return result;
+        }
+    }
+    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+}
+
+HttpResponse ResourceHandler::patch(const Call& call) const {
+    const auto& type = *call.type;
+    auto patchType =
+        api::patchTypeFromContentType(call.request.contentType, type.patchMetadata != nullptr);
+    if (!patchType) {
+        return errorResponse(patchType.error());
+    }
+    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
+    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+        auto kv = m_store.get(key);
+        if (!kv) {
+            return errorResponse(notFound(type, call.info.name), type, call.info.name);
+        }
+        auto current = decodeObject(*kv);
+        if (!current) {
+            return errorResponse(current.error());
+        }
+        const json base = call.info.subresource == "scale" ? scaleOf(*current) : *current;
+        auto patched =
+            api::applyPatch(*patchType, base, call.request.body,
+                            call.info.subresource == "scale" ? nullptr : type.patchMetadata.get());
+        if (!patched) {
+            return errorResponse(patched.error());
+        }
+        // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
+        const std::string precondition =
+            patched->value("/metadata/resourceVersion"_json_pointer, std::string());
+        if (!precondition.empty() && precondition != std::to_string(kv->modRevision)) {
+            return errorResponse(conflict(type, call.info.name), type, call.info.name);
+        }
+        json desired = std::move(*patched);
+        if (call.info.subresource == "scale") {
+            auto fromScale = desiredFromScale(*current, desired);
+            if (!fromScale) {
+                return errorResponse(fromScale.error(), type, call.info.name);
+            }
+            desired = std::move(*fromScale);
+        }
+        auto result = commit(call, *kv, *current, std::move(desired));
+        if (result.status != 409 || !precondition.empty()) {
+            return result;
+        }
+    }
+    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+}
+
+HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv,
+                                     const json& current, json desired) const {
+    const auto& type = *call.type;
+    const std::string subresource = call.info.subresource == "scale" ? "" : call.info.subresource;
+    api::FieldCauses causes;
+    auto next = prepareUpdate(type, current, std::move(desired), subresource, causes);
+    if (!next) {
+        return errorResponse(next.error());
+    }
+    if (!causes.empty()) {
+        return jsonResponse(422, api::invalidStatus(type, call.info.name, causes));
+    }
+    const auto respond = [&](const json& object) {
+        return jsonResponse(200, call.info.subresource == "scale" ? scaleOf(object) : object);
+    };
+    // The last finalizer of an object being deleted is gone: the update is its deletion.
+    if (next->contains("/metadata/deletionTimestamp"_json_pointer) && !hasFinalizers(*next)) {
+        if (call.dryRun) {
+            return respond(*next);
+        }
+        auto removed = m_store.remove(kv.key, kv.modRevision);
+        if (!removed) {
+            return removed.error().code() == core::ErrorCode::Conflict
+                       ? errorResponse(conflict(type, call.info.name), type, call.info.name)
+                       : errorResponse(removed.error());
+        }
+        return respond(*next);
+    }
+    if (call.dryRun) {
+        return respond(*next);
+    }
+    if (*next == current) {
+        return respond(current);  // nothing changed: no new revision, as kube-apiserver
+    }
+    auto updated = m_store.update(kv.key, encodeObject(*next), kv.modRevision);
+    if (!updated) {
+        return updated.error().code() == core::ErrorCode::Conflict
+                   ? errorResponse(conflict(type, call.info.name), type, call.info.name)
+                   : errorResponse(updated.error());
+    }
+    auto stored = decodeObject(*updated);
+    return stored ? respond(*stored) : errorResponse(stored.error());
+}
+
+HttpResponse ResourceHandler::remove(const Call& call) const {
+    const auto& type = *call.type;
+    auto options = parseDeleteOptions(call.request, call.query);
+    if (!options) {
+        return errorResponse(options.error());
+    }
+    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
+    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+        auto kv = m_store.get(key);
+        if (!kv) {
+            return errorResponse(notFound(type, call.info.name), type, call.info.name);
+        }
+        auto result = deleteObject(call, *options, *kv);
+        if (result.status != 409) {
+            return result;
+        }
+    }
+    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+}
+
+HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions& options,
+                                           const store::KeyValue& kv) const {
+    const auto& type = *call.type;
+    auto decoded = decodeObject(kv);
+    if (!decoded) {
+        return errorResponse(decoded.error());
+    }
+    json object = std::move(*decoded);
+    json& metadata = object["metadata"];
+    const std::string name = stringField(metadata, "name");
+    if (!options.preconditionUid.empty() &&
+        options.preconditionUid != stringField(metadata, "uid")) {
+        return errorResponse(
+            core::Error(core::ErrorCode::Conflict,
+                        "Precondition failed: UID in precondition: " + options.preconditionUid +
+                            ", UID in object meta: " + stringField(metadata, "uid")),
+            type, name);
+    }
+    if (!options.preconditionResourceVersion.empty() &&
+        options.preconditionResourceVersion != std::to_string(kv.modRevision)) {
+        return errorResponse(
+            core::Error(core::ErrorCode::Conflict,
+                        "Precondition failed: ResourceVersion in precondition: " +
+                            options.preconditionResourceVersion +
+                            ", ResourceVersion in object meta: " + std::to_string(kv.modRevision)),
+            type, name);
+    }
+    const bool alreadyDeleting = metadata.contains("deletionTimestamp");
+    json before = object;
+    // Orphan and Foreground leave the work to the garbage collector, through finalizers.
+    if (options.propagationPolicy == "Orphan") {
+        addFinalizer(metadata, "orphan");
+    } else if (options.propagationPolicy == "Foreground") {
+        addFinalizer(metadata, "foregroundDeletion");
+    }
+    // A namespace with spec.finalizers terminates: the namespace controller empties it first.
+    const bool terminatingNamespace =
+        type.group.empty() && type.kind == "Namespace" &&
+        !object.value("/spec/finalizers"_json_pointer, json::array()).empty();
+    // A pod on a node is deleted gracefully: its agent stops it, then deletes it for good.
+    long long grace = 0;
+    if (type.group.empty() && type.kind == "Pod" &&
+        !object.value("/spec/nodeName"_json_pointer, std::string()).empty()) {
+        grace = options.gracePeriodSeconds.value_or(
+            object.value("/spec/terminationGracePeriodSeconds"_json_pointer, 30LL));
+    }
+    if (hasFinalizers(object) || terminatingNamespace || grace > 0) {
+        if (!alreadyDeleting) {
+            metadata["deletionTimestamp"] =
+                rfc3339(call.now + std::chrono::seconds(std::max(0LL, grace)));
+            metadata["deletionGracePeriodSeconds"] = std::max(0LL, grace);
+        }
+        if (terminatingNamespace) {
+            object["status"]["phase"] = "Terminating";
+        }
+        if (object == before || options.dryRun) {
+            return jsonResponse(200, object);
+        }
+        auto updated = m_store.update(kv.key, encodeObject(object), kv.modRevision);
+        if (!updated) {
+            return updated.error().code() == core::ErrorCode::Conflict
+                       ? errorResponse(conflict(type, name), type, name)
+                       : errorResponse(updated.error());
+        }
+        auto stored = decodeObject(*updated);
+        return stored ? jsonResponse(200, *stored) : errorResponse(stored.error());
+    }
+    if (!options.dryRun) {
+        auto removed = m_store.remove(kv.key, kv.modRevision);
+        if (!removed) {
+            return removed.error().code() == core::ErrorCode::Conflict
+                       ? errorResponse(conflict(type, name), type, name)
+                       : errorResponse(removed.error());
+        }
+    }
+    json details = statusDetails(type, name);
+    details["uid"] = stringField(metadata, "uid");
+    return jsonResponse(200, {{"kind", "Status"},
+                              {"apiVersion", "v1"},
+                              {"metadata", json::object()},
+                              {"status", "Success"},
+                              {"details", details}});
+}
+
+HttpResponse ResourceHandler::removeCollection(const Call& call) const {
+    const auto& type = *call.type;
+    auto options = parseDeleteOptions(call.request, call.query);
+    if (!options) {
+        return errorResponse(options.error());
+    }
+    auto selectors = parseSelectors(type, call.query);
+    if (!selectors) {
+        return errorResponse(selectors.error());
+    }
+    store::ListOptions listOptions;
+    listOptions.prefix = storagePrefix(type, call.info.nameSpace);
+    auto page = m_store.list(listOptions);
+    if (!page) {
+        return errorResponse(page.error());
+    }
+    json items = json::array();
+    for (const auto& kv : page->items) {
+        auto object = decodeObject(kv);
+        if (!object || !selectors->matches(*object)) {
+            continue;
+        }
+        auto result = deleteObject(call, *options, kv);
+        if (result.status >= 300 && result.status != 404 && result.status != 409) {
+            return result;
+        }
+        items.push_back(std::move(*object));
+    }
+    return jsonResponse(200, {{"kind", type.listKind()},
+                              {"apiVersion", type.apiVersion()},
+                              {"metadata", {{"resourceVersion", std::to_string(page->revision)}}},
+                              {"items", std::move(items)}});
+}
+
+core::Result<void> ResourceHandler::bootstrap() const {
+    const auto namespaces = m_registry.find("", "v1", "namespaces");
+    if (!namespaces) {
+        return core::Error(core::ErrorCode::Internal, "namespaces are not registered");
+    }
+    for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+        const std::string key = storageKey(*namespaces, "", name);
+        if (m_store.get(key)) {
+            continue;
+        }
+        json object = {{"apiVersion", "v1"},
+                       {"kind", "Namespace"},
+                       {"metadata",
+                        {{"name", name},
+                         {"uid", newUid()},
+                         {"creationTimestamp", rfc3339(m_clock())},
+                         {"labels", {{"kubernetes.io/metadata.name", name}}}}},
+                       {"spec", {{"finalizers", {"kubernetes"}}}},
+                       {"status", {{"phase", "Active"}}}};
+        auto created = m_store.create(key, encodeObject(object));
+        if (!created && created.error().code() != core::ErrorCode::AlreadyExists) {
+            return created.error();
+        }
+    }
+    return core::success();
+}
+
+}  // namespace slipway::apiserver

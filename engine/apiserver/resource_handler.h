@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/apiserver/request_info.h"
+#include "engine/apiserver/router.h"
+
+namespace slipway::store {
+class Store;
+}
+namespace slipway::api {
+class KindRegistry;
+struct ResourceType;
+}  // namespace slipway::api
+
+namespace slipway::store {
+struct KeyValue;
+}
+
+namespace slipway::apiserver {
+
+struct DeleteOptions;
+
+/// Serves every resource of the kind registry from the store, as kube-apiserver's generic
+/// registry does: get, list, watch, create, update, patch, delete and deletecollection on the
+/// main resource, and the status subresource. Stateless apart from its collaborators;
+/// thread-safe.
+class ResourceHandler {
+public:
+    using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+    ResourceHandler(store::Store& store, const api::KindRegistry& registry, Clock clock = {});
+
+    /// Answers a resource request (`info.isResourceRequest`).
+    HttpResponse handle(const HttpRequest& request, const RequestInfo& info,
+                        const QueryParameters& query) const;
+
+    /// Creates the namespaces every cluster has (default, kube-system, kube-public,
+    /// kube-node-lease) if they are missing.
+    core::Result<void> bootstrap() const;
+
+private:
+    struct Call;
+
+    HttpResponse get(const Call& call) const;
+    HttpResponse list(const Call& call) const;
+    HttpResponse watch(const Call& call) const;
+    HttpResponse create(const Call& call) const;
+    HttpResponse update(const Call& call) const;
+    HttpResponse patch(const Call& call) const;
+    HttpResponse remove(const Call& call) const;
+    HttpResponse removeCollection(const Call& call) const;
+    /// Stores `desired` as the next state of the object read as `kv`/`current` (update,
+    /// patch, status and scale writes all end here). 409 if it changed meanwhile.
+    HttpResponse commit(const Call& call, const store::KeyValue& kv, const nlohmann::json& current,
+                        nlohmann::json desired) const;
+    HttpResponse deleteObject(const Call& call, const DeleteOptions& options,
+                              const store::KeyValue& kv) const;
+
+    store::Store& m_store;
+    const api::KindRegistry& m_registry;
+    Clock m_clock;
+};
+
+}  // namespace slipway::apiserver

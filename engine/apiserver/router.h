@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace slipway::apiserver {
+
+/// Who sent a request, as authentication established it.
+struct Identity {
+    std::string user;                 ///< "slipway-admin", "system:anonymous"
+    std::vector<std::string> groups;  ///< "system:masters", "system:authenticated", …
+    bool authenticated = false;
+
+    static Identity anonymous() { return {"system:anonymous", {"system:unauthenticated"}, false}; }
+};
+
+/// One HTTP request as the router sees it, free of any transport type.
+struct HttpRequest {
+    HttpRequest() = default;
+    HttpRequest(std::string methodName, std::string requestTarget, std::string requestBody = {})
+        : method(std::move(methodName)),
+          target(std::move(requestTarget)),
+          body(std::move(requestBody)) {}
+
+    std::string method;  ///< "GET", "POST", …
+    std::string target;  ///< path plus query, e.g. "/healthz?verbose"
+    std::string accept;  ///< the Accept header, possibly empty
+    std::string body;
+    Identity identity = Identity::anonymous();
+    std::string contentType;  ///< the Content-Type header, possibly empty
+};
+
+/// A response body produced over time, such as a watch: the session sends the headers with
+/// chunked transfer encoding, then each piece of data as it becomes available.
+class ResponseStream {
+public:
+    virtual ~ResponseStream() = default;
+    /// Called once, before any read(). `wake` may be called from any thread, at any time,
+    /// whenever read() may have more to give or the stream has ended; it never blocks.
+    virtual void start(std::function<void()> wake) = 0;
+    /// Appends what is available now to `out` without blocking. Returns false once the stream
+    /// has ended (after appending its last data).
+    virtual bool read(std::string& out) = 0;
+    /// The client went away, the deadline passed or the server is stopping: release
+    /// resources. read() is not called again.
+    virtual void cancel() = 0;
+};
+
+/// The answer to an HttpRequest.
+struct HttpResponse {
+    /// A whole response: `status`, `contentType`, `body`.
+    static HttpResponse make(int status, std::string contentType, std::string body) {
+        HttpResponse response;
+        response.status = status;
+        response.contentType = std::move(contentType);
+        response.body = std::move(body);
+        return response;
+    }
+
+    int status = 200;
+    std::string contentType = "application/json";
+    std::string body;
+    /// Extra headers ("Retry-After", "Warning", …).
+    std::vector<std::pair<std::string, std::string>> headers;
+    /// When set, the body is streamed from here instead (`body` is ignored) ...
+    std::shared_ptr<ResponseStream> stream;
+    /// ... and the stream is ended after this long (a watch's timeoutSeconds); 0 = never.
+    std::chrono::milliseconds streamTimeout{0};
+};
+
+/// Splits a request target into path and query: "/a/b?x=1" → {"/a/b", "x=1"}.
+struct Target {
+    std::string_view path;
+    std::string_view query;
+};
+Target splitTarget(std::string_view target);
+
+class Discovery;
+class OpenApi;
+class ResourceHandler;
+
+/// Maps requests to answers. Stateless apart from readiness, and safe to call from every
+/// server thread at once.
+class Router {
+public:
+    /// A router for health and version only (and 404 for the rest).
+    Router() = default;
+    /// A router that also serves discovery and resources. Both must outlive it.
+    Router(const Discovery& discovery, const OpenApi& openApi, const ResourceHandler& resources)
+        : m_discovery(&discovery), m_openApi(&openApi), m_resources(&resources) {}
+
+    /// Serves /healthz, /livez, /readyz, /version to anyone. Everything else needs an
+    /// authenticated identity (401 Unauthorized Status otherwise): discovery under /api and
+    /// /apis, resources, and a 404 Status for anything unknown.
+    HttpResponse handle(const HttpRequest& request) const;
+
+    /// /readyz answers 503 until the server is ready to serve the API.
+    void setReady(bool ready) { m_ready = ready; }
+    bool ready() const { return m_ready; }
+
+private:
+    HttpResponse health(std::string_view name, std::string_view query, bool passing) const;
+
+    bool m_ready = false;
+    const Discovery* m_discovery = nullptr;
+    const OpenApi* m_openApi = nullptr;
+    const ResourceHandler* m_resources = nullptr;
+};
+
+}  // namespace slipway::apiserver

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/apiserver/watch_stream.h"
+
+#include "engine/api/resource_type.h"
+#include "engine/api/table.h"
+#include "engine/apiserver/object_codec.h"
+#include "engine/store/store.h"
+
+namespace slipway::apiserver {
+
+using nlohmann::json;
+
+namespace {
+
+/// Events rendered per read(): bounds one chunk, so one busy watch cannot hog a strand.
+constexpr std::size_t kEventsPerRead = 500;
+
+bool matches(const WatchStreamOptions& options, const json& object) {
+    return !options.matches || options.matches(object);
+}
+
+}  // namespace
+
+WatchStream::WatchStream(WatchStreamOptions options) : m_options(std::move(options)) {
+    if (!m_options.clock) {
+        m_options.clock = [] { return std::chrono::system_clock::now(); };
+    }
+}
+
+WatchStream::~WatchStream() {
+    cancel();
+}
+
+core::Result<std::shared_ptr<WatchStream>> WatchStream::open(store::Store& store,
+                                                             WatchStreamOptions options) {
+    std::shared_ptr<WatchStream> stream(new WatchStream(std::move(options)));
+    auto& opts = stream->m_options;
+    std::int64_t from = opts.fromRevision;
+    if (opts.sendInitialState) {
+        // The current state at one revision, then changes after exactly that revision: no
+        // event is lost or duplicated between the two.
+        store::ListOptions list;
+        list.prefix = opts.prefix;
+        auto page = store.list(list);
+        if (!page) {
+            return page.error();
+        }
+        for (const auto& kv : page->items) {
+            if (opts.exactKey && kv.key != opts.prefix) {
+                continue;
+            }
+            auto object = decodeObject(kv);
+            if (object && matches(opts, *object)) {
+                stream->appendEvent(stream->m_pending, "ADDED", *object);
+            }
+        }
+        from = page->revision;
+    }
+    std::weak_ptr<WatchStream> weak = stream;
+    auto watch = store.watch(opts.prefix, from, [weak] {
+        if (auto self = weak.lock()) {
+            std::function<void()> wake;
+            {
+                std::lock_guard lock(self->m_wakeMutex);
+                wake = self->m_wake;
+            }
+            if (wake) {
+                wake();
+            }
+        }
+    });
+    if (!watch) {
+        if (watch.error().code() != core::ErrorCode::Gone) {
+            return watch.error();
+        }
+        // Too old: say so in the stream, as kube-apiserver does, and end.
+        stream->appendError(stream->m_pending, 410, "Expired",
+                            "too old resource version: " + std::to_string(from) + " (" +
+                                std::to_string(store.compactedRevision()) + ")");
+        stream->m_ended = true;
+        return stream;
+    }
+    stream->m_watch = std::move(*watch);
+    return stream;
+}
+
+void WatchStream::start(std::function<void()> wake) {
+    {
+        std::lock_guard lock(m_wakeMutex);
+        m_wake = std::move(wake);
+    }
+    // Events may have queued before the wake was set: look once.
+    std::function<void()> first;
+    {
+        std::lock_guard lock(m_wakeMutex);
+        first = m_wake;
+    }
+    first();
+}
+
+bool WatchStream::read(std::string& out) {
+    out += std::move(m_pending);
+    m_pending.clear();
+    if (m_ended || !m_watch) {
+        return false;
+    }
+    for (const auto& event : m_watch->poll(kEventsPerRead)) {
+        if (m_options.exactKey && event->kv.key != m_options.prefix) {
+            continue;
+        }
+        auto object = decodeObject(event->kv);
+        if (!object) {
+            continue;
+        }
+        std::optional<json> previous;
+        if (event->previous) {
+            if (auto decoded = decodeObject(*event->previous)) {
+                previous = std::move(*decoded);
+            }
+        }
+        const bool wasMatching = previous && matches(m_options, *previous);
+        if (event->type == store::WatchEvent::Type::Delete) {
+            if (wasMatching || (!previous && matches(m_options, *object))) {
+                appendEvent(out, "DELETED", *object);
+            }
+            continue;
+        }
+        const bool isMatching = matches(m_options, *object);
+        if (isMatching && wasMatching) {
+            appendEvent(out, "MODIFIED", *object);
+        } else if (isMatching) {
+            appendEvent(out, "ADDED", *object);
+        } else if (wasMatching) {
+            // It left the selection: watchers see it go, with its new state.
+            appendEvent(out, "DELETED", *object);
+        }
+    }
+    if (const auto error = m_watch->error()) {
+        if (error->code() == core::ErrorCode::Gone) {
+            appendError(out, 410, "Expired", "the watch fell too far behind: " + error->message());
+        }
+        m_ended = true;
+        return false;
+    }
+    return true;
+}
+
+void WatchStream::cancel() {
+    {
+        std::lock_guard lock(m_wakeMutex);
+        m_wake = nullptr;
+    }
+    if (m_watch) {
+        m_watch->stop();
+    }
+}
+
+void WatchStream::appendEvent(std::string& out, const char* type, const json& object) {
+    json rendered;
+    if (m_options.table) {
+        rendered =
+            api::toTable(*m_options.type, {object}, m_options.clock(), m_options.includeObject,
+                         object.value("/metadata/resourceVersion"_json_pointer, std::string()), {},
+                         !m_columnsSent);
+        m_columnsSent = true;
+    } else {
+        rendered = object;
+    }
+    out += json{{"type", type}, {"object", std::move(rendered)}}.dump();
+    out += '\n';
+}
+
+void WatchStream::appendError(std::string& out, int code, const std::string& reason,
+                              const std::string& message) {
+    const json status = {{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+                         {"status", "Failure"}, {"message", message}, {"reason", reason},
+                         {"code", code}};
+    out += json{{"type", "ERROR"}, {"object", status}}.dump();
+    out += '\n';
+}
+
+}  // namespace slipway::apiserver

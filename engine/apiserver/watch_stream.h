@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/apiserver/router.h"
+#include "engine/core/result.h"
+
+namespace slipway::store {
+class Store;
+class Watch;
+}  // namespace slipway::store
+namespace slipway::api {
+struct ResourceType;
+}
+
+namespace slipway::apiserver {
+
+/// What a watch request asked for.
+struct WatchStreamOptions {
+    std::shared_ptr<const api::ResourceType> type;
+    std::string prefix;     ///< storage prefix, or a whole key when exactKey
+    bool exactKey = false;  ///< watching one object (…/pods/web?watch=true)
+    /// resourceVersion "" or "0": first an ADDED event for every object that exists now, then
+    /// changes. Otherwise changes after fromRevision only.
+    bool sendInitialState = false;
+    std::int64_t fromRevision = 0;
+    bool table = false;          ///< each event's object is a one-row meta.k8s.io/v1 Table
+    bool includeObject = false;  ///< the Table rows carry whole objects, not metadata
+    bool bookmarks = false;      ///< allowWatchBookmarks
+    /// Label and field selectors; an object that stops matching is reported DELETED, one that
+    /// starts matching ADDED, as kube-apiserver's watch cache filters.
+    std::function<bool(const nlohmann::json&)> matches;
+    std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+/// A watch response: newline-delimited `{"type":…,"object":…}` events read from a store
+/// watch, filtered and rendered as kubectl expects (kubectl-wire.md section 3). A watch from a
+/// compacted revision, or one that falls too far behind, ends with an in-stream ERROR event
+/// carrying a 410 Expired Status, which makes clients relist.
+class WatchStream final : public ResponseStream {
+public:
+    static core::Result<std::shared_ptr<WatchStream>> open(store::Store& store,
+                                                           WatchStreamOptions options);
+    ~WatchStream() override;
+
+    void start(std::function<void()> wake) override;
+    bool read(std::string& out) override;
+    void cancel() override;
+
+private:
+    explicit WatchStream(WatchStreamOptions options);
+    void appendEvent(std::string& out, const char* type, const nlohmann::json& object);
+    void appendError(std::string& out, int code, const std::string& reason,
+                     const std::string& message);
+
+    WatchStreamOptions m_options;
+    std::unique_ptr<store::Watch> m_watch;
+    std::string m_pending;  ///< initial ADDED events, sent by the first read()
+    bool m_columnsSent = false;
+    bool m_ended = false;
+    std::mutex m_wakeMutex;
+    std::function<void()> m_wake;
+};
+
+}  // namespace slipway::apiserver

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/cmd/server_command.h"
+
+#include <csignal>
+#include <optional>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "engine/api/kind_registry.h"
+#include "engine/apiserver/discovery.h"
+#include "engine/apiserver/http_server.h"
+#include "engine/apiserver/openapi.h"
+#include "engine/apiserver/resource_handler.h"
+#include "engine/apiserver/router.h"
+#include "engine/core/file_lock.h"
+#include "engine/core/logging.h"
+#include "engine/core/version.h"
+#include "engine/pki/cluster_pki.h"
+#include "engine/pki/kubeconfig.h"
+#include "engine/store/store.h"
+
+namespace slipway::cmd {
+
+int runServer(const ServerFlags& flags) {
+    // Block the shutdown signals before any thread starts, so every thread inherits the mask
+    // and the main thread alone receives them through sigwait below.
+    sigset_t shutdownSignals;
+    sigemptyset(&shutdownSignals);
+    sigaddset(&shutdownSignals, SIGTERM);
+    sigaddset(&shutdownSignals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &shutdownSignals, nullptr);
+
+    if (auto logged = core::initLogging("slipwayd", flags.logLevel); !logged) {
+        std::fprintf(stderr, "slipwayd: %s\n", logged.error().message().c_str());
+        return 2;
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(flags.dataDir, ec);
+    if (ec) {
+        spdlog::critical("cannot create data dir {}: {}", flags.dataDir.string(), ec.message());
+        return 1;
+    }
+    auto lock = core::FileLock::acquire(flags.dataDir / "slipwayd.lock");
+    if (!lock) {
+        spdlog::critical("data dir {} is in use: {}", flags.dataDir.string(),
+                         lock.error().message());
+        return 1;
+    }
+
+    auto endpoint = apiserver::parseListenAddress(flags.listen);
+    if (!endpoint) {
+        spdlog::critical("{}", endpoint.error().message());
+        return 2;
+    }
+
+    // The store first: everything the API serves lives in it. SQLite's own lock makes a
+    // second server on this data dir fail here too, but the flock above says why.
+    auto store = store::Store::open(flags.dataDir / "store.db");
+    if (!store) {
+        spdlog::critical("opening the store: {}", store.error().message());
+        return 1;
+    }
+    const auto registry = api::KindRegistry::withBuiltinKinds();
+    const apiserver::ResourceHandler resources(**store, *registry);
+    if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
+        spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
+        return 1;
+    }
+    const apiserver::Discovery discovery(*registry);
+    const apiserver::OpenApi openApi(*registry);
+    spdlog::info("store at revision {} with {} objects", (*store)->currentRevision(),
+                 (*store)->size());
+
+    apiserver::Router router(discovery, openApi, resources);
+    apiserver::ServerOptions options;
+    options.address = endpoint->address;
+    options.port = endpoint->port;
+    options.threads = flags.threads;
+    std::optional<pki::ClusterPki> clusterPki;
+    if (flags.insecureHttp) {
+        spdlog::warn("--insecure-http: serving plain HTTP without authentication");
+        options.plainIdentity = {"system:admin", {"system:masters"}, true};
+    } else {
+        pki::ServingNames names;
+        if (options.address != "0.0.0.0" && options.address != "::") {
+            names.ipAddresses.push_back(options.address);
+        }
+        auto loaded = pki::ensureClusterPki(flags.dataDir / "pki", names);
+        if (!loaded) {
+            spdlog::critical("{}", loaded.error().message());
+            return 1;
+        }
+        clusterPki = std::move(*loaded);
+        options.tls = apiserver::TlsOptions{clusterPki->apiServer.certificatePem,
+                                            clusterPki->apiServer.keyPem,
+                                            clusterPki->authority.certificatePem};
+    }
+    apiserver::HttpServer server(options, router);
+    auto bound = server.start();
+    if (!bound) {
+        spdlog::critical("{}", bound.error().message());
+        return 1;
+    }
+
+    // Ready before the kubeconfig appears: callers take the file as the sign to connect.
+    router.setReady(true);
+    if (!flags.kubeconfigOut.empty()) {
+        // A client reaches a wildcard listener through loopback.
+        apiserver::Endpoint reachable = *bound;
+        if (reachable.address == "0.0.0.0") {
+            reachable.address = "127.0.0.1";
+        } else if (reachable.address == "::") {
+            reachable.address = "::1";
+        }
+        const auto config =
+            clusterPki ? pki::Kubeconfig::forTlsServer(flags.clusterName, reachable.url(),
+                                                       clusterPki->authority.certificatePem,
+                                                       clusterPki->admin)
+                       : pki::Kubeconfig::forServer(flags.clusterName, reachable.url());
+        if (auto saved = config.save(flags.kubeconfigOut); !saved) {
+            spdlog::critical("{}", saved.error().message());
+            return 1;
+        }
+        spdlog::info("wrote kubeconfig {}", flags.kubeconfigOut.string());
+    }
+
+    spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
+                 core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
+                 flags.dataDir.string());
+
+    int signal = 0;
+    sigwait(&shutdownSignals, &signal);
+    spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    router.setReady(false);
+    server.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace slipway::cmd

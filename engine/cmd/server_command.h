@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace slipway::cmd {
+
+/// Flags of `slipwayd server`.
+struct ServerFlags {
+    std::filesystem::path dataDir = "/var/lib/slipway";
+    std::string listen = "127.0.0.1:6443";
+    std::filesystem::path kubeconfigOut;
+    std::string clusterName = "slipway";
+    int threads = 2;
+    std::string logLevel = "info";
+    /// Plain HTTP with no authentication: for tests only, never the default.
+    bool insecureHttp = false;
+};
+
+/// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.
+int runServer(const ServerFlags& flags);
+
+}  // namespace slipway::cmd

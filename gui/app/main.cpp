@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// slipway-studio: wires the application together and nothing else.
+#include <cstdio>
+
+#include <QApplication>
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+
+#include "gui/app/main_window.h"
+
+namespace {
+
+/// Installs Slipway's translation for the user's languages (embedded under :/i18n) and Qt's own
+/// for the standard dialogs, when the system has them.
+void installTranslators(QApplication& app) {
+    auto* slipway = new QTranslator(&app);
+    if (slipway->load(QLocale(), QStringLiteral("slipway"), QStringLiteral("_"),
+                      QStringLiteral(":/i18n"))) {
+        QApplication::installTranslator(slipway);
+    }
+    auto* qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        QApplication::installTranslator(qt);
+    }
+}
+
+/// Saves a picture of `window` to `file` once its first listing is shown, then quits: for the
+/// documentation's screenshots and for CI.
+void screenshotAfterFirstRefresh(slipway::gui::MainWindow& window, const QString& file) {
+    QObject::connect(
+        &window, &slipway::gui::MainWindow::clustersRefreshed, &window,
+        [&window, file] {
+            // One more turn of the event loop lets pending layout and repaints settle.
+            QTimer::singleShot(0, &window, [&window, file] {
+                if (!window.grab().save(file)) {
+                    std::fprintf(stderr, "slipway-studio: cannot write %s\n",
+                                 qPrintable(QDir::toNativeSeparators(file)));
+                    QApplication::exit(1);
+                    return;
+                }
+                QApplication::exit(0);
+            });
+        },
+        Qt::SingleShotConnection);
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Slipway"));
+    QApplication::setApplicationName(QStringLiteral("Slipway Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(SLIPWAY_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.slipway.Studio"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/slipway.svg")));
+    installTranslators(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Create and watch local Kubernetes-style clusters."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption clustersRoot(
+        QStringLiteral("clusters-root"),
+        QCoreApplication::translate("main",
+                                    "Keep clusters in <dir> instead of the default folder."),
+        QCoreApplication::translate("main", "dir"));
+    parser.addOption(clustersRoot);
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save the window to <file> and quit."),
+                                  QStringLiteral("file"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    slipway::vm::ClusterManagerOptions options;
+    if (parser.isSet(clustersRoot)) {
+        options.clustersRoot = QDir(parser.value(clustersRoot)).absolutePath().toStdString();
+    }
+
+    slipway::gui::MainWindow window(std::move(options));
+    if (parser.isSet(screenshot)) {
+        screenshotAfterFirstRefresh(window, parser.value(screenshot));
+    }
+    window.show();
+    return QApplication::exec();
+}

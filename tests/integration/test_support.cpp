@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "test_support.h"
+
+#include <QDeadlineTimer>
+#include <QFileInfo>
+#include <QThread>
+#include <QtTest>
+
+#include "engine/pki/kubeconfig.h"
+
+namespace slipway::testing {
+
+QString binary(const QString& name) {
+    const QString dir = qEnvironmentVariable("SLIPWAY_BIN_DIR");
+    return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
+}
+
+CommandResult run(const QString& program, const QStringList& arguments,
+                  const QProcessEnvironment& environment, int timeoutMs) {
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(program, arguments);
+    CommandResult result;
+    if (!process.waitForStarted(10000)) {
+        result.err = process.errorString();
+        return result;
+    }
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5000);
+        result.err = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+client::RestClient clientFromKubeconfig(const QString& path) {
+    const auto kubeconfig = pki::Kubeconfig::load(path.toStdString());
+    if (!kubeconfig) {
+        qFatal("cannot load %s: %s", qPrintable(path), kubeconfig.error().message().c_str());
+    }
+    const auto config = client::ClientConfig::fromKubeconfig(*kubeconfig);
+    if (!config) {
+        qFatal("bad kubeconfig %s: %s", qPrintable(path), config.error().message().c_str());
+    }
+    return client::RestClient(*config);
+}
+
+client::RestClient SlipwaydServer::client() const {
+    return clientFromKubeconfig(kubeconfigPath());
+}
+
+SlipwaydServer::SlipwaydServer() {
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+}
+
+SlipwaydServer::~SlipwaydServer() {
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+QString SlipwaydServer::kubeconfigPath() const {
+    return m_dir.filePath(QStringLiteral("kubeconfig"));
+}
+
+QString SlipwaydServer::dataDir() const {
+    return m_dir.filePath(QStringLiteral("data"));
+}
+
+bool SlipwaydServer::start(const QStringList& extraArguments) {
+    QFile::remove(kubeconfigPath());  // a restart must not read the previous run's file
+    m_process.start(binary(QStringLiteral("slipwayd")),
+                    QStringList{QStringLiteral("server"), QStringLiteral("--data-dir"), dataDir(),
+                                QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                QStringLiteral("--kubeconfig-out"), kubeconfigPath(),
+                                QStringLiteral("--log-level"), QStringLiteral("warn")} +
+                        extraArguments);
+    if (!m_process.waitForStarted(10000)) {
+        return false;
+    }
+    // The kubeconfig appears once the port is bound: poll for it, never sleep a fixed time.
+    QDeadlineTimer deadline(30000);
+    while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
+        if (QFileInfo::exists(kubeconfigPath())) {
+            const auto config = pki::Kubeconfig::load(kubeconfigPath().toStdString());
+            if (config.ok() && !config->clusters.empty()) {
+                m_url = QString::fromStdString(config->clusters.front().server);
+                return true;
+            }
+        }
+        m_process.waitForFinished(20);
+    }
+    return false;
+}
+
+int SlipwaydServer::terminate(int timeoutMs) {
+    m_process.terminate();
+    if (!m_process.waitForFinished(timeoutMs)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
+    }
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+}  // namespace slipway::testing

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Helpers for tests that run Slipway's real binaries.
+#pragma once
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include "engine/client/rest_client.h"
+
+namespace slipway::testing {
+
+/// A built binary: $SLIPWAY_BIN_DIR/<name> (CTest sets it to build/<preset>/bin).
+QString binary(const QString& name);
+
+/// What a finished command printed and returned.
+struct CommandResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// Runs a program to completion (or `timeoutMs`, then kills it) with stdin closed.
+CommandResult run(const QString& program, const QStringList& arguments,
+                  const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment(),
+                  int timeoutMs = 120000);
+
+/// A client for the cluster whose kubeconfig is at `path` (its current context).
+client::RestClient clientFromKubeconfig(const QString& path);
+
+/// A `slipwayd server` on a free loopback port with its own temporary data dir.
+class SlipwaydServer {
+public:
+    SlipwaydServer();
+    ~SlipwaydServer();
+
+    /// Starts and waits until the kubeconfig names the bound port; false on failure.
+    bool start(const QStringList& extraArguments = {});
+    /// SIGTERM and wait; returns the exit code (or -1 if it had to be killed).
+    int terminate(int timeoutMs = 15000);
+
+    QString url() const { return m_url; }
+    /// A client with the admin credentials of the server's kubeconfig.
+    client::RestClient client() const;
+    QString kubeconfigPath() const;
+    QString dataDir() const;
+    QProcess& process() { return m_process; }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QString m_url;
+};
+
+}  // namespace slipway::testing

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `slipway` command line driving a local-process cluster end to end, as a user would.
+#include <QtTest>
+#include <nlohmann/json.hpp>
+
+#include "engine/client/rest_client.h"
+
+#include "test_support.h"
+
+using namespace slipway;
+
+class TstCliLocalCluster : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dataHome;
+
+    testing::CommandResult slipway(const QStringList& arguments) {
+        auto environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome.path());
+        environment.remove(QStringLiteral("SLIPWAY_CLUSTER"));
+        return testing::run(testing::binary(QStringLiteral("slipway")), arguments, environment);
+    }
+
+    QString clusterDir(const QString& name) const {
+        return m_dataHome.path() + QStringLiteral("/slipway/clusters/") + name;
+    }
+
+    nlohmann::json statusJson(const QString& name) {
+        const auto result = slipway({QStringLiteral("status"), QStringLiteral("--cluster"), name,
+                                     QStringLiteral("-o"), QStringLiteral("json")});
+        return nlohmann::json::parse(result.out.toStdString());
+    }
+
+    QString pidOf(const QString& name) const {
+        QFile file(clusterDir(name) + QStringLiteral("/slipwayd.pid"));
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed()
+                                              : QString();
+    }
+
+private slots:
+    void cleanupTestCase() {
+        // Never leave a daemon behind, whatever failed above.
+        slipway({QStringLiteral("delete"), QStringLiteral("--all")});
+    }
+
+    void fullLifecycle() {
+        const QString name = QStringLiteral("itest");
+        const QStringList cluster{QStringLiteral("--cluster"), name};
+
+        const auto started =
+            slipway(QStringList{QStringLiteral("start"), QStringLiteral("--driver"),
+                                QStringLiteral("local")} +
+                    cluster);
+        QVERIFY2(started.exitCode == 0, qPrintable(started.out + started.err));
+        QVERIFY(started.out.contains(QStringLiteral("Waiting for the API server")));
+
+        const auto status = slipway(QStringList{QStringLiteral("status")} + cluster);
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY2(status.out.contains(QStringLiteral("state: Running")), qPrintable(status.out));
+
+        const auto json = statusJson(name);
+        QCOMPARE(json.at("state").get<std::string>(), std::string("Running"));
+        QCOMPARE(json.at("context").get<std::string>(), std::string("slipway-itest"));
+        const auto url = json.at("apiServer").get<std::string>();
+        QVERIFY(url.rfind("https://127.0.0.1:", 0) == 0);
+        const client::RestClient rest = testing::clientFromKubeconfig(
+            QString::fromStdString(json.at("kubeconfig").get<std::string>()));
+        const auto version = rest.get("/version");
+        QVERIFY(version.ok());
+        QCOMPARE(version->status, 200);
+        QVERIFY(
+            QFileInfo::exists(QString::fromStdString(json.at("kubeconfig").get<std::string>())));
+        const auto kubeconfig = slipway(QStringList{QStringLiteral("kubeconfig")} + cluster);
+        QCOMPARE(kubeconfig.exitCode, 0);
+        QCOMPARE(kubeconfig.out.trimmed().toStdString(), json.at("kubeconfig").get<std::string>());
+
+        // A second start is a no-op: same process, same address.
+        const QString pid = pidOf(name);
+        QVERIFY(!pid.isEmpty());
+        const auto again = slipway(QStringList{QStringLiteral("start")} + cluster);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.contains(QStringLiteral("already running")));
+        QCOMPARE(pidOf(name), pid);
+
+        const auto list = slipway({QStringLiteral("list")});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains(QStringLiteral("itest")));
+        QVERIFY(list.out.contains(QStringLiteral("Running")));
+
+        const auto stopped = slipway(QStringList{QStringLiteral("stop")} + cluster);
+        QCOMPARE(stopped.exitCode, 0);
+        QVERIFY(!rest.get("/healthz").ok());
+        const auto afterStop = slipway(QStringList{QStringLiteral("status")} + cluster);
+        QCOMPARE(afterStop.exitCode, 7);
+        QVERIFY(afterStop.out.contains(QStringLiteral("state: Stopped")));
+        QCOMPARE(slipway(QStringList{QStringLiteral("stop")} + cluster).exitCode, 0);
+
+        // Restart keeps the API port, so the kubeconfig stays valid.
+        QCOMPARE(slipway(QStringList{QStringLiteral("start")} + cluster).exitCode, 0);
+        QCOMPARE(statusJson(name).at("apiServer").get<std::string>(), url);
+
+        const auto deleted = slipway(QStringList{QStringLiteral("delete")} + cluster);
+        QCOMPARE(deleted.exitCode, 0);
+        QVERIFY(!QFileInfo::exists(clusterDir(name)));
+        QVERIFY(!rest.get("/healthz").ok());
+        const auto gone = slipway(QStringList{QStringLiteral("status")} + cluster);
+        QCOMPARE(gone.exitCode, 1);
+        QVERIFY(gone.err.contains(QStringLiteral("not found")));
+    }
+
+    void badInputGetsOneLineAndNonZeroExit() {
+        const auto badName = slipway(
+            {QStringLiteral("start"), QStringLiteral("--cluster"), QStringLiteral("Bad_Name")});
+        QCOMPARE(badName.exitCode, 2);
+        QCOMPARE(badName.err.trimmed().count(QLatin1Char('\n')), 0);
+        QVERIFY(badName.err.contains(QStringLiteral("invalid cluster name")));
+        QVERIFY(!QFileInfo::exists(clusterDir(QStringLiteral("Bad_Name"))));
+
+        const auto missing = slipway(
+            {QStringLiteral("delete"), QStringLiteral("--cluster"), QStringLiteral("never-made")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains(QStringLiteral("not found")));
+
+        const auto badDriver = slipway(
+            {QStringLiteral("start"), QStringLiteral("--driver"), QStringLiteral("docker")});
+        QVERIFY(badDriver.exitCode != 0);
+    }
+
+    void startReportsADaemonThatDiesAtOnce() {
+        // Occupy nothing, but corrupt the data dir so slipwayd cannot create it: a file where
+        // the directory should be.
+        const QString name = QStringLiteral("broken");
+        QVERIFY(QDir().mkpath(clusterDir(name)));
+        QFile blocker(clusterDir(name) + QStringLiteral("/data"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const auto result = slipway({QStringLiteral("start"), QStringLiteral("--cluster"), name});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("exited during start-up")),
+                 qPrintable(result.err));
+        QCOMPARE(slipway({QStringLiteral("delete"), QStringLiteral("--cluster"), name}).exitCode,
+                 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCliLocalCluster)
+#include "tst_cli_local_cluster.moc"

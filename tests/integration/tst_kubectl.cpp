@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real kubectl (1.32) against a slipwayd this test starts: every command asserts the
+// objects it leaves, not just its exit code.
+#include <QtTest>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+using namespace slipway;
+using nlohmann::json;
+
+class TstKubectl : public QObject {
+    Q_OBJECT
+
+    testing::SlipwaydServer m_server;
+    QTemporaryDir m_home;
+
+    QProcessEnvironment environment() const {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_home.path());
+        env.insert(QStringLiteral("KUBECONFIG"), m_server.kubeconfigPath());
+        return env;
+    }
+
+    testing::CommandResult kubectl(const QStringList& arguments, const QByteArray& input = {}) {
+        if (input.isEmpty()) {
+            return testing::run(QStringLiteral("/usr/bin/kubectl"), arguments, environment());
+        }
+        QTemporaryFile file;
+        file.open();
+        file.write(input);
+        file.flush();
+        QStringList withFile = arguments;
+        for (auto& argument : withFile) {
+            if (argument == QStringLiteral("-")) {
+                argument = file.fileName();
+            }
+        }
+        return testing::run(QStringLiteral("/usr/bin/kubectl"), withFile, environment());
+    }
+
+    json getJson(const QStringList& arguments) {
+        const auto result =
+            kubectl(arguments + QStringList{QStringLiteral("-o"), QStringLiteral("json")});
+        if (result.exitCode != 0) {
+            qWarning("kubectl %s: %s", qPrintable(arguments.join(QLatin1Char(' '))),
+                     qPrintable(result.err));
+            return json();
+        }
+        return json::parse(result.out.toStdString());
+    }
+
+private slots:
+    void initTestCase() {
+        if (!QFileInfo::exists(QStringLiteral("/usr/bin/kubectl"))) {
+            QSKIP("kubectl is not installed");
+        }
+        QVERIFY(m_server.start());
+    }
+
+    void discoveryListsTheServedKinds() {
+        const auto versions = kubectl({QStringLiteral("api-versions")});
+        QCOMPARE(versions.exitCode, 0);
+        for (const char* expected : {"v1", "apps/v1", "batch/v1", "networking.k8s.io/v1",
+                                     "rbac.authorization.k8s.io/v1"}) {
+            QVERIFY2(versions.out.split(QLatin1Char('\n')).contains(QString::fromLatin1(expected)),
+                     expected);
+        }
+        const auto resources =
+            kubectl({QStringLiteral("api-resources"), QStringLiteral("--no-headers")});
+        QCOMPARE(resources.exitCode, 0);
+        QVERIFY(resources.out.contains(QRegularExpression(
+            QStringLiteral("^deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment$"),
+            QRegularExpression::MultilineOption)));
+        QVERIFY(resources.out.contains(
+            QRegularExpression(QStringLiteral("^pods\\s+po\\s+v1\\s+true\\s+Pod$"),
+                               QRegularExpression::MultilineOption)));
+    }
+
+    void defaultNamespacesExist() {
+        const auto namespaces = getJson({QStringLiteral("get"), QStringLiteral("namespaces")});
+        QStringList names;
+        for (const auto& item : namespaces.at("items")) {
+            names << QString::fromStdString(item.at("metadata").at("name").get<std::string>());
+        }
+        for (const char* expected : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+            QVERIFY2(names.contains(QString::fromLatin1(expected)), expected);
+        }
+    }
+
+    void createGetLabelAnnotateDelete() {
+        QCOMPARE(
+            kubectl({QStringLiteral("create"), QStringLiteral("namespace"), QStringLiteral("demo")})
+                .exitCode,
+            0);
+        const auto ns =
+            getJson({QStringLiteral("get"), QStringLiteral("namespace"), QStringLiteral("demo")});
+        QCOMPARE(ns.at("status").at("phase").get<std::string>(), std::string("Active"));
+        QVERIFY(!ns.at("metadata").at("uid").get<std::string>().empty());
+
+        const auto created =
+            kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                     QStringLiteral("app-config"), QStringLiteral("-n"), QStringLiteral("demo"),
+                     QStringLiteral("--from-literal=color=blue")});
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        auto cm =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                     QStringLiteral("-n"), QStringLiteral("demo")});
+        QCOMPARE(cm.at("data").at("color").get<std::string>(), std::string("blue"));
+
+        // Server-side printing: kubectl's own columns.
+        const auto table = kubectl({QStringLiteral("get"), QStringLiteral("configmaps"),
+                                    QStringLiteral("-n"), QStringLiteral("demo")});
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(table.out.contains(QRegularExpression(QStringLiteral("NAME\\s+DATA\\s+AGE"))),
+                 qPrintable(table.out));
+        QVERIFY(table.out.contains(QRegularExpression(QStringLiteral("app-config\\s+1\\s+\\d+s"))));
+
+        QCOMPARE(
+            kubectl({QStringLiteral("label"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                     QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("tier=web")})
+                .exitCode,
+            0);
+        QCOMPARE(
+            kubectl({QStringLiteral("annotate"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                     QStringLiteral("-n"), QStringLiteral("demo"), QStringLiteral("owner=jane")})
+                .exitCode,
+            0);
+        const auto selected =
+            kubectl({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("-n"),
+                     QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("tier=web"),
+                     QStringLiteral("-o"), QStringLiteral("name")});
+        QCOMPARE(selected.out.trimmed(), QStringLiteral("configmap/app-config"));
+        const auto none =
+            kubectl({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("-n"),
+                     QStringLiteral("demo"), QStringLiteral("-l"), QStringLiteral("tier!=web"),
+                     QStringLiteral("-o"), QStringLiteral("name")});
+        QVERIFY(!none.out.contains(QStringLiteral("app-config")));
+        cm = getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                      QStringLiteral("-n"), QStringLiteral("demo")});
+        QCOMPARE(cm.at("metadata").at("annotations").at("owner").get<std::string>(),
+                 std::string("jane"));
+
+        QCOMPARE(
+            kubectl({QStringLiteral("delete"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                     QStringLiteral("-n"), QStringLiteral("demo")})
+                .exitCode,
+            0);
+        const auto gone =
+            kubectl({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("app-config"),
+                     QStringLiteral("-n"), QStringLiteral("demo")});
+        QCOMPARE(gone.exitCode, 1);
+        QVERIFY2(gone.err.contains(QStringLiteral("NotFound")), qPrintable(gone.err));
+    }
+
+    void patchesOfAllThreeTypes() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("p"), QStringLiteral("--from-literal=a=1")})
+                     .exitCode,
+                 0);
+        QCOMPARE(kubectl({QStringLiteral("patch"), QStringLiteral("cm"), QStringLiteral("p"),
+                          QStringLiteral("--type"), QStringLiteral("merge"), QStringLiteral("-p"),
+                          QStringLiteral("{\"data\":{\"b\":\"2\"}}")})
+                     .exitCode,
+                 0);
+        QCOMPARE(kubectl({QStringLiteral("patch"), QStringLiteral("cm"), QStringLiteral("p"),
+                          QStringLiteral("--type"), QStringLiteral("json"), QStringLiteral("-p"),
+                          QStringLiteral("[{\"op\":\"remove\",\"path\":\"/data/a\"}]")})
+                     .exitCode,
+                 0);
+        const auto cm = getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
+        QCOMPARE(cm.at("data"), json({{"b", "2"}}));
+
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                          QStringLiteral("web"), QStringLiteral("--image=nginx:1.27")})
+                     .exitCode,
+                 0);
+        const auto patched =
+            kubectl({QStringLiteral("patch"), QStringLiteral("deployment"), QStringLiteral("web"),
+                     QStringLiteral("-p"),
+                     QStringLiteral("{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":"
+                                    "\"nginx\",\"image\":\"nginx:1.28\"}]}}}}")});
+        QVERIFY2(patched.exitCode == 0, qPrintable(patched.err));
+        const auto deployment =
+            getJson({QStringLiteral("get"), QStringLiteral("deploy"), QStringLiteral("web")});
+        const auto& containers = deployment.at("spec").at("template").at("spec").at("containers");
+        QCOMPARE(containers.size(), std::size_t(1));
+        QCOMPARE(containers[0].at("image").get<std::string>(), std::string("nginx:1.28"));
+        // Strategic merge kept the defaulted fields of the merged container.
+        QCOMPARE(containers[0].at("imagePullPolicy").get<std::string>(),
+                 std::string("IfNotPresent"));
+        QCOMPARE(deployment.at("metadata").at("generation").get<int>(), 2);
+    }
+
+    void deploymentsAreDefaultedAndScaled() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                          QStringLiteral("scaled"), QStringLiteral("--image=nginx")})
+                     .exitCode,
+                 0);
+        auto deployment = getJson(
+            {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("scaled")});
+        QCOMPARE(deployment.at("spec")
+                     .at("strategy")
+                     .at("rollingUpdate")
+                     .at("maxSurge")
+                     .get<std::string>(),
+                 std::string("25%"));
+        QCOMPARE(deployment.at("spec").at("revisionHistoryLimit").get<int>(), 10);
+        QCOMPARE(deployment.at("spec").at("progressDeadlineSeconds").get<int>(), 600);
+        QCOMPARE(deployment.at("metadata").at("generation").get<int>(), 1);
+
+        const auto scaled = kubectl({QStringLiteral("scale"), QStringLiteral("deployment"),
+                                     QStringLiteral("scaled"), QStringLiteral("--replicas=3")});
+        QVERIFY2(scaled.exitCode == 0, qPrintable(scaled.err));
+        deployment = getJson(
+            {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("scaled")});
+        QCOMPARE(deployment.at("spec").at("replicas").get<int>(), 3);
+        QCOMPARE(deployment.at("metadata").at("generation").get<int>(), 2);
+
+        // --current-replicas takes the PUT path with a precondition.
+        const auto stale = kubectl(
+            {QStringLiteral("scale"), QStringLiteral("deployment"), QStringLiteral("scaled"),
+             QStringLiteral("--current-replicas=2"), QStringLiteral("--replicas=5")});
+        QVERIFY(stale.exitCode != 0);
+        const auto fresh = kubectl(
+            {QStringLiteral("scale"), QStringLiteral("deployment"), QStringLiteral("scaled"),
+             QStringLiteral("--current-replicas=3"), QStringLiteral("--replicas=5")});
+        QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.err));
+        deployment = getJson(
+            {QStringLiteral("get"), QStringLiteral("deployment"), QStringLiteral("scaled")});
+        QCOMPARE(deployment.at("spec").at("replicas").get<int>(), 5);
+    }
+
+    void watchSeesChanges() {
+        QProcess watcher;
+        watcher.setProcessEnvironment(environment());
+        watcher.start(QStringLiteral("/usr/bin/kubectl"),
+                      {QStringLiteral("get"), QStringLiteral("configmaps"), QStringLiteral("-w"),
+                       QStringLiteral("--output-watch-events")});
+        QVERIFY(watcher.waitForStarted());
+        QByteArray seen;
+        // The initial list prints first: wait for it (kube-root-ca.crt is not served yet, so
+        // wait for the header or an existing configmap).
+        QTRY_VERIFY_WITH_TIMEOUT((seen += watcher.readAllStandardOutput()).contains("p"), 20000);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("watched")})
+                     .exitCode,
+                 0);
+        // --output-watch-events prints "ADDED" for the listed items too: wait for the new one.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (seen += watcher.readAllStandardOutput()).contains(QByteArrayLiteral("watched")),
+            20000);
+        QVERIFY(QRegularExpression(QStringLiteral("ADDED\\s+watched"))
+                    .match(QString::fromUtf8(seen))
+                    .hasMatch());
+        QCOMPARE(kubectl({QStringLiteral("delete"), QStringLiteral("configmap"),
+                          QStringLiteral("watched")})
+                     .exitCode,
+                 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QRegularExpression(QStringLiteral("DELETED\\s+watched"))
+                .match(QString::fromUtf8(seen += watcher.readAllStandardOutput()))
+                .hasMatch(),
+            20000);
+        watcher.kill();
+        watcher.waitForFinished();
+    }
+
+    void badInputGetsKubernetesStatuses() {
+        const auto invalid = kubectl(
+            {QStringLiteral("create"), QStringLiteral("configmap"), QStringLiteral("Bad_Name")});
+        QVERIFY(invalid.exitCode != 0);
+        QVERIFY2(invalid.err.contains(QStringLiteral("is invalid")), qPrintable(invalid.err));
+        QVERIFY(invalid.err.contains(QStringLiteral("metadata.name")));
+
+        const auto duplicate =
+            kubectl({QStringLiteral("create"), QStringLiteral("configmap"), QStringLiteral("p")});
+        QVERIFY(duplicate.exitCode != 0);
+        QVERIFY2(duplicate.err.contains(QStringLiteral("configmaps \"p\" already exists")),
+                 qPrintable(duplicate.err));
+
+        const auto missingNamespace =
+            kubectl({QStringLiteral("create"), QStringLiteral("configmap"), QStringLiteral("x"),
+                     QStringLiteral("-n"), QStringLiteral("nowhere")});
+        QVERIFY(missingNamespace.exitCode != 0);
+        QVERIFY(missingNamespace.err.contains(QStringLiteral("namespaces \"nowhere\" not found")));
+
+        // A stale resourceVersion on replace is a Conflict, and the object keeps its data.
+        auto cm = getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
+        cm["metadata"]["resourceVersion"] = "1";
+        cm["data"]["b"] = "lost";
+        const auto conflict =
+            kubectl({QStringLiteral("replace"), QStringLiteral("-f"), QStringLiteral("-")},
+                    QByteArray::fromStdString(cm.dump()));
+        QVERIFY(conflict.exitCode != 0);
+        QVERIFY2(conflict.err.contains(QStringLiteral("the object has been modified")),
+                 qPrintable(conflict.err));
+        QCOMPARE(getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")})
+                     .at("data")
+                     .at("b")
+                     .get<std::string>(),
+                 std::string("2"));
+    }
+
+    void restartKeepsObjectsAndContinuesResourceVersions() {
+        const auto before =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
+        const long long beforeVersion =
+            std::stoll(before.at("metadata").at("resourceVersion").get<std::string>());
+        QCOMPARE(m_server.terminate(), 0);
+        QVERIFY(m_server.start());
+        const auto after =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
+        QCOMPARE(after, before);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("later")})
+                     .exitCode,
+                 0);
+        const auto later =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("later")});
+        QVERIFY(std::stoll(later.at("metadata").at("resourceVersion").get<std::string>()) >
+                beforeVersion);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstKubectl)
+#include "tst_kubectl.moc"

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "vm/cluster_manager.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <thread>
+
+#include <unistd.h>
+
+#include "engine/client/rest_client.h"
+#include "engine/pki/kubeconfig.h"
+#include "vm/local_process_driver.h"
+#include "vm/process.h"
+
+namespace slipway::vm {
+namespace {
+
+constexpr const char* kSpecFile = "cluster.json";
+
+std::filesystem::path findSlipwayd() {
+    // Installed side by side (/usr/bin) and in the build tree (build/<preset>/bin).
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto beside = self.parent_path() / "slipwayd";
+        if (std::filesystem::exists(beside, ec)) {
+            return beside;
+        }
+    }
+    if (const char* path = std::getenv("PATH")) {
+        std::string_view rest(path);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const std::filesystem::path candidate =
+                std::filesystem::path(rest.substr(0, colon)) / "slipwayd";
+            if (::access(candidate.c_str(), X_OK) == 0) {
+                return candidate;
+            }
+            if (colon == std::string_view::npos) {
+                break;
+            }
+            rest.remove_prefix(colon + 1);
+        }
+    }
+    return "slipwayd";
+}
+
+/// A client for the cluster's API server, from the kubeconfig slipwayd wrote once it was
+/// ready; nothing if that file does not exist (yet).
+std::optional<client::RestClient> clusterClient(const std::filesystem::path& dir) {
+    const auto kubeconfig = pki::Kubeconfig::load(dir / "kubeconfig");
+    if (!kubeconfig) {
+        return std::nullopt;
+    }
+    auto config = client::ClientConfig::fromKubeconfig(*kubeconfig);
+    if (!config) {
+        return std::nullopt;
+    }
+    return client::RestClient(std::move(*config));
+}
+
+/// True if the API server answers /readyz with 200 within `timeout`, over TLS with the
+/// cluster's own credentials (so it is this cluster's server, not whatever took the port).
+bool apiServerReady(const std::optional<client::RestClient>& rest,
+                    std::chrono::milliseconds timeout) {
+    if (!rest) {
+        return false;
+    }
+    client::RequestOptions options;
+    options.timeout = timeout;
+    options.maxBodyBytes = 64 * 1024;
+    const auto response = rest->get("/readyz", options);
+    return response.ok() && response->status == 200;
+}
+
+}  // namespace
+
+ClusterManager::ClusterManager(ClusterManagerOptions options) : m_options(std::move(options)) {
+    if (m_options.clustersRoot.empty()) {
+        m_options.clustersRoot = defaultClustersRoot();
+    }
+    if (m_options.slipwaydPath.empty()) {
+        m_options.slipwaydPath = findSlipwayd();
+    }
+    m_localDriver = std::make_unique<LocalProcessDriver>(m_options.slipwaydPath);
+}
+
+ClusterManager::~ClusterManager() = default;
+
+std::filesystem::path ClusterManager::defaultClustersRoot() {
+    const char* dataHome = std::getenv("XDG_DATA_HOME");
+    std::filesystem::path base;
+    if (dataHome != nullptr && *dataHome == '/') {
+        base = dataHome;
+    } else {
+        const char* home = std::getenv("HOME");
+        base = std::filesystem::path(home != nullptr ? home : "/tmp") / ".local" / "share";
+    }
+    return base / "slipway" / "clusters";
+}
+
+std::filesystem::path ClusterManager::clusterDir(const std::string& name) const {
+    return m_options.clustersRoot / name;
+}
+
+Driver& ClusterManager::driverFor(DriverKind /*kind*/) const {
+    // The libvirt driver joins with the VM layer; until then every cluster is local.
+    return *m_localDriver;
+}
+
+core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
+                                                  const ProgressCallback& progress,
+                                                  const std::atomic<bool>* cancel) {
+    if (auto valid = validateClusterName(requested.name); !valid) {
+        return valid.error();
+    }
+    if (requested.driver != DriverKind::Local) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "the libvirt driver is not available yet; use --driver local");
+    }
+    const auto dir = clusterDir(requested.name);
+    const auto specFile = dir / kSpecFile;
+    auto existing = loadClusterSpec(specFile);
+    ClusterSpec spec;
+    if (existing) {
+        spec = *existing;
+    } else if (existing.error().code() == core::ErrorCode::NotFound) {
+        if (progress) {
+            progress("Creating cluster \"" + requested.name + "\" in " + dir.string());
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec) {
+            return core::Error(core::ErrorCode::Io,
+                               "cannot create " + dir.string() + ": " + ec.message());
+        }
+        spec = requested;
+        spec.createdAt =
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+        if (auto saved = saveClusterSpec(specFile, spec); !saved) {
+            return saved.error();
+        }
+    } else {
+        return existing.error();
+    }
+
+    Driver& driver = driverFor(spec.driver);
+    if (!driver.observe(spec, dir).running) {
+        if (auto launched = driver.launch(spec, dir, progress); !launched) {
+            return launched.error();
+        }
+        if (auto saved = saveClusterSpec(specFile, spec); !saved) {
+            return saved.error();
+        }
+    }
+
+    if (progress) {
+        progress("Waiting for the API server on 127.0.0.1:" + std::to_string(spec.apiPort));
+    }
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + m_options.startTimeout;
+    auto pause = std::chrono::milliseconds(10);
+    while (!apiServerReady(clusterClient(dir), std::chrono::seconds(2))) {
+        if (cancel != nullptr && cancel->load()) {
+            return core::Error(core::ErrorCode::Cancelled, "start of \"" + spec.name +
+                                                               "\" cancelled; it may still be "
+                                                               "starting (slipway stop to end it)");
+        }
+        if (!driver.observe(spec, dir).running) {
+            // One line for the user: the daemon's last words and where to read the rest.
+            std::string last = tailOfFile(dir / "slipwayd.log", 1);
+            if (!last.empty() && last.back() == '\n') {
+                last.pop_back();
+            }
+            return core::Error(core::ErrorCode::Unavailable,
+                               "slipwayd exited during start-up: " + last +
+                                   " (log: " + (dir / "slipwayd.log").string() + ")");
+        }
+        if (Clock::now() >= deadline) {
+            return core::Error(core::ErrorCode::Timeout,
+                               "the API server of \"" + spec.name + "\" was not ready within " +
+                                   std::to_string(m_options.startTimeout.count() / 1000) + " s");
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    return status(spec.name);
+}
+
+core::Result<void> ClusterManager::stop(const std::string& name, const ProgressCallback& progress) {
+    auto spec = loadClusterSpec(clusterDir(name) / kSpecFile);
+    if (!spec) {
+        return spec.error().code() == core::ErrorCode::NotFound
+                   ? core::Error(core::ErrorCode::NotFound, "cluster \"" + name + "\" not found")
+                   : spec.error();
+    }
+    return driverFor(spec->driver).halt(*spec, clusterDir(name), m_options.stopTimeout, progress);
+}
+
+core::Result<void> ClusterManager::remove(const std::string& name,
+                                          const ProgressCallback& progress) {
+    if (auto valid = validateClusterName(name); !valid) {
+        return valid.error();
+    }
+    const auto dir = clusterDir(name);
+    auto spec = loadClusterSpec(dir / kSpecFile);
+    if (spec) {
+        if (auto stopped =
+                driverFor(spec->driver).halt(*spec, dir, m_options.stopTimeout, progress);
+            !stopped) {
+            return stopped;
+        }
+    } else if (!std::filesystem::exists(dir)) {
+        return core::Error(core::ErrorCode::NotFound, "cluster \"" + name + "\" not found");
+    }
+    // A folder whose spec is damaged is still removed: delete is how the user recovers.
+    if (progress) {
+        progress("Removing " + dir.string());
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) {
+        return core::Error(core::ErrorCode::Io,
+                           "cannot remove " + dir.string() + ": " + ec.message());
+    }
+    return core::success();
+}
+
+core::Result<ClusterStatus> ClusterManager::status(const std::string& name) const {
+    const auto dir = clusterDir(name);
+    auto spec = loadClusterSpec(dir / kSpecFile);
+    if (!spec) {
+        if (spec.error().code() == core::ErrorCode::NotFound) {
+            return core::Error(core::ErrorCode::NotFound, "cluster \"" + name + "\" not found");
+        }
+        return spec.error();
+    }
+    ClusterStatus result;
+    result.spec = *spec;
+    const MachineState machine = driverFor(spec->driver).observe(*spec, dir);
+    result.message = machine.message;
+    if (std::filesystem::exists(dir / "kubeconfig")) {
+        result.kubeconfigPath = (dir / "kubeconfig").string();
+    }
+    if (!machine.running) {
+        result.state = ClusterState::Stopped;
+        return result;
+    }
+    const auto rest = clusterClient(dir);
+    if (rest) {
+        result.apiServerUrl = rest->server().toString();
+    }
+    result.state = apiServerReady(rest, std::chrono::seconds(2)) ? ClusterState::Running
+                                                                 : ClusterState::Starting;
+    return result;
+}
+
+core::Result<std::vector<ClusterStatus>> ClusterManager::list() const {
+    std::vector<ClusterStatus> clusters;
+    std::error_code ec;
+    if (!std::filesystem::exists(m_options.clustersRoot, ec)) {
+        return clusters;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(m_options.clustersRoot, ec)) {
+        if (!entry.is_directory() || !std::filesystem::exists(entry.path() / kSpecFile)) {
+            continue;
+        }
+        auto one = status(entry.path().filename().string());
+        if (one) {
+            clusters.push_back(std::move(*one));
+        } else {
+            // A damaged cluster still shows up, so the user can see and delete it.
+            ClusterStatus broken;
+            broken.spec.name = entry.path().filename().string();
+            broken.state = ClusterState::Error;
+            broken.message = one.error().message();
+            clusters.push_back(std::move(broken));
+        }
+    }
+    if (ec) {
+        return core::Error(core::ErrorCode::Io,
+                           "cannot list " + m_options.clustersRoot.string() + ": " + ec.message());
+    }
+    std::sort(clusters.begin(), clusters.end(), [](const ClusterStatus& a, const ClusterStatus& b) {
+        return a.spec.name < b.spec.name;
+    });
+    return clusters;
+}
+
+}  // namespace slipway::vm

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "vm/local_process_driver.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/core/atomic_file.h"
+#include "vm/process.h"
+
+namespace slipway::vm {
+namespace {
+
+constexpr const char* kPidFile = "slipwayd.pid";
+constexpr const char* kLogFile = "slipwayd.log";
+
+/// Binds 127.0.0.1:`port` and reports the port bound; the socket is closed again.
+core::Result<std::uint16_t> bindLoopback(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return core::Error(core::ErrorCode::Network, std::strerror(errno));
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    socklen_t length = sizeof address;
+    // The server sets SO_REUSEADDR too, so a port in TIME_WAIT counts as free for it.
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return core::Error(core::ErrorCode::Network, std::strerror(error));
+    }
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+pid_t readPid(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    long pid = 0;
+    in >> pid;
+    return in ? static_cast<pid_t>(pid) : -1;
+}
+
+}  // namespace
+
+bool loopbackPortFree(std::uint16_t port) {
+    return port != 0 && bindLoopback(port).ok();
+}
+
+core::Result<std::uint16_t> pickFreeLoopbackPort() {
+    return bindLoopback(0);
+}
+
+core::Result<void> LocalProcessDriver::launch(ClusterSpec& spec, const std::filesystem::path& dir,
+                                              const ProgressCallback& progress) {
+    // Keep the port of earlier starts so kubeconfigs stay valid; move only if it was taken.
+    if (!loopbackPortFree(spec.apiPort)) {
+        auto port = pickFreeLoopbackPort();
+        if (!port) {
+            return port.error().wrap("choosing an API server port");
+        }
+        spec.apiPort = *port;
+    }
+    std::error_code ec;
+    std::filesystem::remove(dir / "kubeconfig", ec);
+    if (progress) {
+        progress("Starting slipwayd on 127.0.0.1:" + std::to_string(spec.apiPort));
+    }
+    const std::vector<std::string> argv = {
+        m_slipwayd.string(), "server",
+        "--data-dir",        (dir / "data").string(),
+        "--listen",          "127.0.0.1:" + std::to_string(spec.apiPort),
+        "--kubeconfig-out",  (dir / "kubeconfig").string(),
+        "--cluster-name",    contextName(spec.name),
+    };
+    auto pid = spawnDaemon(argv, dir / kLogFile);
+    if (!pid) {
+        return pid.error();
+    }
+    return core::writeFileAtomically(dir / kPidFile, std::to_string(*pid) + "\n");
+}
+
+core::Result<void> LocalProcessDriver::halt(const ClusterSpec& spec,
+                                            const std::filesystem::path& dir,
+                                            std::chrono::milliseconds grace,
+                                            const ProgressCallback& progress) {
+    const pid_t pid = readPid(dir / kPidFile);
+    if (observe(spec, dir).running) {
+        if (progress) {
+            progress("Stopping slipwayd (pid " + std::to_string(pid) + ")");
+        }
+        if (auto stopped = terminateProcess(pid, grace); !stopped) {
+            return stopped;
+        }
+    }
+    std::error_code ec;
+    std::filesystem::remove(dir / kPidFile, ec);
+    return core::success();
+}
+
+MachineState LocalProcessDriver::observe(const ClusterSpec& /*spec*/,
+                                         const std::filesystem::path& dir) const {
+    const pid_t pid = readPid(dir / kPidFile);
+    if (pid <= 0 || !processAlive(pid)) {
+        return {false, {}};
+    }
+    // After a reboot the pid may belong to something else: only our binary counts.
+    const std::string name = processName(pid);
+    if (name != m_slipwayd.filename().string() && name != "slipwayd") {
+        return {false, "pid " + std::to_string(pid) + " is now '" + name + "', not slipwayd"};
+    }
+    return {true, {}};
+}
+
+}  // namespace slipway::vm

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "engine/core/result.h"
+
+namespace slipway::vm {
+
+/// Starts `argv` as a daemon: a new session, stdin from /dev/null, stdout and stderr appended
+/// to `logFile`, reparented to init (double fork) so it outlives the caller and is never left
+/// a zombie of it. Returns the daemon's pid once exec has succeeded; an exec failure (missing
+/// binary, no permission) is reported as an error, not as a process that dies at once.
+core::Result<pid_t> spawnDaemon(const std::vector<std::string>& argv,
+                                const std::filesystem::path& logFile);
+
+/// True if `pid` exists and is not a zombie.
+bool processAlive(pid_t pid);
+
+/// The executable's file name for `pid` ("slipwayd"), empty if it is gone.
+std::string processName(pid_t pid);
+
+/// SIGTERM, then wait up to `grace` for the process to go, then SIGKILL and wait for it.
+/// A process that is already gone is success.
+core::Result<void> terminateProcess(pid_t pid, std::chrono::milliseconds grace);
+
+/// The last `lines` lines of a text file (for error messages quoting a log).
+std::string tailOfFile(const std::filesystem::path& file, std::size_t lines);
+
+}  // namespace slipway::vm
