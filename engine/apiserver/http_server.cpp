@@ -111,6 +111,21 @@ protected:
         m_parser->body_limit(m_options.maxBodyBytes);
         m_parser->header_limit(m_options.maxHeaderBytes);
         beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
+        // The header first: Boost 1.74's one-shot read skips body_limit when a small request
+        // arrives in one piece (boostorg/beast#2183), so the declared length is checked here.
+        http::async_read_header(
+            derived().stream(), m_buffer, *m_parser,
+            beast::bind_front_handler(&HttpConversation::onHeader, derived().shared_from_this()));
+    }
+
+    void onHeader(beast::error_code ec, std::size_t bytes) {
+        if (ec) {
+            return onRead(ec, bytes);
+        }
+        const auto length = m_parser->content_length();
+        if (length && *length > m_options.maxBodyBytes) {
+            return onRead(http::error::body_limit, bytes);
+        }
         http::async_read(
             derived().stream(), m_buffer, *m_parser,
             beast::bind_front_handler(&HttpConversation::onRead, derived().shared_from_this()));
@@ -450,6 +465,12 @@ struct HttpServer::Impl {
                                                                  tcp::socket socket) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
                 return;
+            }
+            if (!ec) {
+                // Watch events are small writes: without this, Nagle's algorithm and the
+                // client's delayed ACK hold them back up to 40 ms.
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
             }
             if (ec) {
                 spdlog::warn("accept: {}", ec.message());

@@ -290,6 +290,9 @@ struct HttpsClient::Impl : std::enable_shared_from_this<HttpsClient::Impl> {
         if (ec) {
             co_return transportError(ec, "connecting to " + where);
         }
+        // As Go does for every TCP connection: a request is written whole, so Nagle's delay
+        // only ever holds back the last segment of it.
+        connection->lowest().socket().set_option(tcp::no_delay(true), ec);
         if (connection->secure) {
             detail::expectPeerName(connection->secure->native_handle(), config.server.host);
             co_await connection->secure->async_handshake(asio::ssl::stream_base::client, token(ec));

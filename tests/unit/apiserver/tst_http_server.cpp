@@ -140,6 +140,23 @@ private slots:
         QVERIFY2(answer.find("413") != std::string::npos, answer.c_str());
     }
 
+    void refusesSmallBodiesOverTheLimitArrivingInOnePiece() {
+        // Header and body in one segment: the case Boost 1.74's one-shot read let through.
+        apiserver::Router router;
+        apiserver::ServerOptions options;
+        options.port = 0;
+        options.maxBodyBytes = 256;
+        apiserver::HttpServer server(options, router);
+        const auto endpoint = server.start();
+        QVERIFY(endpoint.ok());
+        RawConnection connection(endpoint->port);
+        connection.send(
+            "POST /api/v1/namespaces HTTP/1.1\r\nHost: x\r\nContent-Length: 1299\r\n\r\n" +
+            std::string(1299, 'x'));
+        const auto answer = connection.receiveUntil("\r\n\r\n", 5000);
+        QVERIFY2(answer.find("413") != std::string::npos, answer.c_str());
+    }
+
     void dropsIdleConnectionsAfterTheReadTimeout() {
         apiserver::Router router;
         apiserver::ServerOptions options;
