@@ -39,6 +39,10 @@ function(slipway_add_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+  # Test data by absolute path: QFINDTESTDATA relies on __FILE__, which ccache's base_dir
+  # (set by scripts/test for cache hits across clones) makes relative.
+  target_compile_definitions(${name} PRIVATE
+    SLIPWAY_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
   set_target_properties(${name} PROPERTIES
     AUTOMOC ON
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

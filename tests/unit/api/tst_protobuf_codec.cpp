@@ -133,9 +133,10 @@ private slots:
     void decodesWhatKubectlSends() {
         QFETCH(QString, name);
         QFETCH(QStringList, nullCollections);
-        const std::string body = readTestFile(QFINDTESTDATA("../../data/protobuf/" + name + ".pb"));
-        const std::string expectedText =
-            readTestFile(QFINDTESTDATA("../../data/protobuf/" + name + ".json"));
+        const std::string body = readTestFile(QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/") +
+                                              name + QStringLiteral(".pb"));
+        const std::string expectedText = readTestFile(
+            QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/") + name + QStringLiteral(".json"));
         QVERIFY2(body.size() > 4 && !expectedText.empty(), qPrintable(name));
         json expected = json::parse(expectedText);
         for (const QString& path : nullCollections) {
@@ -269,7 +270,8 @@ private slots:
     }
 
     void rejectsTruncatedBodies() {
-        const std::string body = readTestFile(QFINDTESTDATA("../../data/protobuf/deployment.pb"));
+        const std::string body =
+            readTestFile(QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/deployment.pb"));
         QVERIFY(body.size() > 40);
         // kubectl's envelope ends with contentEncoding and contentType, both "" (4 bytes), which
         // may go; any longer cut ends the envelope's raw early.

@@ -73,7 +73,8 @@ json sortMergeLists(const json& value, const PatchMetadata* schema) {
 }
 
 json loadCases() {
-    const QString path = QFINDTESTDATA("../../data/patch/apimachinery_strategic_merge_cases.json");
+    const QString path =
+        QStringLiteral(SLIPWAY_TEST_DATA_DIR "/patch/apimachinery_strategic_merge_cases.json");
     std::ifstream in(path.toStdString());
     if (!in) {
         qFatal("cannot open the strategic merge patch cases");
