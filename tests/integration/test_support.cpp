@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "test_support.h"
 
+#include <csignal>
+
 #include <QDeadlineTimer>
 #include <QFileInfo>
 #include <QThread>
 #include <QtTest>
+#include <sys/prctl.h>
 
 #include "engine/pki/kubeconfig.h"
 
@@ -56,6 +59,8 @@ client::RestClient SlipwaydServer::client() const {
 
 SlipwaydServer::SlipwaydServer() {
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // If the test itself is killed (a ctest timeout), its server must not outlive it.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 SlipwaydServer::~SlipwaydServer() {
