@@ -466,15 +466,15 @@ struct HttpServer::Impl {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
                 return;
             }
-            if (!ec) {
-                // Watch events are small writes: without this, Nagle's algorithm and the
-                // client's delayed ACK hold them back up to 40 ms.
-                beast::error_code ignored;
-                socket.set_option(tcp::no_delay(true), ignored);
-            }
             if (ec) {
                 spdlog::warn("accept: {}", ec.message());
-            } else if (options.tls) {
+                return accept();
+            }
+            // Watch events are small writes: without this, Nagle's algorithm and the client's
+            // delayed ACK hold them back up to 40 ms.
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            if (options.tls) {
                 std::make_shared<ProtocolDetector>(std::move(socket), tlsContext, options, router)
                     ->run();
             } else {

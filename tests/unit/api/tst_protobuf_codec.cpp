@@ -19,6 +19,11 @@ QString q(const std::string& s) {
     return QString::fromStdString(s);
 }
 
+/// A file of tests/data/protobuf: "namespace.pb", "namespace.json".
+QString protobufData(const QString& file) {
+    return QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/") + file;
+}
+
 std::string readTestFile(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -133,10 +138,8 @@ private slots:
     void decodesWhatKubectlSends() {
         QFETCH(QString, name);
         QFETCH(QStringList, nullCollections);
-        const std::string body = readTestFile(QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/") +
-                                              name + QStringLiteral(".pb"));
-        const std::string expectedText = readTestFile(
-            QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/") + name + QStringLiteral(".json"));
+        const std::string body = readTestFile(protobufData(name + QStringLiteral(".pb")));
+        const std::string expectedText = readTestFile(protobufData(name + QStringLiteral(".json")));
         QVERIFY2(body.size() > 4 && !expectedText.empty(), qPrintable(name));
         json expected = json::parse(expectedText);
         for (const QString& path : nullCollections) {
@@ -270,8 +273,7 @@ private slots:
     }
 
     void rejectsTruncatedBodies() {
-        const std::string body =
-            readTestFile(QStringLiteral(SLIPWAY_TEST_DATA_DIR "/protobuf/deployment.pb"));
+        const std::string body = readTestFile(protobufData(QStringLiteral("deployment.pb")));
         QVERIFY(body.size() > 40);
         // kubectl's envelope ends with contentEncoding and contentType, both "" (4 bytes), which
         // may go; any longer cut ends the envelope's raw early.
