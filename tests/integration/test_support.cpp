@@ -114,4 +114,43 @@ int SlipwaydServer::terminate(int timeoutMs) {
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
+bool Kubectl::installed() {
+    return QFileInfo::exists(path());
+}
+
+QProcessEnvironment Kubectl::environment() const {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_home.path());
+    env.insert(QStringLiteral("KUBECONFIG"), m_kubeconfig);
+    return env;
+}
+
+CommandResult Kubectl::operator()(const QStringList& arguments, const QByteArray& input) const {
+    if (input.isEmpty()) {
+        return run(path(), arguments, environment());
+    }
+    QTemporaryFile file;
+    if (!file.open() || file.write(input) != input.size() || !file.flush()) {
+        return {-1, {}, QStringLiteral("cannot write kubectl's input file")};
+    }
+    QStringList withFile = arguments;
+    for (auto& argument : withFile) {
+        if (argument == QStringLiteral("-")) {
+            argument = file.fileName();
+        }
+    }
+    return run(path(), withFile, environment());
+}
+
+nlohmann::json Kubectl::getJson(const QStringList& arguments) const {
+    const auto result =
+        (*this)(arguments + QStringList{QStringLiteral("-o"), QStringLiteral("json")});
+    if (result.exitCode != 0) {
+        qWarning("kubectl %s: %s", qPrintable(arguments.join(QLatin1Char(' '))),
+                 qPrintable(result.err));
+        return {};
+    }
+    return nlohmann::json::parse(result.out.toStdString(), nullptr, false);
+}
+
 }  // namespace slipway::testing

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <nlohmann/json.hpp>
 
 #include "engine/client/rest_client.h"
 
@@ -52,6 +53,30 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_url;
+};
+
+/// The real kubectl (/usr/bin/kubectl) against one cluster, with a HOME of its own so that
+/// its discovery cache and config never touch the user's.
+class Kubectl {
+public:
+    /// Talks to the cluster of `kubeconfigPath` (read when a command runs, not now).
+    explicit Kubectl(QString kubeconfigPath) : m_kubeconfig(std::move(kubeconfigPath)) {}
+
+    static bool installed();
+    static QString path() { return QStringLiteral("/usr/bin/kubectl"); }
+
+    /// The environment kubectl runs with: HOME and KUBECONFIG set.
+    QProcessEnvironment environment() const;
+    /// Runs kubectl; when `input` is given, it is written to a temporary file and every
+    /// argument "-" is replaced by that file's name.
+    CommandResult operator()(const QStringList& arguments, const QByteArray& input = {}) const;
+    /// Runs `kubectl ARGS -o json` and parses the output; a null json (and a warning) when
+    /// kubectl fails.
+    nlohmann::json getJson(const QStringList& arguments) const;
+
+private:
+    QString m_kubeconfig;
+    QTemporaryDir m_home;
 };
 
 }  // namespace slipway::testing

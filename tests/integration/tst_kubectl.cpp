@@ -13,46 +13,13 @@ class TstKubectl : public QObject {
     Q_OBJECT
 
     testing::SlipwaydServer m_server;
-    QTemporaryDir m_home;
+    testing::Kubectl kubectl{m_server.kubeconfigPath()};
 
-    QProcessEnvironment environment() const {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.insert(QStringLiteral("KUBECONFIG"), m_server.kubeconfigPath());
-        return env;
-    }
-
-    testing::CommandResult kubectl(const QStringList& arguments, const QByteArray& input = {}) {
-        if (input.isEmpty()) {
-            return testing::run(QStringLiteral("/usr/bin/kubectl"), arguments, environment());
-        }
-        QTemporaryFile file;
-        file.open();
-        file.write(input);
-        file.flush();
-        QStringList withFile = arguments;
-        for (auto& argument : withFile) {
-            if (argument == QStringLiteral("-")) {
-                argument = file.fileName();
-            }
-        }
-        return testing::run(QStringLiteral("/usr/bin/kubectl"), withFile, environment());
-    }
-
-    json getJson(const QStringList& arguments) {
-        const auto result =
-            kubectl(arguments + QStringList{QStringLiteral("-o"), QStringLiteral("json")});
-        if (result.exitCode != 0) {
-            qWarning("kubectl %s: %s", qPrintable(arguments.join(QLatin1Char(' '))),
-                     qPrintable(result.err));
-            return json();
-        }
-        return json::parse(result.out.toStdString());
-    }
+    json getJson(const QStringList& arguments) { return kubectl.getJson(arguments); }
 
 private slots:
     void initTestCase() {
-        if (!QFileInfo::exists(QStringLiteral("/usr/bin/kubectl"))) {
+        if (!testing::Kubectl::installed()) {
             QSKIP("kubectl is not installed");
         }
         QVERIFY(m_server.start());
@@ -233,8 +200,8 @@ private slots:
 
     void watchSeesChanges() {
         QProcess watcher;
-        watcher.setProcessEnvironment(environment());
-        watcher.start(QStringLiteral("/usr/bin/kubectl"),
+        watcher.setProcessEnvironment(kubectl.environment());
+        watcher.start(testing::Kubectl::path(),
                       {QStringLiteral("get"), QStringLiteral("configmaps"), QStringLiteral("-w"),
                        QStringLiteral("--output-watch-events")});
         QVERIFY(watcher.waitForStarted());
