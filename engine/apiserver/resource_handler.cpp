@@ -231,6 +231,33 @@ struct DeleteOptions {
 
 namespace {
 
+/// Reads a meta.k8s.io/v1 DeleteOptions object (a DELETE body, or an Eviction's
+/// deleteOptions) over `options`.
+core::Result<void> readDeleteOptions(const json& body, DeleteOptions& options) {
+    if (const auto it = body.find("propagationPolicy"); it != body.end() && it->is_string()) {
+        options.propagationPolicy = it->get<std::string>();
+    }
+    if (const auto it = body.find("gracePeriodSeconds");
+        it != body.end() && it->is_number_integer()) {
+        options.gracePeriodSeconds = it->get<long long>();
+    }
+    if (const auto it = body.find("preconditions"); it != body.end() && it->is_object()) {
+        options.preconditionUid = stringField(*it, "uid");
+        options.preconditionResourceVersion = stringField(*it, "resourceVersion");
+    }
+    if (const auto it = body.find("dryRun"); it != body.end() && it->is_array()) {
+        options.dryRun = std::find(it->begin(), it->end(), json("All")) != it->end();
+    }
+    if (!options.propagationPolicy.empty() && options.propagationPolicy != "Orphan" &&
+        options.propagationPolicy != "Background" && options.propagationPolicy != "Foreground") {
+        return core::Error(core::ErrorCode::Invalid,
+                           "propagationPolicy: Unsupported value: \"" + options.propagationPolicy +
+                               "\": supported values: \"Foreground\", \"Background\", "
+                               "\"Orphan\"");
+    }
+    return core::success();
+}
+
 core::Result<DeleteOptions> parseDeleteOptions(const HttpRequest& request,
                                                const QueryParameters& query) {
     DeleteOptions options;
@@ -241,32 +268,16 @@ core::Result<DeleteOptions> parseDeleteOptions(const HttpRequest& request,
     }
     options.gracePeriodSeconds = *grace;
     options.dryRun = query.get("dryRun") == "All";
+    json body = json::object();
     if (!request.body.empty()) {
-        auto body = parseRequestObject(request);
-        if (!body) {
-            return body.error();
+        auto parsed = parseRequestObject(request);
+        if (!parsed) {
+            return parsed.error();
         }
-        if (const auto it = body->find("propagationPolicy"); it != body->end() && it->is_string()) {
-            options.propagationPolicy = it->get<std::string>();
-        }
-        if (const auto it = body->find("gracePeriodSeconds");
-            it != body->end() && it->is_number_integer()) {
-            options.gracePeriodSeconds = it->get<long long>();
-        }
-        if (const auto it = body->find("preconditions"); it != body->end() && it->is_object()) {
-            options.preconditionUid = stringField(*it, "uid");
-            options.preconditionResourceVersion = stringField(*it, "resourceVersion");
-        }
-        if (const auto it = body->find("dryRun"); it != body->end() && it->is_array()) {
-            options.dryRun = std::find(it->begin(), it->end(), json("All")) != it->end();
-        }
+        body = std::move(*parsed);
     }
-    if (!options.propagationPolicy.empty() && options.propagationPolicy != "Orphan" &&
-        options.propagationPolicy != "Background" && options.propagationPolicy != "Foreground") {
-        return core::Error(core::ErrorCode::Invalid,
-                           "propagationPolicy: Unsupported value: \"" + options.propagationPolicy +
-                               "\": supported values: \"Foreground\", \"Background\", "
-                               "\"Orphan\"");
+    if (auto read = readDeleteOptions(body, options); !read) {
+        return read.error();
     }
     return options;
 }
@@ -281,9 +292,16 @@ void addFinalizer(json& metadata, const std::string& finalizer) {
     }
 }
 
-bool hasFinalizers(const json& object) {
-    const auto finalizers = object.value("/metadata/finalizers"_json_pointer, json::array());
-    return finalizers.is_array() && !finalizers.empty();
+/// True while something must happen before an object being deleted may go: finalizers in its
+/// metadata, or for a namespace those of its spec (the namespace controller empties it first).
+bool blocksDeletion(const api::ResourceType& type, const json& object) {
+    const auto nonEmpty = [&object](const json::json_pointer& pointer) {
+        const auto list = object.value(pointer, json::array());
+        return list.is_array() && !list.empty();
+    };
+    return nonEmpty("/metadata/finalizers"_json_pointer) ||
+           (type.group.empty() && type.kind == "Namespace" &&
+            nonEmpty("/spec/finalizers"_json_pointer));
 }
 
 }  // namespace
@@ -303,7 +321,11 @@ HttpResponse ResourceHandler::handle(const HttpRequest& request, const RequestIn
         return errorResponse(core::Error(core::ErrorCode::NotFound,
                                          "the server could not find the requested resource"));
     }
-    if (!info.subresource.empty() && info.subresource != "status" && info.subresource != "scale") {
+    static const std::vector<std::string_view> kServedSubresources = {"status", "scale", "binding",
+                                                                      "eviction", "finalize"};
+    if (!info.subresource.empty() &&
+        std::find(kServedSubresources.begin(), kServedSubresources.end(), info.subresource) ==
+            kServedSubresources.end()) {
         return errorResponse(core::Error(core::ErrorCode::NotFound,
                                          "the server could not find the requested resource"));
     }
@@ -342,6 +364,17 @@ HttpResponse ResourceHandler::handle(const HttpRequest& request, const RequestIn
     }
     if (info.verb == "watch") {
         return watch(call);
+    }
+    if (info.verb == "create" && info.subresource == "binding") {
+        return bind(call);
+    }
+    if (info.verb == "create" && info.subresource == "eviction") {
+        return evict(call);
+    }
+    if (info.subresource == "finalize" && info.verb != "update") {
+        return errorResponse(
+            core::Error(core::ErrorCode::MethodNotAllowed,
+                        "the server does not allow this method on the requested resource"));
     }
     if (info.verb == "create") {
         if (!info.name.empty() || !info.subresource.empty()) {
@@ -670,13 +703,24 @@ core::Result<json> desiredFromScale(const json& current, const json& scale) {
 
 }  // namespace
 
+core::Result<ResourceHandler::Current> ResourceHandler::readCurrent(const Call& call) const {
+    auto kv = m_store.get(storageKey(*call.type, call.info.nameSpace, call.info.name));
+    if (!kv) {
+        return notFound(*call.type, call.info.name);
+    }
+    auto object = decodeObject(*kv);
+    if (!object) {
+        return object.error();
+    }
+    return Current{std::move(*kv), std::move(*object)};
+}
+
 HttpResponse ResourceHandler::update(const Call& call) const {
     const auto& type = *call.type;
     auto body = parseRequestObject(call.request);
     if (!body) {
         return errorResponse(body.error());
     }
-    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
     const std::string precondition =
         body->value("/metadata/resourceVersion"_json_pointer, std::string());
     if (call.info.subresource != "scale") {
@@ -699,26 +743,29 @@ HttpResponse ResourceHandler::update(const Call& call) const {
     }
     // Without a resourceVersion the update is unconditional: retry a lost race ourselves.
     for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-        auto kv = m_store.get(key);
-        if (!kv) {
-            return errorResponse(notFound(type, call.info.name), type, call.info.name);
+        auto read = readCurrent(call);
+        if (!read) {
+            return errorResponse(read.error(), type, call.info.name);
         }
-        if (expected != 0 && expected != kv->modRevision) {
+        const store::KeyValue& kv = read->kv;
+        json& current = read->object;
+        if (expected != 0 && expected != kv.modRevision) {
             return errorResponse(conflict(type, call.info.name), type, call.info.name);
         }
-        auto current = decodeObject(*kv);
-        if (!current) {
-            return errorResponse(current.error());
-        }
         json desired = *body;
-        if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(*current, *body);
+        if (call.info.subresource == "finalize") {
+            // Only spec.finalizers changes through finalize; the rest of the body is ignored.
+            desired = current;
+            desired["spec"]["finalizers"] =
+                body->value("/spec/finalizers"_json_pointer, json::array());
+        } else if (call.info.subresource == "scale") {
+            auto fromScale = desiredFromScale(current, *body);
             if (!fromScale) {
                 return errorResponse(fromScale.error(), type, call.info.name);
             }
             desired = std::move(*fromScale);
         }
-        auto result = commit(call, *kv, *current, std::move(desired));
+        auto result = commit(call, kv, current, std::move(desired));
         if (result.status != 409 || expected != 0) {
             return result;
         }
@@ -733,17 +780,14 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
     if (!patchType) {
         return errorResponse(patchType.error());
     }
-    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
     for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-        auto kv = m_store.get(key);
-        if (!kv) {
-            return errorResponse(notFound(type, call.info.name), type, call.info.name);
+        auto read = readCurrent(call);
+        if (!read) {
+            return errorResponse(read.error(), type, call.info.name);
         }
-        auto current = decodeObject(*kv);
-        if (!current) {
-            return errorResponse(current.error());
-        }
-        const json base = call.info.subresource == "scale" ? scaleOf(*current) : *current;
+        const store::KeyValue& kv = read->kv;
+        json& current = read->object;
+        const json base = call.info.subresource == "scale" ? scaleOf(current) : current;
         auto patched =
             api::applyPatch(*patchType, base, call.request.body,
                             call.info.subresource == "scale" ? nullptr : type.patchMetadata.get());
@@ -753,18 +797,18 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
         // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
         const std::string precondition =
             patched->value("/metadata/resourceVersion"_json_pointer, std::string());
-        if (!precondition.empty() && precondition != std::to_string(kv->modRevision)) {
+        if (!precondition.empty() && precondition != std::to_string(kv.modRevision)) {
             return errorResponse(conflict(type, call.info.name), type, call.info.name);
         }
         json desired = std::move(*patched);
         if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(*current, desired);
+            auto fromScale = desiredFromScale(current, desired);
             if (!fromScale) {
                 return errorResponse(fromScale.error(), type, call.info.name);
             }
             desired = std::move(*fromScale);
         }
-        auto result = commit(call, *kv, *current, std::move(desired));
+        auto result = commit(call, kv, current, std::move(desired));
         if (result.status != 409 || !precondition.empty()) {
             return result;
         }
@@ -788,7 +832,8 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
         return jsonResponse(200, call.info.subresource == "scale" ? scaleOf(object) : object);
     };
     // The last finalizer of an object being deleted is gone: the update is its deletion.
-    if (next->contains("/metadata/deletionTimestamp"_json_pointer) && !hasFinalizers(*next)) {
+    if (next->contains("/metadata/deletionTimestamp"_json_pointer) &&
+        !blocksDeletion(type, *next)) {
         if (call.dryRun) {
             return respond(*next);
         }
@@ -871,10 +916,7 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
     } else if (options.propagationPolicy == "Foreground") {
         addFinalizer(metadata, "foregroundDeletion");
     }
-    // A namespace with spec.finalizers terminates: the namespace controller empties it first.
-    const bool terminatingNamespace =
-        type.group.empty() && type.kind == "Namespace" &&
-        !object.value("/spec/finalizers"_json_pointer, json::array()).empty();
+    const bool terminatingNamespace = type.group.empty() && type.kind == "Namespace";
     // A pod on a node is deleted gracefully: its agent stops it, then deletes it for good.
     long long grace = 0;
     if (type.group.empty() && type.kind == "Pod" &&
@@ -882,7 +924,7 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
         grace = options.gracePeriodSeconds.value_or(
             object.value("/spec/terminationGracePeriodSeconds"_json_pointer, 30LL));
     }
-    if (hasFinalizers(object) || terminatingNamespace || grace > 0) {
+    if (blocksDeletion(type, object) || grace > 0) {
         if (!alreadyDeleting) {
             metadata["deletionTimestamp"] =
                 rfc3339(call.now + std::chrono::seconds(std::max(0LL, grace)));
@@ -979,6 +1021,242 @@ core::Result<void> ResourceHandler::bootstrap() const {
         }
     }
     return core::success();
+}
+
+namespace {
+
+/// The Success Status that binding and eviction answer with (201, as kube-apiserver).
+HttpResponse createdStatus() {
+    return jsonResponse(201, {{"kind", "Status"},
+                              {"apiVersion", "v1"},
+                              {"metadata", json::object()},
+                              {"status", "Success"},
+                              {"code", 201}});
+}
+
+/// The body of a binding or eviction: its metadata.name must be the pod's.
+core::Result<json> subresourceBody(const HttpRequest& request, const std::string& podName,
+                                   const char* what) {
+    auto body = parseRequestObject(request);
+    if (!body) {
+        return body.error();
+    }
+    const std::string name = body->value("/metadata/name"_json_pointer, std::string());
+    if (!name.empty() && name != podName) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           std::string("name in URL does not match name in ") + what + " object");
+    }
+    return body;
+}
+
+bool podReady(const json& pod) {
+    for (const auto& condition : pod.value("/status/conditions"_json_pointer, json::array())) {
+        if (condition.value("type", "") == "Ready") {
+            return condition.value("status", "") == "True";
+        }
+    }
+    return false;
+}
+
+/// The 429 an eviction gets when `budget` allows no disruption now; empty if it does.
+std::optional<HttpResponse> checkDisruptionBudget(const json& budget, bool podIsReady) {
+    const std::string name = budget.value("/metadata/name"_json_pointer, std::string());
+    const auto refuse = [&](const std::string& cause) {
+        json status = api::failureStatus(
+            core::Error(core::ErrorCode::TooManyRequests,
+                        "Cannot evict pod as it would violate the pod's disruption budget."));
+        status["details"] = {{"causes", {{{"reason", "DisruptionBudget"}, {"message", cause}}}}};
+        auto response = jsonResponse(429, status);
+        response.headers.emplace_back("Retry-After", "10");
+        return response;
+    };
+    const auto generation = budget.value("/metadata/generation"_json_pointer, 1LL);
+    if (budget.value("/status/observedGeneration"_json_pointer, 0LL) < generation) {
+        return refuse("The disruption budget " + name + " is still being processed by the server.");
+    }
+    const auto healthy = budget.value("/status/currentHealthy"_json_pointer, 0LL);
+    const auto desired = budget.value("/status/desiredHealthy"_json_pointer, 0LL);
+    // An unready pod counts against no budget that is already met (IfHealthyBudget).
+    if (!podIsReady && healthy >= desired) {
+        return std::nullopt;
+    }
+    if (budget.value("/status/disruptionsAllowed"_json_pointer, 0LL) <= 0) {
+        return refuse("The disruption budget " + name + " needs " + std::to_string(desired) +
+                      " healthy pods and has " + std::to_string(healthy) + " currently");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse ResourceHandler::bind(const Call& call) const {
+    const auto& type = *call.type;
+    auto binding = subresourceBody(call.request, call.info.name, "Binding");
+    if (!binding) {
+        return errorResponse(binding.error());
+    }
+    const std::string targetKind = binding->value("/target/kind"_json_pointer, std::string());
+    const std::string node = binding->value("/target/name"_json_pointer, std::string());
+    api::FieldCauses causes;
+    if (!targetKind.empty() && targetKind != "Node") {
+        causes.push_back(
+            api::field::notSupported(api::FieldPath("target").child("kind"), targetKind, {"Node"}));
+    }
+    if (node.empty()) {
+        causes.push_back(api::field::required(api::FieldPath("target").child("name")));
+    }
+    if (!causes.empty()) {
+        api::ResourceType bindings;
+        bindings.version = "v1";
+        bindings.kind = "Binding";
+        bindings.plural = "bindings";
+        return jsonResponse(422, api::invalidStatus(bindings, call.info.name, causes));
+    }
+    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+        auto read = readCurrent(call);
+        if (!read) {
+            return errorResponse(read.error(), type, call.info.name);
+        }
+        const store::KeyValue& kv = read->kv;
+        json& pod = read->object;
+        // As kube-apiserver's BindingREST: a pod is bound once, and never while it goes.
+        const std::string podRef = call.info.nameSpace + "/" + call.info.name;
+        if (pod.contains("/metadata/deletionTimestamp"_json_pointer)) {
+            return errorResponse(
+                core::Error(core::ErrorCode::Conflict,
+                            "pod " + podRef + " is being deleted, cannot be assigned to a host"),
+                type, call.info.name);
+        }
+        const std::string assigned = pod.value("/spec/nodeName"_json_pointer, std::string());
+        if (!assigned.empty()) {
+            return errorResponse(
+                core::Error(core::ErrorCode::Conflict,
+                            "pod " + podRef + " is already assigned to node \"" + assigned + "\""),
+                type, call.info.name);
+        }
+        json next = pod;
+        next["spec"]["nodeName"] = node;
+        const auto annotations = binding->value("/metadata/annotations"_json_pointer, json());
+        if (annotations.is_object()) {
+            for (const auto& [name, value] : annotations.items()) {
+                next["metadata"]["annotations"][name] = value;
+            }
+        }
+        json& conditions = next["status"]["conditions"];
+        if (!conditions.is_array()) {
+            conditions = json::array();
+        }
+        const json scheduled = {{"type", "PodScheduled"},
+                                {"status", "True"},
+                                {"lastProbeTime", nullptr},
+                                {"lastTransitionTime", rfc3339(call.now)}};
+        const auto existing = std::find_if(conditions.begin(), conditions.end(), [](const json& c) {
+            return c.value("type", "") == "PodScheduled";
+        });
+        if (existing != conditions.end()) {
+            *existing = scheduled;
+        } else {
+            conditions.push_back(scheduled);
+        }
+        if (call.dryRun) {
+            return createdStatus();
+        }
+        // Straight to the store: the binding is the one way to set spec.nodeName after
+        // creation, which the pod's update validation rightly refuses.
+        auto updated = m_store.update(kv.key, encodeObject(next), kv.modRevision);
+        if (updated) {
+            return createdStatus();
+        }
+        if (updated.error().code() != core::ErrorCode::Conflict) {
+            return errorResponse(updated.error());
+        }
+    }
+    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+}
+
+HttpResponse ResourceHandler::evict(const Call& call) const {
+    const auto& type = *call.type;
+    auto eviction = subresourceBody(call.request, call.info.name, "Eviction");
+    if (!eviction) {
+        return errorResponse(eviction.error());
+    }
+    DeleteOptions options;
+    options.dryRun = call.dryRun;
+    if (const auto it = eviction->find("deleteOptions"); it != eviction->end() && it->is_object()) {
+        if (auto read = readDeleteOptions(*it, options); !read) {
+            return errorResponse(read.error());
+        }
+    }
+    const auto budgets = m_registry.find("policy", "v1", "poddisruptionbudgets");
+    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
+        auto read = readCurrent(call);
+        if (!read) {
+            return errorResponse(read.error(), type, call.info.name);
+        }
+        const store::KeyValue& kv = read->kv;
+        json& pod = read->object;
+        // A pod that is going anyway, has finished or never started disrupts nothing: no
+        // budget is consulted (kube-apiserver's canIgnorePDB).
+        const std::string phase = pod.value("/status/phase"_json_pointer, std::string());
+        const bool ignoresBudgets = pod.contains("/metadata/deletionTimestamp"_json_pointer) ||
+                                    phase == "Succeeded" || phase == "Failed" ||
+                                    phase == "Pending" || budgets == nullptr;
+        if (!ignoresBudgets) {
+            store::ListOptions listOptions;
+            listOptions.prefix = storagePrefix(*budgets, call.info.nameSpace);
+            auto page = m_store.list(listOptions);
+            if (!page) {
+                return errorResponse(page.error());
+            }
+            const json labels = pod.value("/metadata/labels"_json_pointer, json::object());
+            std::vector<std::pair<store::KeyValue, json>> matching;
+            for (const auto& budgetKv : page->items) {
+                auto budget = decodeObject(budgetKv);
+                if (!budget) {
+                    continue;
+                }
+                auto selector = core::LabelSelector::fromJson(
+                    budget->value("/spec/selector"_json_pointer, json::object()));
+                if (selector && selector->matches(labels)) {
+                    matching.emplace_back(budgetKv, std::move(*budget));
+                }
+            }
+            if (matching.size() > 1) {
+                return errorResponse(core::Error(
+                    core::ErrorCode::Internal,
+                    "This pod has more than one PodDisruptionBudget, which the eviction "
+                    "subresource does not support."));
+            }
+            if (matching.size() == 1) {
+                auto& [budgetKv, budget] = matching.front();
+                auto refused = checkDisruptionBudget(budget, podReady(pod));
+                if (refused) {
+                    return std::move(*refused);
+                }
+                if (podReady(pod) && !call.dryRun && !options.dryRun) {
+                    // Spend one disruption, and remember the pod until the disruption
+                    // controller sees it gone.
+                    budget["status"]["disruptionsAllowed"] =
+                        budget.value("/status/disruptionsAllowed"_json_pointer, 0) - 1;
+                    budget["status"]["disruptedPods"][call.info.name] = rfc3339(call.now);
+                    auto spent =
+                        m_store.update(budgetKv.key, encodeObject(budget), budgetKv.modRevision);
+                    if (!spent) {
+                        if (spent.error().code() == core::ErrorCode::Conflict) {
+                            continue;
+                        }
+                        return errorResponse(spent.error());
+                    }
+                }
+            }
+        }
+        auto deleted = deleteObject(call, options, kv);
+        if (deleted.status == 409 && attempt + 1 < kPatchAttempts) {
+            continue;
+        }
+        return deleted.status < 300 ? createdStatus() : deleted;
+    }
+    return errorResponse(conflict(type, call.info.name), type, call.info.name);
 }
 
 }  // namespace slipway::apiserver

@@ -8,6 +8,7 @@
 
 #include "engine/apiserver/request_info.h"
 #include "engine/apiserver/router.h"
+#include "engine/store/key_value.h"
 
 namespace slipway::store {
 class Store;
@@ -16,10 +17,6 @@ namespace slipway::api {
 class KindRegistry;
 struct ResourceType;
 }  // namespace slipway::api
-
-namespace slipway::store {
-struct KeyValue;
-}
 
 namespace slipway::apiserver {
 
@@ -45,6 +42,14 @@ public:
 
 private:
     struct Call;
+    /// An object as stored: its key-value (for compare-and-swap) and its decoded JSON.
+    struct Current {
+        store::KeyValue kv;
+        nlohmann::json object;
+    };
+
+    /// Reads the object a call names; NotFound (with kube's message) when it is not there.
+    core::Result<Current> readCurrent(const Call& call) const;
 
     HttpResponse get(const Call& call) const;
     HttpResponse list(const Call& call) const;
@@ -54,6 +59,10 @@ private:
     HttpResponse patch(const Call& call) const;
     HttpResponse remove(const Call& call) const;
     HttpResponse removeCollection(const Call& call) const;
+    /// POST pods/NAME/binding: the scheduler's (or a user's) assignment of a pod to a node.
+    HttpResponse bind(const Call& call) const;
+    /// POST pods/NAME/eviction: a deletion that respects PodDisruptionBudgets (kubectl drain).
+    HttpResponse evict(const Call& call) const;
     /// Stores `desired` as the next state of the object read as `kv`/`current` (update,
     /// patch, status and scale writes all end here). 409 if it changed meanwhile.
     HttpResponse commit(const Call& call, const store::KeyValue& kv, const nlohmann::json& current,
