@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/timestamp.h"
+
 namespace slipway::api::detail {
 
 // Objects reach defaulting, validation and printing as client-supplied JSON: every accessor
@@ -59,9 +61,7 @@ void setDefault(nlohmann::json& parent, std::string_view key, const nlohmann::js
 /// True when `parent[key]` is absent, null or an empty string.
 bool unsetOrEmpty(const nlohmann::json& parent, std::string_view key);
 
-/// Parses an RFC 3339 timestamp as Kubernetes writes them ("2024-05-01T10:00:00Z", with
-/// optional fractional seconds and a numeric offset).
-std::optional<std::chrono::system_clock::time_point> parseTimestamp(std::string_view text);
+using core::parseTimestamp;
 /// The age of the timestamp at `path` as kubectl prints it ("5m", "3d4h"), or "<unknown>"
 /// when absent or unparsable (translateTimestampSince).
 std::string ageAt(const nlohmann::json& object, std::initializer_list<std::string_view> path,

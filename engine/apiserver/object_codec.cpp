@@ -5,6 +5,8 @@
 #include <mutex>
 #include <random>
 
+#include "engine/core/timestamp.h"
+
 namespace slipway::apiserver {
 namespace {
 
@@ -76,12 +78,7 @@ core::Result<nlohmann::json> parseObjectBody(std::string_view body) {
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point time) {
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    std::array<char, 32> text{};
-    const auto length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return std::string(text.data(), length);
+    return core::formatTimestamp(time);
 }
 
 std::string newUid() {

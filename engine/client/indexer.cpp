@@ -7,8 +7,6 @@ namespace slipway::client {
 
 using nlohmann::json;
 
-namespace {
-
 std::string metadataString(const json& object, const char* field) {
     if (!object.is_object()) {
         return {};
@@ -21,8 +19,6 @@ std::string metadataString(const json& object, const char* field) {
     return value != metadata->end() && value->is_string() ? value->get<std::string>()
                                                           : std::string();
 }
-
-}  // namespace
 
 std::string objectKey(const json& object) {
     const std::string name = metadataString(object, "name");

@@ -27,6 +27,8 @@ using IndexFunction = std::function<std::vector<std::string>(const nlohmann::jso
 /// An object's cache key, as client-go's MetaNamespaceKeyFunc: "namespace/name", or "name" for
 /// cluster-scoped objects. Empty if the object has no name.
 std::string objectKey(const nlohmann::json& object);
+/// metadata.`field` of an object when it is a string ("name", "uid", "resourceVersion"), or "".
+std::string metadataString(const nlohmann::json& object, const char* field);
 
 /// The namespace and name of a key ("" namespace for a cluster-scoped key).
 struct KeyParts {

@@ -211,7 +211,7 @@ core::Result<void> Informer::listAndReplace() {
     std::vector<ObjectPtr> objects;
     objects.reserve(listed->items.size());
     for (auto& item : listed->items) {
-        objects.push_back(std::make_shared<const json>(std::move(item)));
+        objects.push_back(std::make_shared<const json>(transformed(std::move(item))));
     }
     auto previous = m_indexer->replace(objects);
     {
@@ -284,7 +284,7 @@ void Informer::apply(WatchEvent event) {
     switch (event.type) {
         case WatchEventType::Added:
         case WatchEventType::Modified: {
-            auto object = std::make_shared<const json>(std::move(event.object));
+            auto object = std::make_shared<const json>(transformed(std::move(event.object)));
             auto old = m_indexer->upsert(object);
             if (old) {
                 notifyUpdate(old, object);
@@ -294,7 +294,7 @@ void Informer::apply(WatchEvent event) {
             break;
         }
         case WatchEventType::Deleted: {
-            auto object = std::make_shared<const json>(std::move(event.object));
+            auto object = std::make_shared<const json>(transformed(std::move(event.object)));
             m_indexer->erase(objectKey(*object));
             notifyDelete(object);
             break;
@@ -307,6 +307,10 @@ void Informer::apply(WatchEvent event) {
         std::lock_guard lock(m_mutex);
         m_resourceVersion = resourceVersion;
     }
+}
+
+json Informer::transformed(json object) const {
+    return m_options.transform ? m_options.transform(std::move(object)) : object;
 }
 
 void Informer::resync() {

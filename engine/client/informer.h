@@ -41,6 +41,10 @@ struct InformerOptions {
     std::chrono::milliseconds maxBackoff = std::chrono::seconds(30);
     /// Events buffered between the watch transport and the informer's thread.
     std::size_t watchBufferCapacity = 1024;
+    /// Applied to every object before it is cached and handed to handlers (client-go's
+    /// SetTransform): a controller that reads only metadata keeps only metadata. It must keep
+    /// metadata.name, namespace and resourceVersion.
+    std::function<nlohmann::json(nlohmann::json)> transform;
 };
 
 /// Callbacks of an informer. Per STYLE.md they only compute a key and enqueue it: they run on
@@ -110,6 +114,7 @@ private:
     WatchEnd consume();
     void apply(WatchEvent event);
     void resync();
+    nlohmann::json transformed(nlohmann::json object) const;
     bool stopping() const;
     /// Waits the current backoff (or until stop()), then doubles it.
     void backOff(std::chrono::milliseconds& delay);

@@ -13,6 +13,8 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/client/in_process/in_process_client.h"
+#include "engine/controllers/manager/controller_manager.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
 #include "engine/core/version.h"
@@ -126,6 +128,16 @@ int runServer(const ServerFlags& flags) {
         spdlog::info("wrote kubeconfig {}", flags.kubeconfigOut.string());
     }
 
+    // The controllers talk to the API as any client would, in-process and with their own
+    // identity (kube-controller-manager's), so that everything they do is validated, stored
+    // and watched like a user's request.
+    const client::InProcessClient controllerClient(
+        router,
+        apiserver::Identity{
+            "system:kube-controller-manager", {"system:masters", "system:authenticated"}, true});
+    controllers::ControllerManager controllerManager(controllerClient);
+    controllerManager.start();
+
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
                  flags.dataDir.string());
@@ -134,6 +146,7 @@ int runServer(const ServerFlags& flags) {
     sigwait(&shutdownSignals, &signal);
     spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     router.setReady(false);
+    controllerManager.stop();
     server.stop();
     spdlog::info("stopped");
     return 0;

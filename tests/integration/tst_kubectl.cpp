@@ -269,6 +269,106 @@ private slots:
                  std::string("2"));
     }
 
+    /// A ConfigMap "owner" with two dependents pointing at it, in `ns`.
+    void createOwnerAndDependents(const QString& ns) {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("owner"), QStringLiteral("-n"), ns})
+                     .exitCode,
+                 0);
+        const auto owner = getJson({QStringLiteral("get"), QStringLiteral("cm"),
+                                    QStringLiteral("owner"), QStringLiteral("-n"), ns});
+        const std::string uid = owner.at("metadata").at("uid").get<std::string>();
+        for (const char* name : {"d1", "d2"}) {
+            const json dependent = {{"apiVersion", "v1"},
+                                    {"kind", "ConfigMap"},
+                                    {"metadata",
+                                     {{"name", name},
+                                      {"ownerReferences",
+                                       {{{"apiVersion", "v1"},
+                                         {"kind", "ConfigMap"},
+                                         {"name", "owner"},
+                                         {"uid", uid},
+                                         {"blockOwnerDeletion", true}}}}}}};
+            const auto applied = kubectl({QStringLiteral("apply"), QStringLiteral("-n"), ns,
+                                          QStringLiteral("-f"), QStringLiteral("-")},
+                                         QByteArray::fromStdString(dependent.dump()));
+            QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        }
+    }
+
+    QStringList configMapNames(const QString& ns) {
+        QStringList names;
+        const auto list =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("-n"), ns});
+        for (const auto& item : list.value("items", json::array())) {
+            names << QString::fromStdString(item.at("metadata").at("name").get<std::string>());
+        }
+        names.sort();
+        return names;
+    }
+
+    void deleteCascadesAsAsked_data() {
+        QTest::addColumn<QString>("cascade");
+        QTest::addColumn<QStringList>("left");
+        QTest::newRow("background") << QStringLiteral("background") << QStringList{};
+        QTest::newRow("foreground") << QStringLiteral("foreground") << QStringList{};
+        QTest::newRow("orphan") << QStringLiteral("orphan")
+                                << QStringList{QStringLiteral("d1"), QStringLiteral("d2")};
+    }
+
+    void deleteCascadesAsAsked() {
+        QFETCH(QString, cascade);
+        QFETCH(QStringList, left);
+        const QString ns = QStringLiteral("gc-") + cascade;
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("namespace"), ns}).exitCode, 0);
+        createOwnerAndDependents(ns);
+        const auto deleted =
+            kubectl({QStringLiteral("delete"), QStringLiteral("cm"), QStringLiteral("owner"),
+                     QStringLiteral("-n"), ns, QStringLiteral("--cascade=") + cascade});
+        QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
+        // The garbage collector works after kubectl returns (except for foreground, which
+        // kubectl's --wait covers): wait for the outcome.
+        QTRY_COMPARE_WITH_TIMEOUT(configMapNames(ns), left, 15000);
+        for (const auto& name : left) {
+            const auto dependent = getJson(
+                {QStringLiteral("get"), QStringLiteral("cm"), name, QStringLiteral("-n"), ns});
+            QVERIFY(!dependent.at("metadata").contains("ownerReferences"));
+        }
+    }
+
+    void deletingANamespaceEmptiesIt() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("namespace"),
+                          QStringLiteral("doomed")})
+                     .exitCode,
+                 0);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("c"), QStringLiteral("-n"), QStringLiteral("doomed")})
+                     .exitCode,
+                 0);
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                          QStringLiteral("web"), QStringLiteral("--image=nginx"),
+                          QStringLiteral("-n"), QStringLiteral("doomed")})
+                     .exitCode,
+                 0);
+        // kubectl waits until the namespace is gone: the controller emptied and finalized it.
+        const auto deleted = kubectl({QStringLiteral("delete"), QStringLiteral("namespace"),
+                                      QStringLiteral("doomed"), QStringLiteral("--timeout=30s")});
+        QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
+        const auto gone =
+            kubectl({QStringLiteral("get"), QStringLiteral("namespace"), QStringLiteral("doomed")});
+        QCOMPARE(gone.exitCode, 1);
+        QVERIFY(gone.err.contains(QStringLiteral("NotFound")));
+        // Nothing of it survives to reappear in a namespace of the same name.
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("namespace"),
+                          QStringLiteral("doomed")})
+                     .exitCode,
+                 0);
+        QCOMPARE(configMapNames(QStringLiteral("doomed")), QStringList{});
+        const auto deployments = getJson({QStringLiteral("get"), QStringLiteral("deployments"),
+                                          QStringLiteral("-n"), QStringLiteral("doomed")});
+        QCOMPARE(deployments.at("items").size(), std::size_t(0));
+    }
+
     void restartKeepsObjectsAndContinuesResourceVersions() {
         const auto before =
             getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
