@@ -17,10 +17,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/apiserver/request_limiter.h"
 #include "engine/apiserver/router.h"
 
 namespace slipway::apiserver {
@@ -99,10 +101,11 @@ template <typename Derived>
 class HttpConversation {
 public:
     HttpConversation(beast::flat_buffer&& buffer, const ServerOptions& options,
-                     const Router& router, Identity identity)
+                     const Router& router, RequestLimiter& limiter, Identity identity)
         : m_buffer(std::move(buffer)),
           m_options(options),
           m_router(router),
+          m_limiter(limiter),
           m_identity(std::move(identity)) {}
 
 protected:
@@ -154,10 +157,14 @@ private:
         routed.accept = std::string(request[http::field::accept]);
         routed.identity = m_identity;
         routed.contentType = std::string(request[http::field::content_type]);
-        HttpResponse answer = m_router.handle(routed);
+        const auto admission = m_limiter.admit(routed.method, routed.target, routed.identity);
+        HttpResponse answer = admission.admitted ? m_router.handle(routed) : tooManyRequests();
+        // Held until the response is written; a stream is long-running and holds nothing.
+        m_slot = admission.slot;
         SPDLOG_DEBUG("{} {} {} -> {}", routed.identity.user, routed.method, routed.target,
                      answer.status);
         if (answer.stream) {
+            releaseSlot();
             return startStream(std::move(answer), request.version(), request.keep_alive());
         }
 
@@ -214,6 +221,7 @@ private:
                         }
                     });
                 }
+                self->scheduleHeartbeat();
                 std::weak_ptr<Derived> weak = self;
                 auto executor = self->derived().stream().get_executor();
                 self->m_streaming->start([weak, executor] {
@@ -224,6 +232,25 @@ private:
                     });
                 });
                 self->pump();
+            });
+    }
+
+    /// Pumps the stream every heartbeat() even without a wake, for what is due by the clock.
+    void scheduleHeartbeat() {
+        const auto interval = m_streaming ? m_streaming->heartbeat() : std::chrono::milliseconds(0);
+        if (interval.count() <= 0) {
+            return;
+        }
+        if (!m_heartbeatTimer) {
+            m_heartbeatTimer.emplace(derived().stream().get_executor());
+        }
+        m_heartbeatTimer->expires_after(interval);
+        m_heartbeatTimer->async_wait(
+            [self = derived().shared_from_this()](beast::error_code timerError) {
+                if (!timerError && self->m_streaming) {
+                    self->pump();
+                    self->scheduleHeartbeat();
+                }
             });
     }
 
@@ -283,6 +310,9 @@ private:
         if (m_streamTimer) {
             m_streamTimer->cancel();
         }
+        if (m_heartbeatTimer) {
+            m_heartbeatTimer->cancel();
+        }
         // The disconnect probe holds a read on the socket, so the connection cannot be reused
         // for another request: close it even after a clean end (as kube-apiserver does for
         // watches over HTTP/1.1).
@@ -299,12 +329,32 @@ private:
         write(std::move(response));
     }
 
+    void releaseSlot() { m_limiter.release(std::exchange(m_slot, RequestLimiter::Slot::None)); }
+
+    /// kube-apiserver's answer beyond the in-flight limit.
+    static HttpResponse tooManyRequests() {
+        auto response = HttpResponse::make(
+            429, "application/json",
+            nlohmann::json{{"kind", "Status"},
+                           {"apiVersion", "v1"},
+                           {"metadata", nlohmann::json::object()},
+                           {"status", "Failure"},
+                           {"message", "Too many requests, please try again later."},
+                           {"reason", "TooManyRequests"},
+                           {"details", {{"retryAfterSeconds", 1}}},
+                           {"code", 429}}
+                .dump());
+        response.headers.emplace_back("Retry-After", "1");
+        return response;
+    }
+
     void write(std::shared_ptr<http::response<http::string_body>> response) {
         const bool close = !response->keep_alive();
         beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
         http::async_write(derived().stream(), *response,
                           [self = derived().shared_from_this(), response, close](
                               beast::error_code ec, std::size_t) {
+                              self->releaseSlot();
                               if (ec || close) {
                                   return self->close();
                               }
@@ -316,12 +366,15 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     const ServerOptions& m_options;
     const Router& m_router;
+    RequestLimiter& m_limiter;
+    RequestLimiter::Slot m_slot = RequestLimiter::Slot::None;
     Identity m_identity;
 
     std::shared_ptr<ResponseStream> m_streaming;
     std::optional<http::response<http::empty_body>> m_streamHeader;
     std::optional<http::response_serializer<http::empty_body>> m_streamSerializer;
     std::optional<asio::steady_timer> m_streamTimer;
+    std::optional<asio::steady_timer> m_heartbeatTimer;
     std::string m_chunk;
     char m_disconnectProbe[1] = {};
     bool m_writing = false;
@@ -333,8 +386,8 @@ class PlainSession : public HttpConversation<PlainSession>,
                      public std::enable_shared_from_this<PlainSession> {
 public:
     PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer,
-                 const ServerOptions& options, const Router& router)
-        : HttpConversation(std::move(buffer), options, router, options.plainIdentity),
+                 const ServerOptions& options, const Router& router, RequestLimiter& limiter)
+        : HttpConversation(std::move(buffer), options, router, limiter, options.plainIdentity),
           m_stream(std::move(stream)) {}
 
     void run() { read(); }
@@ -352,8 +405,8 @@ class TlsSession : public HttpConversation<TlsSession>,
                    public std::enable_shared_from_this<TlsSession> {
 public:
     TlsSession(beast::tcp_stream&& stream, asio::ssl::context& context, beast::flat_buffer&& buffer,
-               const ServerOptions& options, const Router& router)
-        : HttpConversation(std::move(buffer), options, router, Identity::anonymous()),
+               const ServerOptions& options, const Router& router, RequestLimiter& limiter)
+        : HttpConversation(std::move(buffer), options, router, limiter, Identity::anonymous()),
           m_stream(std::move(stream), context),
           m_handshakeBuffer(),
           m_timeout(options.readTimeout) {}
@@ -390,8 +443,12 @@ private:
 class ProtocolDetector : public std::enable_shared_from_this<ProtocolDetector> {
 public:
     ProtocolDetector(tcp::socket&& socket, asio::ssl::context& context,
-                     const ServerOptions& options, const Router& router)
-        : m_stream(std::move(socket)), m_context(context), m_options(options), m_router(router) {}
+                     const ServerOptions& options, const Router& router, RequestLimiter& limiter)
+        : m_stream(std::move(socket)),
+          m_context(context),
+          m_options(options),
+          m_router(router),
+          m_limiter(limiter) {}
 
     void run() {
         asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
@@ -408,11 +465,11 @@ private:
         }
         if (tls) {
             std::make_shared<TlsSession>(std::move(m_stream), m_context, beast::flat_buffer{},
-                                         m_options, m_router)
+                                         m_options, m_router, m_limiter)
                 ->run(std::move(m_buffer));
         } else {
             std::make_shared<PlainSession>(std::move(m_stream), std::move(m_buffer), m_options,
-                                           m_router)
+                                           m_router, m_limiter)
                 ->run();
         }
     }
@@ -422,6 +479,7 @@ private:
     beast::flat_buffer m_buffer;
     const ServerOptions& m_options;
     const Router& m_router;
+    RequestLimiter& m_limiter;
 };
 
 core::Result<void> configureTls(asio::ssl::context& context, const TlsOptions& tls) {
@@ -458,32 +516,35 @@ struct HttpServer::Impl {
           router(r),
           context(std::max(1, options.threads)),
           tlsContext(asio::ssl::context::tls_server),
-          acceptor(asio::make_strand(context)) {}
+          acceptor(asio::make_strand(context)),
+          limiter(options.maxRequestsInFlight, options.maxMutatingRequestsInFlight) {}
 
     void accept() {
-        acceptor.async_accept(asio::make_strand(context), [this](beast::error_code ec,
-                                                                 tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
-                return;
-            }
-            if (ec) {
-                spdlog::warn("accept: {}", ec.message());
-                return accept();
-            }
-            // Watch events are small writes: without this, Nagle's algorithm and the client's
-            // delayed ACK hold them back up to 40 ms.
-            beast::error_code ignored;
-            socket.set_option(tcp::no_delay(true), ignored);
-            if (options.tls) {
-                std::make_shared<ProtocolDetector>(std::move(socket), tlsContext, options, router)
-                    ->run();
-            } else {
-                auto session = std::make_shared<PlainSession>(
-                    beast::tcp_stream(std::move(socket)), beast::flat_buffer{}, options, router);
-                asio::dispatch(session->stream().get_executor(), [session] { session->run(); });
-            }
-            accept();
-        });
+        acceptor.async_accept(
+            asio::make_strand(context), [this](beast::error_code ec, tcp::socket socket) {
+                if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+                    return;
+                }
+                if (ec) {
+                    spdlog::warn("accept: {}", ec.message());
+                    return accept();
+                }
+                // Watch events are small writes: without this, Nagle's algorithm and the client's
+                // delayed ACK hold them back up to 40 ms.
+                beast::error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+                if (options.tls) {
+                    std::make_shared<ProtocolDetector>(std::move(socket), tlsContext, options,
+                                                       router, limiter)
+                        ->run();
+                } else {
+                    auto session = std::make_shared<PlainSession>(
+                        beast::tcp_stream(std::move(socket)), beast::flat_buffer{}, options, router,
+                        limiter);
+                    asio::dispatch(session->stream().get_executor(), [session] { session->run(); });
+                }
+                accept();
+            });
     }
 
     ServerOptions options;
@@ -491,6 +552,7 @@ struct HttpServer::Impl {
     asio::io_context context;
     asio::ssl::context tlsContext;
     tcp::acceptor acceptor;
+    RequestLimiter limiter;
     std::vector<std::thread> threads;
     std::once_flag stopped;
 };

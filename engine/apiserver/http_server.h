@@ -38,6 +38,10 @@ struct ServerOptions {
     /// Who a plain-HTTP request is. Anonymous by default; slipwayd's explicit
     /// --insecure-http test mode makes it an administrator.
     Identity plainIdentity = Identity::anonymous();
+    /// Requests answered at once, beyond which 429 (kube-apiserver's --max-requests-inflight
+    /// and --max-mutating-requests-inflight); 0 = unlimited. See RequestLimiter.
+    int maxRequestsInFlight = 400;
+    int maxMutatingRequestsInFlight = 200;
 };
 
 /// The address a started server listens on.

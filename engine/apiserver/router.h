@@ -50,6 +50,9 @@ public:
     /// The client went away, the deadline passed or the server is stopping: release
     /// resources. read() is not called again.
     virtual void cancel() = 0;
+    /// When non-zero, read() is also called this often without a wake (a watch's periodic
+    /// bookmarks are due by the clock, not by an event).
+    virtual std::chrono::milliseconds heartbeat() const { return std::chrono::milliseconds(0); }
 };
 
 /// The answer to an HttpRequest.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/apiserver/watch_stream.h"
 
+#include <algorithm>
+
 #include "engine/api/resource_type.h"
 #include "engine/api/table.h"
 #include "engine/apiserver/object_codec.h"
@@ -21,7 +23,9 @@ bool matches(const WatchStreamOptions& options, const json& object) {
 
 }  // namespace
 
-WatchStream::WatchStream(WatchStreamOptions options) : m_options(std::move(options)) {
+WatchStream::WatchStream(WatchStreamOptions options)
+    : m_options(std::move(options)),
+      m_nextBookmark(std::chrono::steady_clock::now() + m_options.bookmarkInterval) {
     if (!m_options.clock) {
         m_options.clock = [] { return std::chrono::system_clock::now(); };
     }
@@ -56,6 +60,7 @@ core::Result<std::shared_ptr<WatchStream>> WatchStream::open(store::Store& store
         }
         from = page->revision;
     }
+    stream->m_lastRevision = from;
     std::weak_ptr<WatchStream> weak = stream;
     auto watch = store.watch(opts.prefix, from, [weak] {
         if (auto self = weak.lock()) {
@@ -105,6 +110,7 @@ bool WatchStream::read(std::string& out) {
         return false;
     }
     for (const auto& event : m_watch->poll(kEventsPerRead)) {
+        m_lastRevision = std::max(m_lastRevision, event->kv.modRevision);
         if (m_options.exactKey && event->kv.key != m_options.prefix) {
             continue;
         }
@@ -142,7 +148,18 @@ bool WatchStream::read(std::string& out) {
         m_ended = true;
         return false;
     }
+    if (m_options.bookmarks) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= m_nextBookmark) {
+            appendBookmark(out);
+            m_nextBookmark = now + m_options.bookmarkInterval;
+        }
+    }
     return true;
+}
+
+std::chrono::milliseconds WatchStream::heartbeat() const {
+    return m_options.bookmarks ? m_options.bookmarkInterval : std::chrono::milliseconds(0);
 }
 
 void WatchStream::cancel() {
@@ -167,6 +184,14 @@ void WatchStream::appendEvent(std::string& out, const char* type, const json& ob
         rendered = object;
     }
     out += json{{"type", type}, {"object", std::move(rendered)}}.dump();
+    out += '\n';
+}
+
+void WatchStream::appendBookmark(std::string& out) {
+    const json bookmark = {{"kind", m_options.type->kind},
+                           {"apiVersion", m_options.type->apiVersion()},
+                           {"metadata", {{"resourceVersion", std::to_string(m_lastRevision)}}}};
+    out += json{{"type", "BOOKMARK"}, {"object", bookmark}}.dump();
     out += '\n';
 }
 

@@ -35,6 +35,9 @@ struct WatchStreamOptions {
     bool table = false;          ///< each event's object is a one-row meta.k8s.io/v1 Table
     bool includeObject = false;  ///< the Table rows carry whole objects, not metadata
     bool bookmarks = false;      ///< allowWatchBookmarks
+    /// With bookmarks, a BOOKMARK event this often (kube-apiserver: about a minute), so that a
+    /// watcher that saw no event lately can still resume from a recent resourceVersion.
+    std::chrono::milliseconds bookmarkInterval = std::chrono::seconds(60);
     /// Label and field selectors; an object that stops matching is reported DELETED, one that
     /// starts matching ADDED, as kube-apiserver's watch cache filters.
     std::function<bool(const nlohmann::json&)> matches;
@@ -54,17 +57,24 @@ public:
     void start(std::function<void()> wake) override;
     bool read(std::string& out) override;
     void cancel() override;
+    std::chrono::milliseconds heartbeat() const override;
 
 private:
     explicit WatchStream(WatchStreamOptions options);
     void appendEvent(std::string& out, const char* type, const nlohmann::json& object);
     void appendError(std::string& out, int code, const std::string& reason,
                      const std::string& message);
+    /// A BOOKMARK: an object of the kind carrying only the resourceVersion up to which this
+    /// watcher has been sent every event.
+    void appendBookmark(std::string& out);
 
     WatchStreamOptions m_options;
     std::unique_ptr<store::Watch> m_watch;
     std::string m_pending;  ///< initial ADDED events, sent by the first read()
     bool m_columnsSent = false;
+    /// Every event up to this revision has been read from the store watch.
+    std::int64_t m_lastRevision = 0;
+    std::chrono::steady_clock::time_point m_nextBookmark;
     bool m_ended = false;
     std::mutex m_wakeMutex;
     std::function<void()> m_wake;
