@@ -265,6 +265,39 @@ private slots:
         QCOMPARE(widget("w1")["spec"]["replicas"], json(2));
     }
 
+    void watchPrintsRowsWithTheCrdsColumns() {
+        QProcess watcher;
+        watcher.setProcessEnvironment(kubectl.environment());
+        watcher.start(testing::Kubectl::path(),
+                      args({"get", "widgets", "-n", "default", "-w", "--output-watch-events"}));
+        QVERIFY(watcher.waitForStarted());
+        QByteArray seen;
+        // The initial list comes first, with w1.
+        QTRY_VERIFY_WITH_TIMEOUT((seen += watcher.readAllStandardOutput()).contains("w1"), 20000);
+        QByteArray w3 = kWidget;
+        w3.replace("name: w1", "name: w3\n  labels: {tier: tmp}").replace("size: 3", "size: 2");
+        QCOMPARE(kubectl(args({"apply", "-f", "-"}), w3).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QRegularExpression(QStringLiteral("ADDED\\s+w3\\s+2\\s+red\\s+\\d+s"))
+                .match(QString::fromUtf8(seen += watcher.readAllStandardOutput()))
+                .hasMatch(),
+            20000);
+        const auto deleted =
+            kubectl(args({"delete", "widgets", "-n", "default", "-l", "tier=tmp"}));
+        QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.err));
+        QCOMPARE(deleted.out.trimmed(), QStringLiteral("widget.example.com \"w3\" deleted"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QRegularExpression(QStringLiteral("DELETED\\s+w3"))
+                .match(QString::fromUtf8(seen += watcher.readAllStandardOutput()))
+                .hasMatch(),
+            20000);
+        watcher.kill();
+        watcher.waitForFinished();
+        const json left = kubectl.getJson(args({"get", "widgets", "-n", "default"}));
+        QCOMPARE(left["items"].size(), std::size_t(1));
+        QCOMPARE(left["items"][0]["metadata"]["name"], json("w1"));
+    }
+
     void crdsSurviveARestart() {
         QCOMPARE(m_server.terminate(), 0);
         QVERIFY(m_server.start());
