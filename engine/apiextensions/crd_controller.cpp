@@ -167,8 +167,22 @@ core::Result<void> CrdController::sync(const std::string& name) {
         return core::success();
     }
     json crd = *cached;  // never change the cache
+    const json* established = findCondition(crd, "Established");
+    const bool wasEstablished =
+        established != nullptr && established->value("status", "") == "True";
     if (crd.contains("/metadata/deletionTimestamp"_json_pointer)) {
-        return hasFinalizer(crd) ? finalize(crd) : core::success();
+        if (!hasFinalizer(crd)) {
+            return core::success();
+        }
+        if (wasEstablished) {
+            // After a restart a terminating CRD is not served yet: serve it under its accepted
+            // names, so that its instances can be found and deleted.
+            json served = crd;
+            served["spec"]["names"] =
+                crd.value("/status/acceptedNames"_json_pointer, json::object());
+            serve(name, served);
+        }
+        return finalize(crd);
     }
 
     const std::string group = stringAt(crd, "/spec/group"_json_pointer);
@@ -237,9 +251,6 @@ core::Result<void> CrdController::sync(const std::string& name) {
     } else {
         setCondition(next, "NamesAccepted", "False", reason, message, now);
     }
-    const json* established = findCondition(crd, "Established");
-    const bool wasEstablished =
-        established != nullptr && established->value("status", "") == "True";
     if (namesAccepted || wasEstablished) {
         // Served under the accepted names: a later conflicting rename keeps the old ones.
         json served = crd;
@@ -283,24 +294,36 @@ core::Result<void> CrdController::finalize(const json& cached) {
         }
         crd = std::move(*updated);
     }
+    // Only what this CRD registered: a CRD whose names were never accepted has no instances,
+    // and the plural it asked for may be another CRD's.
+    std::vector<api::ResourceType> types;
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_served.find(name); it != m_served.end()) {
+            types = it->second.types;
+        }
+    }
+    // As apiextensions-apiserver: no new instances while the old ones go (405 on create).
+    for (auto type : types) {
+        type.verbs.erase(std::remove(type.verbs.begin(), type.verbs.end(), "create"),
+                         type.verbs.end());
+        m_registry.replace(std::move(type));
+    }
     // Every version shares one storage: deleting through the first served one removes all.
-    const auto types = servedResourceTypes(crd);
     if (!types.empty()) {
         const auto& type = types.front();
         const client::ResourceRef instances(type.group, type.version, type.plural);
-        if (m_registry.find(type.group, type.version, type.plural)) {
-            if (auto removed = m_client.removeCollection(instances); !removed) {
-                return removed.error();
-            }
-            auto remaining = m_client.list(instances);
-            if (!remaining) {
-                return remaining.error();
-            }
-            if (!remaining->items.empty()) {
-                return core::Error(core::ErrorCode::Conflict,
-                                   std::to_string(remaining->items.size()) +
-                                       " custom resources are waiting for their finalizers");
-            }
+        if (auto removed = m_client.removeCollection(instances); !removed) {
+            return removed.error();
+        }
+        auto remaining = m_client.list(instances);
+        if (!remaining) {
+            return remaining.error();
+        }
+        if (!remaining->items.empty()) {
+            return core::Error(core::ErrorCode::Conflict,
+                               std::to_string(remaining->items.size()) +
+                                   " custom resources are waiting for their finalizers");
         }
     }
     stopServing(name);

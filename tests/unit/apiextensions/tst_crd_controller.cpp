@@ -94,6 +94,24 @@ bool establish(Server& server, const json& definition) {
                            10000);
 }
 
+/// Establishes the widgets CRD, creates a Widget "held" with a finalizer of its own, deletes the
+/// CRD and waits until the CRD is terminating, held up by that instance.
+bool deleteWhileHeld(Server& server) {
+    if (!establish(server, crd("widgets", "Widget", "Namespaced")) ||
+        !server.client->create(
+            kWidgets.in("default"),
+            {{"metadata", {{"name", "held"}, {"finalizers", {"example.com/hold"}}}}}) ||
+        !server.client->remove(kCrds.named("widgets.example.com"))) {
+        return false;
+    }
+    return QTest::qWaitFor(
+        [&] {
+            return condition(*server.client, "widgets.example.com", "Terminating")["reason"] ==
+                   "InstanceDeletionInProgress";
+        },
+        10000);
+}
+
 }  // namespace
 
 class TstCrdController : public QObject {
@@ -171,6 +189,45 @@ private slots:
         QVERIFY(!server.find("widgets"));
         QCOMPARE(server.api.store().size(),
                  std::size_t(4));  // the four namespaces only: no Widget is left in the store
+    }
+
+    void aCustomResourceWithAFinalizerHoldsTheCrd() {
+        Server server(m_dir.filePath("held"));
+        QVERIFY(deleteWhileHeld(server));
+        const json terminating = condition(*server.client, "widgets.example.com", "Terminating");
+        QCOMPARE(terminating["message"], json("CustomResource deletion is in progress"));
+        // The instance waits for its finalizer; meanwhile no new instance may be created.
+        const auto deleting = [&server] {
+            auto held = server.client->get(kWidgets.in("default").named("held"));
+            return held && held->contains("/metadata/deletionTimestamp"_json_pointer);
+        };
+        QTRY_VERIFY(deleting());
+        auto refused =
+            server.client->create(kWidgets.in("default"), {{"metadata", {{"name", "late"}}}});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code(), core::ErrorCode::MethodNotAllowed);
+        QVERIFY(server.client->get(kCrds.named("widgets.example.com")));
+
+        QVERIFY(server.client->patch(kWidgets.in("default").named("held"), client::PatchType::Merge,
+                                     {{"metadata", {{"finalizers", nullptr}}}}));
+        QTRY_VERIFY_WITH_TIMEOUT(!server.client->get(kCrds.named("widgets.example.com")), 30000);
+        QVERIFY(!server.find("widgets"));
+    }
+
+    void aTerminatingCrdFinishesAfterARestart() {
+        const QString dir = m_dir.filePath("terminating-restart");
+        {
+            Server server(dir);
+            QVERIFY(deleteWhileHeld(server));
+        }
+        Server restarted(dir);
+        QVERIFY(restarted.controller->start(std::chrono::seconds(10)));
+        // Served again, so that the instance can be released and deleted.
+        QVERIFY(restarted.client->patch(kWidgets.in("default").named("held"),
+                                        client::PatchType::Merge,
+                                        {{"metadata", {{"finalizers", nullptr}}}}));
+        QTRY_VERIFY_WITH_TIMEOUT(!restarted.client->get(kCrds.named("widgets.example.com")), 30000);
+        QCOMPARE(restarted.api.store().size(), std::size_t(4));  // the namespaces only
     }
 
     void storedCrdsAreServedOnceStartReturns() {
