@@ -152,6 +152,23 @@ private slots:
         QCOMPARE((*created)["metadata"]["generation"], json(1));
     }
 
+    void aChangedCrdIsServedAsChanged() {
+        Server server(m_dir.filePath("changed"));
+        QVERIFY(establish(server, crd("widgets", "Widget", "Namespaced")));
+        QCOMPARE(server.find("widgets")->columns.size(), std::size_t(2));  // Name, Age
+        const json column = {{"name", "Size"}, {"type", "integer"}, {"jsonPath", ".spec.size"}};
+        QVERIFY(server.client->patch(
+            kCrds.named("widgets.example.com"), client::PatchType::Json,
+            json::array({{{"op", "add"},
+                          {"path", "/spec/versions/0/additionalPrinterColumns"},
+                          {"value", json::array({column})}}})));
+        // Name and the CRD's column; the default Age goes once columns are declared.
+        QTRY_COMPARE(server.find("widgets")->columns[1].name, std::string("Size"));
+        QCOMPARE(server.find("widgets")->columns.size(), std::size_t(2));
+        // Still served under the same names, once.
+        QCOMPARE(server.api.registry().resources("example.com", "v1").size(), std::size_t(1));
+    }
+
     void conflictingNamesAreNotAccepted() {
         Server server(m_dir.filePath("conflict"));
         QVERIFY(establish(server, crd("widgets", "Widget", "Namespaced")));
