@@ -2,7 +2,6 @@
 #include "engine/apiextensions/crd_controller.h"
 
 #include <algorithm>
-#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -16,8 +15,10 @@ using nlohmann::json;
 
 namespace {
 
-/// A CRD's cleanup retries with the work queue's backoff (5 ms doubling): 20 failures are
-/// about 90 minutes of attempts before the key waits for the next event.
+/// A CRD's cleanup (instances still held by their finalizers) retries with the work queue's
+/// backoff, 5 ms doubling up to 1000 s: 5 ms × (2^18 − 1) ≈ 1311 s for the first 18 retries,
+/// then 1000 s each, so 20 retries span about 55 minutes before the key waits for the next
+/// event (or the informer's next change of the CRD).
 constexpr int kMaxRetries = 20;
 
 client::ResourceRef crds() {
