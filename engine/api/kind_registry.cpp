@@ -34,6 +34,19 @@ core::Result<void> KindRegistry::add(ResourceType type) {
     return core::success();
 }
 
+void KindRegistry::replace(ResourceType type) {
+    std::unique_lock lock(m_mutex);
+    auto replacement = std::make_shared<const ResourceType>(std::move(type));
+    for (auto& existing : m_types) {
+        if (existing->group == replacement->group && existing->version == replacement->version &&
+            existing->plural == replacement->plural) {
+            existing = std::move(replacement);
+            return;
+        }
+    }
+    m_types.push_back(std::move(replacement));
+}
+
 core::Result<void> KindRegistry::remove(const std::string& group, const std::string& version,
                                         const std::string& plural) {
     std::unique_lock lock(m_mutex);

@@ -30,6 +30,8 @@ public:
 
     /// Adds a type (Conflict if group/version/plural is taken).
     core::Result<void> add(ResourceType type);
+    /// Replaces the type of the same group/version/plural in place (a CRD changed), or adds it.
+    void replace(ResourceType type);
     /// Removes a type (CRD deleted); NotFound if absent.
     core::Result<void> remove(const std::string& group, const std::string& version,
                               const std::string& plural);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -77,6 +78,16 @@ struct ResourceType {
         cells;
     /// Strategic-merge-patch metadata; null for kinds that refuse strategic merge (CRDs).
     std::shared_ptr<const PatchMetadata> patchMetadata;
+    /// Runs on the first DELETE of an object, before its finalizers are looked at: a
+    /// CustomResourceDefinition adds its cleanup finalizer and Terminating condition here.
+    std::function<void(nlohmann::json& object, std::chrono::system_clock::time_point now)>
+        prepareForDelete;
+    /// The autoscaling/v1 Scale of an object, and the object with a Scale's spec.replicas
+    /// applied, for kinds whose replicas are not at spec.replicas (custom resources with a
+    /// scale subresource name their paths). Unset: spec.replicas, status.replicas and
+    /// spec.selector.
+    std::function<nlohmann::json(const nlohmann::json& object)> toScale;
+    std::function<nlohmann::json(const nlohmann::json& object, std::int64_t replicas)> fromScale;
 
     /// "apps/v1" or "v1".
     std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }

@@ -218,6 +218,11 @@ json scaleOf(const json& object) {
          {{"replicas", object.value("/status/replicas"_json_pointer, 0)}, {"selector", selector}}}};
 }
 
+/// The Scale of an object of `type`: its own mapping (custom resources) or the workloads' one.
+json scaleOf(const api::ResourceType& type, const json& object) {
+    return type.toScale ? type.toScale(object) : scaleOf(object);
+}
+
 }  // namespace
 
 /// What a DELETE asked for: its body (DeleteOptions) and query parameters together.
@@ -412,7 +417,7 @@ HttpResponse ResourceHandler::get(const Call& call) const {
         return errorResponse(object.error());
     }
     if (call.info.subresource == "scale") {
-        return jsonResponse(200, scaleOf(*object));
+        return jsonResponse(200, scaleOf(type, *object));
     }
     if (call.table) {
         return jsonResponse(200, api::toTable(type, {*object}, call.now,
@@ -688,13 +693,17 @@ core::Result<json> prepareUpdate(const api::ResourceType& type, const json& curr
 
 /// The client's object for an update of `subresource`, given the current object: the body
 /// itself, or for the scale subresource the current object with the Scale's replicas.
-core::Result<json> desiredFromScale(const json& current, const json& scale) {
+core::Result<json> desiredFromScale(const api::ResourceType& type, const json& current,
+                                    const json& scale) {
     const auto replicas = scale.find("spec") != scale.end() && scale["spec"].contains("replicas")
                               ? scale["spec"]["replicas"]
                               : json();
     if (!replicas.is_number_integer() || replicas.get<long long>() < 0) {
         return core::Error(core::ErrorCode::Invalid,
                            "spec.replicas: Invalid value: must be greater than or equal to 0");
+    }
+    if (type.fromScale) {
+        return type.fromScale(current, replicas.get<std::int64_t>());
     }
     json desired = current;
     desired["spec"]["replicas"] = replicas;
@@ -759,7 +768,7 @@ HttpResponse ResourceHandler::update(const Call& call) const {
             desired["spec"]["finalizers"] =
                 body->value("/spec/finalizers"_json_pointer, json::array());
         } else if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(current, *body);
+            auto fromScale = desiredFromScale(type, current, *body);
             if (!fromScale) {
                 return errorResponse(fromScale.error(), type, call.info.name);
             }
@@ -787,7 +796,7 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
         }
         const store::KeyValue& kv = read->kv;
         json& current = read->object;
-        const json base = call.info.subresource == "scale" ? scaleOf(current) : current;
+        const json base = call.info.subresource == "scale" ? scaleOf(type, current) : current;
         auto patched =
             api::applyPatch(*patchType, base, call.request.body,
                             call.info.subresource == "scale" ? nullptr : type.patchMetadata.get());
@@ -802,7 +811,7 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
         }
         json desired = std::move(*patched);
         if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(current, desired);
+            auto fromScale = desiredFromScale(type, current, desired);
             if (!fromScale) {
                 return errorResponse(fromScale.error(), type, call.info.name);
             }
@@ -829,7 +838,8 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
         return jsonResponse(422, api::invalidStatus(type, call.info.name, causes));
     }
     const auto respond = [&](const json& object) {
-        return jsonResponse(200, call.info.subresource == "scale" ? scaleOf(object) : object);
+        return jsonResponse(200,
+                            call.info.subresource == "scale" ? scaleOf(type, object) : object);
     };
     // The last finalizer of an object being deleted is gone: the update is its deletion.
     if (next->contains("/metadata/deletionTimestamp"_json_pointer) &&
@@ -910,6 +920,9 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
     }
     const bool alreadyDeleting = metadata.contains("deletionTimestamp");
     json before = object;
+    if (type.prepareForDelete && !alreadyDeleting) {
+        type.prepareForDelete(object, call.now);
+    }
     // Orphan and Foreground leave the work to the garbage collector, through finalizers.
     if (options.propagationPolicy == "Orphan") {
         addFinalizer(metadata, "orphan");

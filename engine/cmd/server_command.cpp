@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/api/kind_registry.h"
+#include "engine/apiextensions/crd_controller.h"
+#include "engine/apiextensions/crd_validation.h"
 #include "engine/apiserver/discovery.h"
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/openapi.h"
@@ -65,6 +67,7 @@ int runServer(const ServerFlags& flags) {
         return 1;
     }
     const auto registry = api::KindRegistry::withBuiltinKinds();
+    apiextensions::installCustomResourceDefinitionStrategy(*registry);
     const apiserver::ResourceHandler resources(**store, *registry);
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
         spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
@@ -76,6 +79,13 @@ int runServer(const ServerFlags& flags) {
                  (*store)->size());
 
     apiserver::Router router(discovery, openApi, resources);
+    // Stored CRDs are served again before the server reports ready.
+    const client::InProcessClient loopback(router, {"system:apiserver", {"system:masters"}, true});
+    apiextensions::CrdController crdController(loopback, *registry);
+    if (auto started = crdController.start(std::chrono::seconds(30)); !started) {
+        spdlog::critical("serving CustomResourceDefinitions: {}", started.error().message());
+        return 1;
+    }
     apiserver::ServerOptions options;
     options.address = endpoint->address;
     options.port = endpoint->port;
@@ -147,6 +157,7 @@ int runServer(const ServerFlags& flags) {
     spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     router.setReady(false);
     controllerManager.stop();
+    crdController.stop();
     server.stop();
     spdlog::info("stopped");
     return 0;

@@ -37,6 +37,7 @@ public:
     const std::string& error() const { return m_error; }
 
     store::Store& store() { return *m_store; }
+    api::KindRegistry& registry() { return *m_registry; }
     const apiserver::Router& router() const { return *m_router; }
     std::uint16_t port() const { return m_port; }
     /// The admin's ClientConfig, read back from the kubeconfig the server would write.
