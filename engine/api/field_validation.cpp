@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/api/field_validation.h"
 
+#include <algorithm>
+#include <limits>
+#include <map>
 #include <set>
 
 namespace slipway::api {
@@ -19,10 +22,10 @@ std::string quoted(std::string_view prefix, const std::string& path) {
     return std::string(prefix) + "\"" + path + "\"";
 }
 
-/// Reads a JSON body as SAX events and notes each key seen twice in one object. nlohmann's
-/// DOM parser keeps the last value silently, as Go's encoding/json does, so the DOM cannot
-/// tell; kube-apiserver's strict decoder reports them.
-class DuplicateKeyFinder : public json::json_sax_t {
+/// Reads a JSON body as SAX events, numbering its keys in document order, and notes each key
+/// seen twice in one object. nlohmann's DOM parser keeps the last value silently, as Go's
+/// encoding/json does, so the DOM cannot tell; kube-apiserver's strict decoder reports them.
+class KeyScanner : public json::json_sax_t {
 public:
     bool null() override { return value(); }
     bool boolean(bool) override { return value(); }
@@ -38,9 +41,12 @@ public:
     }
     bool key(string_t& name) override {
         Frame& frame = m_frames.back();
+        const std::size_t position = m_keys++;
+        std::string keyPath = childPath(frame.path, name);
         if (!frame.keys.insert(name).second) {
-            m_duplicates.push_back(quoted("duplicate field ", childPath(frame.path, name)));
+            m_duplicates.emplace_back(position, keyPath);
         }
+        m_firstSeen.emplace(std::move(keyPath), position);
         frame.key = name;
         return true;
     }
@@ -61,7 +67,15 @@ public:
         return false;
     }
 
-    std::vector<std::string> take() { return std::move(m_duplicates); }
+    /// The paths of the keys seen again, with their positions among all keys.
+    const std::vector<std::pair<std::size_t, std::string>>& duplicates() const {
+        return m_duplicates;
+    }
+    /// Where a path's key first appears among all keys; past the end when it does not.
+    std::size_t position(const std::string& keyPath) const {
+        const auto it = m_firstSeen.find(keyPath);
+        return it == m_firstSeen.end() ? std::numeric_limits<std::size_t>::max() : it->second;
+    }
 
 private:
     struct Frame {
@@ -92,8 +106,16 @@ private:
 
     std::vector<Frame> m_frames;
     std::size_t m_current = 0;
-    std::vector<std::string> m_duplicates;
+    std::size_t m_keys = 0;
+    std::vector<std::pair<std::size_t, std::string>> m_duplicates;
+    std::map<std::string, std::size_t> m_firstSeen;
 };
+
+KeyScanner scan(std::string_view body) {
+    KeyScanner scanner;
+    json::sax_parse(body.begin(), body.end(), &scanner);
+    return scanner;
+}
 
 }  // namespace
 
@@ -160,7 +182,7 @@ void UnknownFieldPruner::walk(json& value, const json& schema, const std::string
             for (auto it = value.begin(); it != value.end();) {
                 const auto field = properties->find(it.key());
                 if (field == properties->end()) {
-                    out.push_back(quoted("unknown field ", childPath(path, it.key())));
+                    out.push_back(childPath(path, it.key()));
                     it = value.erase(it);
                 } else {
                     walk(it.value(), *field, childPath(path, it.key()), out);
@@ -184,23 +206,38 @@ void UnknownFieldPruner::walk(json& value, const json& schema, const std::string
 }
 
 std::vector<std::string> findDuplicateFields(std::string_view body) {
-    DuplicateKeyFinder finder;
-    json::sax_parse(body.begin(), body.end(), &finder, json::input_format_t::json, false);
-    return finder.take();
+    const KeyScanner keys = scan(body);
+    std::vector<std::string> found;
+    for (const auto& [position, keyPath] : keys.duplicates()) {
+        found.push_back(quoted("duplicate field ", keyPath));
+    }
+    return found;
 }
 
 core::Result<void> FieldValidator::check(std::string_view body, json& object, bool patch) {
     // Unknown fields go whatever the directive: kube-apiserver decodes into Go types that
     // have no place for them.
-    std::vector<std::string> found;
+    std::vector<std::string> unknown;
     if (m_schema != nullptr) {
-        found = m_pruner.prune(object, *m_schema);
+        unknown = m_pruner.prune(object, *m_schema);
     }
     if (m_directive == FieldValidation::Ignore) {
         return core::success();
     }
-    for (auto& duplicate : findDuplicateFields(body)) {
-        found.push_back(std::move(duplicate));
+    // kube-apiserver's decoder reports both kinds as it meets them: in document order.
+    const KeyScanner keys = scan(body);
+    std::vector<std::pair<std::size_t, std::string>> problems;
+    for (const auto& keyPath : unknown) {
+        problems.emplace_back(keys.position(keyPath), quoted("unknown field ", keyPath));
+    }
+    for (const auto& [position, keyPath] : keys.duplicates()) {
+        problems.emplace_back(position, quoted("duplicate field ", keyPath));
+    }
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> found;
+    for (auto& problem : problems) {
+        found.push_back(std::move(problem.second));
     }
     if (found.empty()) {
         return core::success();

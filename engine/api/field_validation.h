@@ -27,19 +27,19 @@ core::Result<FieldValidation> parseFieldValidation(std::string_view value,
                                                    std::string_view optionsKind);
 
 /// Removes the fields of a JSON object that its OpenAPI v3 schema does not declare, as
-/// kube-apiserver's decoding into its Go types drops them whatever fieldValidation says, and
-/// names each. Schemas are those of BuiltinSchemas or a custom resource's structural schema:
-/// `properties`, `items`, `additionalProperties`, references as `$ref` or `allOf: [{$ref}]` into
-/// `components`. A schema with neither properties nor additionalProperties (RawExtension,
-/// FieldsV1) or with `x-kubernetes-preserve-unknown-fields` keeps anything below it; values of
-/// the wrong JSON type are not this check's business.
+/// kube-apiserver's decoding into its Go types drops them whatever fieldValidation says. Schemas
+/// are those of BuiltinSchemas or a custom resource's structural schema: `properties`, `items`,
+/// `additionalProperties`, references as `$ref` or `allOf: [{$ref}]` into `components`. A schema
+/// with neither properties nor additionalProperties (RawExtension, FieldsV1) or with
+/// `x-kubernetes-preserve-unknown-fields` keeps anything below it; values of the wrong JSON type
+/// are not this check's business.
 class UnknownFieldPruner {
 public:
     /// `components` (name → schema) must outlive the pruner.
     explicit UnknownFieldPruner(const nlohmann::json& components) : m_components(components) {}
 
-    /// Removes the unknown fields of `object`; one message per field, in key order, with its
-    /// path as kube-apiserver writes it: `unknown field "spec.template.spec.containers[0].foo"`.
+    /// Removes the unknown fields of `object` and returns their paths, in key order, as
+    /// kube-apiserver writes them: "spec.template.spec.containers[0].foo".
     std::vector<std::string> prune(nlohmann::json& object, const nlohmann::json& schema) const;
 
 private:
@@ -50,7 +50,7 @@ private:
     const nlohmann::json& m_components;
 };
 
-/// One message per key that appears twice in the same JSON object of `body`, in document
+/// One message per key that appears again in the same JSON object of `body`, in document
 /// order: `duplicate field "metadata.name"`. Empty when the body is not JSON (the decoder
 /// reports that).
 std::vector<std::string> findDuplicateFields(std::string_view body);
@@ -80,7 +80,8 @@ public:
         return check(patch, patched, true);
     }
 
-    /// Under Warn, one message per problem found so far, for `Warning` headers.
+    /// Under Warn, one message per problem found so far, for `Warning` headers. Problems come
+    /// in the order of the body's text, as kube-apiserver's decoder meets them.
     const std::vector<std::string>& warnings() const { return m_warnings; }
 
 private:

@@ -104,10 +104,10 @@ private slots:
                          {"open", {{"free", {{"form", 1}}}}}}}};
         const auto unknown = UnknownFieldPruner(components()).prune(object, thing());
         QCOMPARE(list(unknown), (QStringList{
-                                    "unknown field \"bogus\"",
-                                    "unknown field \"metadata.nickname\"",
-                                    "unknown field \"spec.byName.first.weight\"",
-                                    "unknown field \"spec.items[1].colour\"",
+                                    "bogus",
+                                    "metadata.nickname",
+                                    "spec.byName.first.weight",
+                                    "spec.items[1].colour",
                                 }));
         const json expected = {{"apiVersion", "v1"},
                                {"kind", "Thing"},
@@ -145,14 +145,16 @@ private slots:
 
     void strictRefusesWithKubernetesWords() {
         FieldValidator validator(FieldValidation::Strict, &thing(), components());
-        const std::string body = R"({"metadata":{"name":"a","name":"b"},"spec":{"foo":1}})";
+        // Reported in the order of the text, whatever the kind of problem.
+        const std::string body =
+            R"({"spec":{"foo":1},"metadata":{"name":"a","name":"b"},"zebra":1,"apiVersion":"v1"})";
         json object = json::parse(body);
         const auto checked = validator.checkObject(body, object);
         QVERIFY(!checked.ok());
         QCOMPARE(checked.error().code(), ErrorCode::BadRequest);
         QCOMPARE(q(checked.error().message()),
                  QStringLiteral("strict decoding error: unknown field \"spec.foo\", duplicate "
-                                "field \"metadata.name\""));
+                                "field \"metadata.name\", unknown field \"zebra\""));
         QVERIFY(validator.warnings().empty());
     }
 
@@ -174,7 +176,7 @@ private slots:
         json object = json::parse(body);
         QVERIFY(validator.checkObject(body, object).ok());
         QCOMPARE(list(validator.warnings()),
-                 (QStringList{"unknown field \"spec.foo\"", "duplicate field \"kind\""}));
+                 (QStringList{"duplicate field \"kind\"", "unknown field \"spec.foo\""}));
         QCOMPARE(q(object.dump()), q(R"({"kind":"Thing","spec":{"port":8}})"));
     }
 
