@@ -301,13 +301,18 @@ HttpResponse OpenApi::handle(const HttpRequest& request) const {
         if (const auto document = v3Document(path.substr(kV3Prefix.size()))) {
             HttpResponse response = HttpResponse::make(200, "application/json", document->body);
             response.headers.emplace_back("ETag", "\"" + document->hash + "\"");
-            // As kube-apiserver: the URL with the current hash names content that never
-            // changes; any other is revalidated.
+            // As kube-openapi: the URL with the current hash names content that never
+            // changes; a stale hash is sent on to the current one.
             const auto query = QueryParameters::parse(target.query);
-            const bool current = query && query->get("hash") == document->hash;
-            response.headers.emplace_back(
-                "Cache-Control",
-                current ? "public, immutable, max-age=31536000" : "no-cache, private");
+            const std::string hash = query ? query->get("hash") : std::string();
+            if (!hash.empty() && hash != document->hash) {
+                HttpResponse moved = HttpResponse::make(301, "text/plain", {});
+                moved.headers.emplace_back("Location", path + "?hash=" + document->hash);
+                return moved;
+            }
+            if (!hash.empty()) {
+                response.headers.emplace_back("Cache-Control", "public, immutable");
+            }
             return response;
         }
     }

@@ -17,7 +17,8 @@ namespace slipway::apiserver {
 /// The OpenAPI documents of the served kinds, which kubectl reads for `explain`, for `apply`'s
 /// patch metadata and, before `create -f` and `apply` with its default `--validate=strict`,
 /// to learn that the server validates fields itself (kubectl-wire.md section 4):
-/// - /openapi/v3: the index naming one document per group-version, with a `hash` parameter;
+/// - /openapi/v3: the index naming one document per group-version, with a `hash` parameter
+///   (with the current hash a document is immutable; with a stale one, 301 to the current);
 /// - /openapi/v3/{api/v1|apis/group/version}: that group-version's paths (every operation with
 ///   `x-kubernetes-group-version-kind` and a `fieldValidation` parameter) and the component
 ///   schemas of its kinds and everything they reference (api::BuiltinSchemas; an open schema
