@@ -27,6 +27,9 @@ std::string quoted(std::string_view prefix, const std::string& path) {
 /// encoding/json does, so the DOM cannot tell; kube-apiserver's strict decoder reports them.
 class KeyScanner : public json::json_sax_t {
 public:
+    /// With `recordPositions`, position() knows every key; without, only duplicates count.
+    explicit KeyScanner(bool recordPositions) : m_recordPositions(recordPositions) {}
+
     bool null() override { return value(); }
     bool boolean(bool) override { return value(); }
     bool number_integer(number_integer_t) override { return value(); }
@@ -42,11 +45,16 @@ public:
     bool key(string_t& name) override {
         Frame& frame = m_frames.back();
         const std::size_t position = m_keys++;
-        std::string keyPath = childPath(frame.path, name);
-        if (!frame.keys.insert(name).second) {
-            m_duplicates.emplace_back(position, keyPath);
+        const bool duplicate = !frame.keys.insert(name).second;
+        if (duplicate || m_recordPositions) {
+            std::string keyPath = childPath(frame.path, name);
+            if (duplicate) {
+                m_duplicates.emplace_back(position, keyPath);
+            }
+            if (m_recordPositions) {
+                m_firstSeen.emplace(std::move(keyPath), position);
+            }
         }
-        m_firstSeen.emplace(std::move(keyPath), position);
         frame.key = name;
         return true;
     }
@@ -105,14 +113,15 @@ private:
     }
 
     std::vector<Frame> m_frames;
+    bool m_recordPositions = false;
     std::size_t m_current = 0;
     std::size_t m_keys = 0;
     std::vector<std::pair<std::size_t, std::string>> m_duplicates;
     std::map<std::string, std::size_t> m_firstSeen;
 };
 
-KeyScanner scan(std::string_view body) {
-    KeyScanner scanner;
+KeyScanner scan(std::string_view body, bool recordPositions) {
+    KeyScanner scanner(recordPositions);
     json::sax_parse(body.begin(), body.end(), &scanner);
     return scanner;
 }
@@ -206,7 +215,7 @@ void UnknownFieldPruner::walk(json& value, const json& schema, const std::string
 }
 
 std::vector<std::string> findDuplicateFields(std::string_view body) {
-    const KeyScanner keys = scan(body);
+    const KeyScanner keys = scan(body, false);
     std::vector<std::string> found;
     for (const auto& [position, keyPath] : keys.duplicates()) {
         found.push_back(quoted("duplicate field ", keyPath));
@@ -225,7 +234,8 @@ core::Result<void> FieldValidator::check(std::string_view body, json& object, bo
         return core::success();
     }
     // kube-apiserver's decoder reports both kinds as it meets them: in document order.
-    const KeyScanner keys = scan(body);
+    // Positions only matter when there is something to sort.
+    const KeyScanner keys = scan(body, !unknown.empty());
     std::vector<std::pair<std::size_t, std::string>> problems;
     for (const auto& keyPath : unknown) {
         problems.emplace_back(keys.position(keyPath), quoted("unknown field ", keyPath));
