@@ -169,6 +169,19 @@ private slots:
         QVERIFY(!deployment.at("/spec/template/spec/containers/0"_json_pointer).contains("bogus"));
     }
 
+    void patchWarnsByDefaultAndDropsTheUnknownField() {
+        // kubectl patch sends no fieldValidation: the server's default, Warn.
+        const auto patched =
+            kubectl({s("patch"), s("deployment"), s("unchecked"), s("--type=merge"), s("-p"),
+                     s(R"({"spec":{"paused":true,"nope":1}})")});
+        QVERIFY2(patched.exitCode == 0, qPrintable(patched.err));
+        QVERIFY2(patched.err.contains(s("Warning: unknown field \"spec.nope\"")),
+                 qPrintable(patched.err));
+        const json deployment = kubectl.getJson({s("get"), s("deployment"), s("unchecked")});
+        QCOMPARE(deployment.at("spec").at("paused").get<bool>(), true);
+        QVERIFY(!deployment.at("spec").contains("nope"));
+    }
+
     void rawCreateWithDuplicateFields() {
         const QByteArray body =
             R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"first","name":"dup"},)"
