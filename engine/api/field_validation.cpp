@@ -120,6 +120,36 @@ private:
     std::map<std::string, std::size_t> m_firstSeen;
 };
 
+/// A JSON value as Go's fmt prints the map[string]interface{} it decodes to: maps with their
+/// keys sorted, `map[a:1 b:[x y]]`, strings bare, null as <nil>.
+std::string goFormat(const json& value) {
+    std::string out;
+    switch (value.type()) {
+        case json::value_t::object: {
+            out = "map[";
+            bool first = true;
+            for (const auto& [key, inner] : value.items()) {
+                out += (first ? "" : " ") + key + ":" + goFormat(inner);
+                first = false;
+            }
+            return out + "]";
+        }
+        case json::value_t::array: {
+            out = "[";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                out += (i == 0 ? "" : " ") + goFormat(value[i]);
+            }
+            return out + "]";
+        }
+        case json::value_t::string:
+            return value.get<std::string>();
+        case json::value_t::null:
+            return "<nil>";
+        default:
+            return value.dump();
+    }
+}
+
 KeyScanner scan(std::string_view body, bool recordPositions) {
     KeyScanner scanner(recordPositions);
     json::sax_parse(body.begin(), body.end(), &scanner);
@@ -223,7 +253,13 @@ std::vector<std::string> findDuplicateFields(std::string_view body) {
     return found;
 }
 
-core::Result<void> FieldValidator::check(std::string_view body, json& object, bool patch) {
+core::Result<void> FieldValidator::check(std::string_view body, json& object,
+                                         const PatchType* patch) {
+    // For a JSON or merge patch kube-apiserver reports the patched object as it was before
+    // decoding dropped anything.
+    const bool reportsPatched = patch != nullptr && *patch != PatchType::StrategicMerge &&
+                                m_directive == FieldValidation::Strict;
+    const std::string patched = reportsPatched ? object.dump() : std::string();
     // Unknown fields go whatever the directive: kube-apiserver decodes into Go types that
     // have no place for them.
     std::vector<std::string> unknown;
@@ -240,8 +276,12 @@ core::Result<void> FieldValidator::check(std::string_view body, json& object, bo
     for (const auto& keyPath : unknown) {
         problems.emplace_back(keys.position(keyPath), quoted("unknown field ", keyPath));
     }
+    // kube-apiserver decodes a JSON patch's operations strictly too, and says so.
+    const char* duplicate = patch != nullptr && *patch == PatchType::Json
+                                ? "json patch duplicate field "
+                                : "duplicate field ";
     for (const auto& [position, keyPath] : keys.duplicates()) {
-        problems.emplace_back(position, quoted("duplicate field ", keyPath));
+        problems.emplace_back(position, quoted(duplicate, keyPath));
     }
     std::stable_sort(problems.begin(), problems.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -256,11 +296,16 @@ core::Result<void> FieldValidator::check(std::string_view body, json& object, bo
         m_warnings.insert(m_warnings.end(), found.begin(), found.end());
         return core::success();
     }
-    if (patch) {
+    if (patch != nullptr) {
         // kube-apiserver reports it as an invalid "patch" of no kind and no name.
-        return core::Error(core::ErrorCode::Invalid, " \"\" is invalid: patch: Invalid value: " +
-                                                         json(std::string(body)).dump() + ": " +
-                                                         strictDecodingMessage(found));
+        std::string value = patched;
+        if (*patch == PatchType::StrategicMerge) {
+            const json document = json::parse(body, nullptr, false);
+            value = goFormat(document.is_discarded() ? json(std::string(body)) : document);
+        }
+        return core::Error(core::ErrorCode::Invalid,
+                           " \"\" is invalid: patch: Invalid value: " + json(value).dump() + ": " +
+                               strictDecodingMessage(found));
     }
     return core::Error(core::ErrorCode::BadRequest, strictDecodingMessage(found));
 }

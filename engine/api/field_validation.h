@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/api/patch.h"
 #include "engine/core/result.h"
 
 namespace slipway::api {
@@ -70,14 +71,16 @@ public:
     /// the request. Strict: BadRequest
     /// "strict decoding error: unknown field \"spec.foo\"", as kube-apiserver's decoder.
     core::Result<void> checkObject(std::string_view body, nlohmann::json& object) {
-        return check(body, object, false);
+        return check(body, object, nullptr);
     }
 
-    /// A patch: duplicate fields in the patch document and unknown fields in the patched
-    /// object (removed), as kube-apiserver checks both. Strict: Invalid (422) on the field "patch":
-    /// " \"\" is invalid: patch: Invalid value: \"<patch>\": strict decoding error: ...".
-    core::Result<void> checkPatch(std::string_view patch, nlohmann::json& patched) {
-        return check(patch, patched, true);
+    /// A patch of `type`: duplicate fields in the patch document and unknown fields in the
+    /// patched object (removed), as kube-apiserver checks both. Strict: Invalid (422) on the
+    /// field "patch", with kube-apiserver's value: the patch as Go prints a map for a strategic
+    /// merge patch, the patched object for the others:
+    /// ` "" is invalid: patch: Invalid value: "map[spec:map[foo:1]]": strict decoding error: ...`.
+    core::Result<void> checkPatch(std::string_view patch, PatchType type, nlohmann::json& patched) {
+        return check(patch, patched, &type);
     }
 
     /// Under Warn, one message per problem found so far, for `Warning` headers. Problems come
@@ -85,7 +88,7 @@ public:
     const std::vector<std::string>& warnings() const { return m_warnings; }
 
 private:
-    core::Result<void> check(std::string_view body, nlohmann::json& object, bool patch);
+    core::Result<void> check(std::string_view body, nlohmann::json& object, const PatchType* patch);
 
     FieldValidation m_directive;
     const nlohmann::json* m_schema;

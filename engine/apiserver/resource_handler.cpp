@@ -818,7 +818,7 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
         if (!fields) {
             return errorResponse(fields.error());
         }
-        if (auto checked = fields->checkPatch(call.request.body, *patched); !checked) {
+        if (auto checked = fields->checkPatch(call.request.body, *patchType, *patched); !checked) {
             return errorResponse(checked.error());
         }
         call.warnings = fields->warnings();

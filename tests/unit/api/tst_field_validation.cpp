@@ -159,15 +159,34 @@ private slots:
     }
 
     void strictPatchIsAnInvalidPatch() {
+        // A strategic merge patch is shown as Go prints the map it decodes to.
         FieldValidator validator(FieldValidation::Strict, &thing(), components());
-        json patched = {{"spec", {{"foo", 1}}}};
-        const auto checked = validator.checkPatch(R"({"spec":{"foo":1}})", patched);
+        const std::string patch = R"({"spec":{"foo":1,"items":[{"name":"a"}],"port":null}})";
+        json patched = {{"spec", {{"foo", 1}, {"items", {{{"name", "a"}}}}}}};
+        auto checked =
+            validator.checkPatch(patch, slipway::api::PatchType::StrategicMerge, patched);
         QVERIFY(!checked.ok());
         QCOMPARE(checked.error().code(), ErrorCode::Invalid);
         QCOMPARE(q(checked.error().message()),
                  QStringLiteral(" \"\" is invalid: patch: Invalid value: "
+                                "\"map[spec:map[foo:1 items:[map[name:a]] port:<nil>]]\": strict "
+                                "decoding error: unknown field \"spec.foo\""));
+        // A merge patch: the patched object, unknown fields and all.
+        patched = {{"spec", {{"foo", 1}}}};
+        checked =
+            validator.checkPatch(R"({"spec":{"foo":1}})", slipway::api::PatchType::Merge, patched);
+        QCOMPARE(q(checked.error().message()),
+                 QStringLiteral(" \"\" is invalid: patch: Invalid value: "
                                 "\"{\\\"spec\\\":{\\\"foo\\\":1}}\": strict decoding error: "
                                 "unknown field \"spec.foo\""));
+        QCOMPARE(q(patched.dump()), q(R"({"spec":{}})"));
+        // A JSON patch's own duplicates are named as such.
+        patched = {{"spec", json::object()}};
+        checked = validator.checkPatch(R"([{"op":"add","op":"add","path":"/spec","value":{}}])",
+                                       slipway::api::PatchType::Json, patched);
+        QCOMPARE(q(checked.error().message()),
+                 QStringLiteral(" \"\" is invalid: patch: Invalid value: \"{\\\"spec\\\":{}}\": "
+                                "strict decoding error: json patch duplicate field \"[0].op\""));
     }
 
     void warnAcceptsPrunesAndReports() {
