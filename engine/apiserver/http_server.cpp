@@ -173,7 +173,7 @@ private:
         response->set(http::field::server, "slipwayd");
         response->set(http::field::content_type, answer.contentType);
         for (const auto& [name, value] : answer.headers) {
-            response->set(name, value);
+            response->insert(name, value);
         }
         response->keep_alive(request.keep_alive());
         if (request.method() != http::verb::head) {
@@ -194,7 +194,7 @@ private:
         m_streamHeader->set(http::field::server, "slipwayd");
         m_streamHeader->set(http::field::content_type, answer.contentType);
         for (const auto& [name, value] : answer.headers) {
-            m_streamHeader->set(name, value);
+            m_streamHeader->insert(name, value);
         }
         m_streamHeader->keep_alive(keepAlive);
         m_streamHeader->chunked(true);

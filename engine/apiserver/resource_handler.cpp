@@ -6,8 +6,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/api/field_validation.h"
 #include "engine/api/kind_registry.h"
 #include "engine/api/patch.h"
+#include "engine/api/protobuf/builtin_schemas.h"
 #include "engine/api/protobuf/protobuf_codec.h"
 #include "engine/api/status.h"
 #include "engine/api/table.h"
@@ -30,6 +32,8 @@ struct ResourceHandler::Call {
     std::chrono::system_clock::time_point now;
     bool table = false;
     bool dryRun = false;
+    /// Unknown and duplicate fields a write with fieldValidation=Warn reports.
+    mutable std::vector<std::string> warnings;
 };
 
 namespace {
@@ -191,6 +195,55 @@ core::Result<json> parseRequestObject(const HttpRequest& request) {
         return api::decodeProtobufObject(request.body);
     }
     return parseObjectBody(request.body);
+}
+
+/// The field validator of a write, as its fieldValidation parameter asks, with the built-in
+/// schema of what it sends (a Scale for the scale subresource); kinds without a built-in
+/// schema (custom resources) get their duplicate fields checked only.
+core::Result<api::FieldValidator> fieldValidator(const QueryParameters& query,
+                                                 const api::ResourceType& type,
+                                                 const RequestInfo& info) {
+    const char* options = info.verb == "create"   ? "CreateOptions"
+                          : info.verb == "update" ? "UpdateOptions"
+                                                  : "PatchOptions";
+    auto directive = api::parseFieldValidation(query.get("fieldValidation"), options);
+    if (!directive) {
+        return directive.error();
+    }
+    auto schemas = api::BuiltinSchemas::instance();
+    if (!schemas) {
+        return schemas.error();
+    }
+    const json* schema = info.subresource == "scale"
+                             ? (*schemas)->kindSchema("autoscaling", "v1", "Scale")
+                             : (*schemas)->kindSchema(type.group, type.version, type.kind);
+    return api::FieldValidator(*directive, schema, (*schemas)->components());
+}
+
+/// Checks the fields of a create or update body as fieldValidation asks; keeps Warn's warnings.
+core::Result<void> checkBodyFields(const QueryParameters& query, const api::ResourceType& type,
+                                   const RequestInfo& info, const HttpRequest& request,
+                                   json& object, std::vector<std::string>& warnings) {
+    auto fields = fieldValidator(query, type, info);
+    if (!fields) {
+        return fields.error();
+    }
+    // A protobuf body cannot repeat a field; its unknown fields the decoder refused already.
+    const bool isJson = !api::isProtobufContentType(request.contentType);
+    if (auto checked = fields->checkObject(isJson ? request.body : std::string(), object);
+        !checked) {
+        return checked;
+    }
+    warnings = fields->warnings();
+    return core::success();
+}
+
+/// A write's answer with a `Warning` header per field problem fieldValidation=Warn found.
+HttpResponse withWarnings(HttpResponse response, const std::vector<std::string>& warnings) {
+    for (const auto& warning : warnings) {
+        response.headers.emplace_back("Warning", api::warningHeaderValue(warning));
+    }
+    return response;
 }
 
 /// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
@@ -355,7 +408,8 @@ HttpResponse ResourceHandler::handle(const HttpRequest& request, const RequestIn
               type,
               m_clock(),
               wantsTable(request.accept),
-              query.get("dryRun") == "All"};
+              query.get("dryRun") == "All",
+              {}};
     if (query.has("dryRun") && !call.dryRun) {
         return errorResponse(core::Error(core::ErrorCode::BadRequest,
                                          "dryRun: Unsupported value: \"" + query.get("dryRun") +
@@ -387,13 +441,13 @@ HttpResponse ResourceHandler::handle(const HttpRequest& request, const RequestIn
                 core::Error(core::ErrorCode::MethodNotAllowed,
                             "the server does not allow this method on the requested resource"));
         }
-        return create(call);
+        return withWarnings(create(call), call.warnings);
     }
     if (info.verb == "update") {
-        return update(call);
+        return withWarnings(update(call), call.warnings);
     }
     if (info.verb == "patch") {
-        return patch(call);
+        return withWarnings(patch(call), call.warnings);
     }
     if (info.verb == "delete") {
         return remove(call);
@@ -539,6 +593,11 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     auto body = parseRequestObject(call.request);
     if (!body) {
         return errorResponse(body.error());
+    }
+    if (auto checked =
+            checkBodyFields(call.query, *call.type, call.info, call.request, *body, call.warnings);
+        !checked) {
+        return errorResponse(checked.error());
     }
     json object = std::move(*body);
     const std::string apiVersion = stringField(object, "apiVersion");
@@ -730,6 +789,11 @@ HttpResponse ResourceHandler::update(const Call& call) const {
     if (!body) {
         return errorResponse(body.error());
     }
+    if (auto checked =
+            checkBodyFields(call.query, *call.type, call.info, call.request, *body, call.warnings);
+        !checked) {
+        return errorResponse(checked.error());
+    }
     const std::string precondition =
         body->value("/metadata/resourceVersion"_json_pointer, std::string());
     if (call.info.subresource != "scale") {
@@ -803,6 +867,14 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
         if (!patched) {
             return errorResponse(patched.error());
         }
+        auto fields = fieldValidator(call.query, type, call.info);
+        if (!fields) {
+            return errorResponse(fields.error());
+        }
+        if (auto checked = fields->checkPatch(call.request.body, *patchType, *patched); !checked) {
+            return errorResponse(checked.error());
+        }
+        call.warnings = fields->warnings();
         // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
         const std::string precondition =
             patched->value("/metadata/resourceVersion"_json_pointer, std::string());

@@ -82,8 +82,8 @@ HttpResponse Router::handle(const HttpRequest& request) const {
             }
             return m_discovery->handle(*info, request.accept);
         }
-        if (path.rfind("/openapi/v3", 0) == 0 && readOnly) {
-            return m_openApi->handle(std::string(path));
+        if (path.rfind("/openapi/", 0) == 0 && readOnly) {
+            return m_openApi->handle(request);
         }
     }
     return statusResponse(

@@ -137,6 +137,7 @@ core::Result<void> K8sSchema::load() {
                 core::ErrorCode::Internal,
                 "the embedded Kubernetes protobuf schema does not load: " + errors.errors());
         }
+        m_files.push_back(built);
         for (int i = 0; i < built->message_type_count(); ++i) {
             readOptions(built->message_type(i));
         }
@@ -178,6 +179,15 @@ void K8sSchema::readOptions(const pb::Descriptor* type) {
     for (int i = 0; i < type->nested_type_count(); ++i) {
         readOptions(type->nested_type(i));
     }
+}
+
+std::string_view K8sSchema::groupVersionOfPackage(std::string_view package) {
+    for (const auto& [groupVersion, kindPackage] : kPackages) {
+        if (kindPackage == package) {
+            return groupVersion;
+        }
+    }
+    return {};
 }
 
 bool K8sSchema::knowsGroupVersion(std::string_view apiVersion) const {

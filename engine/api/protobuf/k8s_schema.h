@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
@@ -33,6 +34,13 @@ public:
     const google::protobuf::Descriptor* findKind(std::string_view apiVersion,
                                                  std::string_view kind) const;
 
+    /// Every .proto file of the schema, each after the files it imports.
+    const std::vector<const google::protobuf::FileDescriptor*>& files() const { return m_files; }
+
+    /// The apiVersion ("apps/v1") whose kinds are the messages of proto `package`
+    /// ("k8s.io.api.apps.v1"); empty for packages without kinds (meta, runtime, intstr).
+    static std::string_view groupVersionOfPackage(std::string_view package);
+
     /// An empty message of `type`, to parse into.
     std::unique_ptr<google::protobuf::Message> newMessage(
         const google::protobuf::Descriptor* type) const;
@@ -61,6 +69,7 @@ private:
     google::protobuf::DescriptorPool m_pool;
     mutable google::protobuf::DynamicMessageFactory m_factory{&m_pool};
     const google::protobuf::Descriptor* m_envelope = nullptr;
+    std::vector<const google::protobuf::FileDescriptor*> m_files;
     std::unordered_set<const google::protobuf::FieldDescriptor*> m_omitEmpty;
     std::unordered_set<const google::protobuf::FieldDescriptor*> m_inline;
     std::unordered_set<const google::protobuf::Descriptor*> m_jsonArrays;
