@@ -122,6 +122,7 @@ QProcessEnvironment Kubectl::environment() const {
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HOME"), m_home.path());
     env.insert(QStringLiteral("KUBECONFIG"), m_kubeconfig);
+    env.insert(m_extra);
     return env;
 }
 

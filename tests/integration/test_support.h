@@ -65,8 +65,10 @@ public:
     static bool installed();
     static QString path() { return QStringLiteral("/usr/bin/kubectl"); }
 
-    /// The environment kubectl runs with: HOME and KUBECONFIG set.
+    /// The environment kubectl runs with: HOME and KUBECONFIG set, plus setEnvironment's.
     QProcessEnvironment environment() const;
+    /// Sets a variable for every later command (KUBE_EDITOR for `kubectl edit`).
+    void setEnvironment(const QString& name, const QString& value) { m_extra.insert(name, value); }
     /// Runs kubectl; when `input` is given, it is written to a temporary file and every
     /// argument "-" is replaced by that file's name.
     CommandResult operator()(const QStringList& arguments, const QByteArray& input = {}) const;
@@ -77,6 +79,7 @@ public:
 private:
     QString m_kubeconfig;
     QTemporaryDir m_home;
+    QProcessEnvironment m_extra;
 };
 
 }  // namespace slipway::testing

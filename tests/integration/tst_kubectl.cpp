@@ -369,6 +369,70 @@ private slots:
         QCOMPARE(deployments.at("items").size(), std::size_t(0));
     }
 
+    void describeShowsWhatKubectlPrints() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                          QStringLiteral("described"), QStringLiteral("--image=nginx:1.27"),
+                          QStringLiteral("--replicas=3")})
+                     .exitCode,
+                 0);
+        const auto described = kubectl({QStringLiteral("describe"), QStringLiteral("deployment"),
+                                        QStringLiteral("described")});
+        QVERIFY2(described.exitCode == 0, qPrintable(described.err));
+        for (const char* line :
+             {"^Name:\\s+described$", "^Namespace:\\s+default$", "^Selector:\\s+app=described$",
+              "^Replicas:\\s+3 desired \\| 0 updated \\| 0 total \\| 0 available \\| 0 "
+              "unavailable$",
+              "^StrategyType:\\s+RollingUpdate$",
+              "^RollingUpdateStrategy:\\s+25% max unavailable, 25% max surge$", "^\\s+nginx:$",
+              "^\\s+Image:\\s+nginx:1.27$"}) {
+            QVERIFY2(described.out.contains(QRegularExpression(
+                         QString::fromLatin1(line), QRegularExpression::MultilineOption)),
+                     qPrintable(QStringLiteral("%1 not in:\n%2")
+                                    .arg(QString::fromLatin1(line), described.out)));
+        }
+        const auto ns = kubectl(
+            {QStringLiteral("describe"), QStringLiteral("namespace"), QStringLiteral("default")});
+        QCOMPARE(ns.exitCode, 0);
+        QVERIFY(ns.out.contains(QRegularExpression(QStringLiteral("^Status:\\s+Active$"),
+                                                   QRegularExpression::MultilineOption)));
+    }
+
+    void editThroughKubeEditor() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("configmap"),
+                          QStringLiteral("edited"), QStringLiteral("--from-literal=color=blue")})
+                     .exitCode,
+                 0);
+        // An "editor" that changes the value in the file kubectl hands it.
+        QTemporaryDir tools;
+        const QString editor = tools.filePath(QStringLiteral("editor"));
+        QFile script(editor);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\nsed -i 's/color: blue/color: green/' \"$1\"\n");
+        script.close();
+        QVERIFY(script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                      QFileDevice::ExeOwner));
+        kubectl.setEnvironment(QStringLiteral("KUBE_EDITOR"), editor);
+        const auto edited = kubectl(
+            {QStringLiteral("edit"), QStringLiteral("configmap"), QStringLiteral("edited")});
+        QVERIFY2(edited.exitCode == 0, qPrintable(edited.err));
+        QVERIFY(edited.out.contains(QStringLiteral("configmap/edited edited")));
+        const auto cm =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("edited")});
+        QCOMPARE(cm.at("data").at("color").get<std::string>(), std::string("green"));
+
+        // An edit the server refuses changes nothing: kubectl reports it and fails.
+        QVERIFY(script.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        script.write("#!/bin/sh\nsed -i 's/^  name: edited$/  name: Not_Valid/' \"$1\"\n");
+        script.close();
+        const auto refused = kubectl(
+            {QStringLiteral("edit"), QStringLiteral("configmap"), QStringLiteral("edited")});
+        QVERIFY(refused.exitCode != 0);
+        const auto unchanged =
+            getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("edited")});
+        QCOMPARE(unchanged.at("data").at("color").get<std::string>(), std::string("green"));
+        kubectl.setEnvironment(QStringLiteral("KUBE_EDITOR"), QStringLiteral("false"));
+    }
+
     void restartKeepsObjectsAndContinuesResourceVersions() {
         const auto before =
             getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
