@@ -44,6 +44,23 @@ private slots:
                                QRegularExpression::MultilineOption)));
     }
 
+    void everyListableKindPrints() {
+        const auto names = kubectl({QStringLiteral("api-resources"), QStringLiteral("--verbs=list"),
+                                    QStringLiteral("-o"), QStringLiteral("name")});
+        QCOMPARE(names.exitCode, 0);
+        const auto resources = names.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY(resources.size() >= 37);
+        for (const auto& resource : resources) {
+            // kubectl get asks for a server-side Table; -o wide adds the wide columns.
+            const auto table = kubectl({QStringLiteral("get"), resource, QStringLiteral("-A"),
+                                        QStringLiteral("-o"), QStringLiteral("wide")});
+            QVERIFY2(table.exitCode == 0, qPrintable(resource + QStringLiteral(": ") + table.err));
+        }
+        const auto namespaces = kubectl({QStringLiteral("get"), QStringLiteral("namespaces")});
+        QVERIFY(
+            namespaces.out.contains(QRegularExpression(QStringLiteral("NAME\\s+STATUS\\s+AGE"))));
+    }
+
     void defaultNamespacesExist() {
         const auto namespaces = getJson({QStringLiteral("get"), QStringLiteral("namespaces")});
         QStringList names;
