@@ -6,6 +6,7 @@
 #include <cassert>
 #include <utility>
 
+#include "engine/api/conversion.h"
 #include "engine/api/defaulting.h"
 #include "engine/api/kind_registry.h"
 #include "engine/api/patch_metadata.h"
@@ -220,6 +221,12 @@ std::unique_ptr<KindRegistry> KindRegistry::withBuiltinKinds() {
         [[maybe_unused]] const auto added = registry->add(withBehaviour(std::move(type)));
         assert(added.ok());
     }
+    // autoscaling/v1 after v2, so that v2 stays the group's preferred version: `kubectl
+    // autoscale` still creates v1 objects, stored as v2.
+    const auto hpa = registry->find("autoscaling", "v2", "horizontalpodautoscalers");
+    [[maybe_unused]] const auto addedV1 = registry->add(
+        convertedVersion(*hpa, "v1", horizontalPodAutoscalerV2ToV1, horizontalPodAutoscalerV1ToV2));
+    assert(addedV1.ok());
     return registry;
 }
 

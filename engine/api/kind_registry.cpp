@@ -97,10 +97,16 @@ std::vector<GroupVersionInfo> KindRegistry::groupVersions() const {
                 return gv.group == type->group && gv.version == type->version;
             });
             if (!known) {
-                const bool first = std::none_of(result.begin(), result.end(), [&](const auto& gv) {
+                // A group's versions stay together, the first registered (preferred) first:
+                // discovery lists each group once with all its versions.
+                const auto last = std::find_if(result.rbegin(), result.rend(), [&](const auto& gv) {
                     return gv.group == type->group;
                 });
-                result.push_back({type->group, type->version, first});
+                if (last == result.rend()) {
+                    result.push_back({type->group, type->version, true});
+                } else {
+                    result.insert(last.base(), {type->group, type->version, false});
+                }
             }
         }
     }

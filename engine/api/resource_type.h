@@ -88,6 +88,11 @@ struct ResourceType {
     /// spec.selector.
     std::function<nlohmann::json(const nlohmann::json& object)> toScale;
     std::function<nlohmann::json(const nlohmann::json& object, std::int64_t replicas)> fromScale;
+    /// For a kind served in several versions of its group that share one storage
+    /// (autoscaling/v1 and v2 HorizontalPodAutoscaler, a CRD's versions): the stored object as
+    /// this version, and an object of this version as stored. Unset: stored as served.
+    std::function<nlohmann::json(nlohmann::json stored)> fromStorage;
+    std::function<nlohmann::json(nlohmann::json object)> toStorage;
 
     /// "apps/v1" or "v1".
     std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }

@@ -105,4 +105,17 @@ std::string randomNameSuffix() {
     return suffix;
 }
 
+core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv,
+                                          const api::ResourceType& type) {
+    auto object = decodeObject(kv);
+    if (!object || !type.fromStorage) {
+        return object;
+    }
+    return type.fromStorage(std::move(*object));
+}
+
+std::string encodeObject(const nlohmann::json& object, const api::ResourceType& type) {
+    return type.toStorage ? encodeObject(type.toStorage(object)) : encodeObject(object);
+}
+
 }  // namespace slipway::apiserver

@@ -27,6 +27,10 @@ std::string storagePrefix(const api::ResourceType& type, std::string_view nameSp
 core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv);
 /// The bytes to store: compact JSON without metadata.resourceVersion.
 std::string encodeObject(const nlohmann::json& object);
+/// The same for an object of `type`, which may be served in a version other than the stored
+/// one (ResourceType::fromStorage / toStorage convert).
+core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv, const api::ResourceType& type);
+std::string encodeObject(const nlohmann::json& object, const api::ResourceType& type);
 
 /// A JSON request body. Malformed JSON is BadRequest with the parser's words; anything but an
 /// object is BadRequest too.

@@ -466,7 +466,7 @@ HttpResponse ResourceHandler::get(const Call& call) const {
     if (!kv) {
         return errorResponse(notFound(type, call.info.name), type, call.info.name);
     }
-    auto object = decodeObject(*kv);
+    auto object = decodeObject(*kv, type);
     if (!object) {
         return errorResponse(object.error());
     }
@@ -521,7 +521,7 @@ HttpResponse ResourceHandler::list(const Call& call) const {
     std::vector<json> items;
     items.reserve(page->items.size());
     for (const auto& kv : page->items) {
-        auto object = decodeObject(kv);
+        auto object = decodeObject(kv, type);
         if (!object) {
             return errorResponse(object.error());
         }
@@ -683,7 +683,7 @@ HttpResponse ResourceHandler::create(const Call& call) const {
         return jsonResponse(201, object);
     }
     auto created =
-        m_store.create(storageKey(type, call.info.nameSpace, name), encodeObject(object));
+        m_store.create(storageKey(type, call.info.nameSpace, name), encodeObject(object, type));
     if (!created) {
         if (created.error().code() == core::ErrorCode::AlreadyExists) {
             return errorResponse(
@@ -693,7 +693,7 @@ HttpResponse ResourceHandler::create(const Call& call) const {
         }
         return errorResponse(created.error());
     }
-    auto stored = decodeObject(*created);
+    auto stored = decodeObject(*created, type);
     return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
 }
 
@@ -776,7 +776,7 @@ core::Result<ResourceHandler::Current> ResourceHandler::readCurrent(const Call& 
     if (!kv) {
         return notFound(*call.type, call.info.name);
     }
-    auto object = decodeObject(*kv);
+    auto object = decodeObject(*kv, *call.type);
     if (!object) {
         return object.error();
     }
@@ -910,8 +910,7 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
         return jsonResponse(422, api::invalidStatus(type, call.info.name, causes));
     }
     const auto respond = [&](const json& object) {
-        return jsonResponse(200,
-                            call.info.subresource == "scale" ? scaleOf(type, object) : object);
+        return jsonResponse(200, call.info.subresource == "scale" ? scaleOf(type, object) : object);
     };
     // The last finalizer of an object being deleted is gone: the update is its deletion.
     if (next->contains("/metadata/deletionTimestamp"_json_pointer) &&
@@ -933,13 +932,13 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
     if (*next == current) {
         return respond(current);  // nothing changed: no new revision, as kube-apiserver
     }
-    auto updated = m_store.update(kv.key, encodeObject(*next), kv.modRevision);
+    auto updated = m_store.update(kv.key, encodeObject(*next, type), kv.modRevision);
     if (!updated) {
         return updated.error().code() == core::ErrorCode::Conflict
                    ? errorResponse(conflict(type, call.info.name), type, call.info.name)
                    : errorResponse(updated.error());
     }
-    auto stored = decodeObject(*updated);
+    auto stored = decodeObject(*updated, type);
     return stored ? respond(*stored) : errorResponse(stored.error());
 }
 
@@ -966,7 +965,7 @@ HttpResponse ResourceHandler::remove(const Call& call) const {
 HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions& options,
                                            const store::KeyValue& kv) const {
     const auto& type = *call.type;
-    auto decoded = decodeObject(kv);
+    auto decoded = decodeObject(kv, type);
     if (!decoded) {
         return errorResponse(decoded.error());
     }
@@ -1021,13 +1020,13 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
         if (object == before || options.dryRun) {
             return jsonResponse(200, object);
         }
-        auto updated = m_store.update(kv.key, encodeObject(object), kv.modRevision);
+        auto updated = m_store.update(kv.key, encodeObject(object, type), kv.modRevision);
         if (!updated) {
             return updated.error().code() == core::ErrorCode::Conflict
                        ? errorResponse(conflict(type, name), type, name)
                        : errorResponse(updated.error());
         }
-        auto stored = decodeObject(*updated);
+        auto stored = decodeObject(*updated, type);
         return stored ? jsonResponse(200, *stored) : errorResponse(stored.error());
     }
     if (!options.dryRun) {
@@ -1065,7 +1064,7 @@ HttpResponse ResourceHandler::removeCollection(const Call& call) const {
     }
     json items = json::array();
     for (const auto& kv : page->items) {
-        auto object = decodeObject(kv);
+        auto object = decodeObject(kv, type);
         if (!object || !selectors->matches(*object)) {
             continue;
         }
@@ -1248,7 +1247,7 @@ HttpResponse ResourceHandler::bind(const Call& call) const {
         }
         // Straight to the store: the binding is the one way to set spec.nodeName after
         // creation, which the pod's update validation rightly refuses.
-        auto updated = m_store.update(kv.key, encodeObject(next), kv.modRevision);
+        auto updated = m_store.update(kv.key, encodeObject(next, type), kv.modRevision);
         if (updated) {
             return createdStatus();
         }

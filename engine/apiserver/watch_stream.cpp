@@ -53,7 +53,7 @@ core::Result<std::shared_ptr<WatchStream>> WatchStream::open(store::Store& store
             if (opts.exactKey && kv.key != opts.prefix) {
                 continue;
             }
-            auto object = decodeObject(kv);
+            auto object = decodeObject(kv, *opts.type);
             if (object && matches(opts, *object)) {
                 stream->appendEvent(stream->m_pending, "ADDED", *object);
             }
@@ -114,13 +114,13 @@ bool WatchStream::read(std::string& out) {
         if (m_options.exactKey && event->kv.key != m_options.prefix) {
             continue;
         }
-        auto object = decodeObject(event->kv);
+        auto object = decodeObject(event->kv, *m_options.type);
         if (!object) {
             continue;
         }
         std::optional<json> previous;
         if (event->previous) {
-            if (auto decoded = decodeObject(*event->previous)) {
+            if (auto decoded = decodeObject(*event->previous, *m_options.type)) {
                 previous = std::move(*decoded);
             }
         }

@@ -450,6 +450,40 @@ private slots:
         kubectl.setEnvironment(QStringLiteral("KUBE_EDITOR"), QStringLiteral("false"));
     }
 
+    void autoscaleCreatesAnHpaServedInBothVersions() {
+        QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
+                          QStringLiteral("scaled"), QStringLiteral("--image=nginx")})
+                     .exitCode,
+                 0);
+        // kubectl 1.32 creates autoscaling/v1 objects; they are stored as v2.
+        const auto autoscaled =
+            kubectl({QStringLiteral("autoscale"), QStringLiteral("deployment"),
+                     QStringLiteral("scaled"), QStringLiteral("--min=2"), QStringLiteral("--max=5"),
+                     QStringLiteral("--cpu-percent=70")});
+        QVERIFY2(autoscaled.exitCode == 0, qPrintable(autoscaled.err));
+        const auto table =
+            kubectl({QStringLiteral("get"), QStringLiteral("hpa"), QStringLiteral("scaled")});
+        QVERIFY2(table.out.contains(QRegularExpression(QStringLiteral(
+                     "scaled\\s+Deployment/scaled\\s+cpu: <unknown>/70%\\s+2\\s+5\\s+0"))),
+                 qPrintable(table.out));
+        const auto v2 =
+            json::parse(kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                                 QStringLiteral("/apis/autoscaling/v2/namespaces/default/"
+                                                "horizontalpodautoscalers/scaled")})
+                            .out.toStdString());
+        QCOMPARE(
+            v2.at("spec").at("metrics")[0].at("resource").at("target").at("averageUtilization"),
+            json(70));
+        const auto v1 =
+            json::parse(kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
+                                 QStringLiteral("/apis/autoscaling/v1/namespaces/default/"
+                                                "horizontalpodautoscalers/scaled")})
+                            .out.toStdString());
+        QCOMPARE(v1.at("apiVersion"), json("autoscaling/v1"));
+        QCOMPARE(v1.at("spec").at("targetCPUUtilizationPercentage"), json(70));
+        QCOMPARE(v1.at("spec").at("minReplicas"), json(2));
+    }
+
     void restartKeepsObjectsAndContinuesResourceVersions() {
         const auto before =
             getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("p")});
