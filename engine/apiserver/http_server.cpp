@@ -154,6 +154,7 @@ private:
         routed.accept = std::string(request[http::field::accept]);
         routed.identity = m_identity;
         routed.contentType = std::string(request[http::field::content_type]);
+        routed.authorization = std::string(request[http::field::authorization]);
         HttpResponse answer = m_router.handle(routed);
         SPDLOG_DEBUG("{} {} {} -> {}", routed.identity.user, routed.method, routed.target,
                      answer.status);

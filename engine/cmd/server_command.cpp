@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/cmd/server_command.h"
 
+#include <chrono>
 #include <csignal>
 #include <optional>
 #include <system_error>
@@ -13,6 +14,12 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/auth/auth_resources.h"
+#include "engine/auth/bootstrap_policy.h"
+#include "engine/auth/rbac_authorizer.h"
+#include "engine/auth/rbac_policy_cache.h"
+#include "engine/auth/service_account_key.h"
+#include "engine/auth/token_authenticator.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
 #include "engine/core/version.h"
@@ -97,6 +104,34 @@ int runServer(const ServerFlags& flags) {
                                             clusterPki->apiServer.keyPem,
                                             clusterPki->authority.certificatePem};
     }
+
+    // Authentication by service-account tokens and RBAC authorisation, as kube-apiserver: the
+    // default roles and bindings first, then a policy cache that follows the store.
+    auto serviceAccountKey =
+        auth::ServiceAccountKey::loadOrCreate(flags.dataDir / "pki" / "service-account.key");
+    if (!serviceAccountKey) {
+        spdlog::critical("{}", serviceAccountKey.error().message());
+        return 1;
+    }
+    if (auto bootstrapped = auth::ensureBootstrapPolicy(**store, std::chrono::system_clock::now());
+        !bootstrapped) {
+        spdlog::critical("creating the default RBAC policy: {}", bootstrapped.error().message());
+        return 1;
+    }
+    const auth::TokenAuthenticator tokens(*serviceAccountKey,
+                                          {std::string(auth::kServiceAccountIssuer)},
+                                          auth::serviceAccountUidFromStore(**store));
+    auth::RbacAuthorizer authorizer;
+    auth::RbacPolicyCache policyCache(**store, authorizer);
+    if (auto started = policyCache.start(); !started) {
+        spdlog::critical("loading the RBAC policy: {}", started.error().message());
+        return 1;
+    }
+    const auth::AuthResources authResources(**store, *serviceAccountKey, tokens, authorizer);
+    router.setAuthenticator(tokens);
+    router.setAuthorizer(authorizer);
+    authResources.registerWith(router);
+
     apiserver::HttpServer server(options, router);
     auto bound = server.start();
     if (!bound) {

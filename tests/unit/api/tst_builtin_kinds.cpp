@@ -351,7 +351,8 @@ private slots:
                  (QStringList{"v1", "apps/v1", "batch/v1", "autoscaling/v2", "networking.k8s.io/v1",
                               "discovery.k8s.io/v1", "coordination.k8s.io/v1", "events.k8s.io/v1",
                               "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1",
-                              "apiextensions.k8s.io/v1", "policy/v1", "scheduling.k8s.io/v1"}));
+                              "apiextensions.k8s.io/v1", "policy/v1", "scheduling.k8s.io/v1",
+                              "authentication.k8s.io/v1", "authorization.k8s.io/v1"}));
     }
 
     void resourcesOfAGroupVersionAreAlphabetical() {
@@ -377,7 +378,7 @@ private slots:
             QVERIFY2(type->patchMetadata != nullptr, id.c_str());
             QVERIFY2(!type->verbs.empty(), id.c_str());
         }
-        QCOMPARE(seen.size(), std::size_t{37});
+        QCOMPARE(seen.size(), std::size_t{43});
     }
 
     void behaviourIsAttachedWhereKubeHasIt() {
