@@ -188,33 +188,36 @@ HttpResponse Router::handle(const HttpRequest& request) const {
 HttpResponse Router::route(const HttpRequest& request) const {
     const auto [path, query] = splitTarget(request.target);
     const bool readOnly = request.method == "GET" || request.method == "HEAD";
+    auto parameters = QueryParameters::parse(query);
+    if (!parameters) {
+        return statusResponse(parameters.error());
+    }
+    auto info = parseRequestInfo(request.method, path, parameters->flag("watch"));
+    if (!info) {
+        return statusResponse(info.error());
+    }
+    // As kube-apiserver: authorisation before routing, so a 404 tells only the allowed.
+    if (m_authorizer != nullptr) {
+        const auto attributes = attributesOf(request, *info);
+        const auto decision = m_authorizer->authorize(attributes);
+        if (!decision.allowed) {
+            return forbidden(attributes, decision.reason);
+        }
+    }
+    if (info->isResourceRequest) {
+        const auto createOnly =
+            m_createOnly.find(createOnlyKey(info->group, info->resource, info->subresource));
+        if (createOnly != m_createOnly.end()) {
+            if (info->verb != "create") {
+                return statusResponse(core::Error(core::ErrorCode::MethodNotAllowed,
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+            }
+            return createOnly->second(request, *info);
+        }
+    }
     if (m_discovery != nullptr && m_resources != nullptr) {
-        auto parameters = QueryParameters::parse(query);
-        if (!parameters) {
-            return statusResponse(parameters.error());
-        }
-        auto info = parseRequestInfo(request.method, path, parameters->flag("watch"));
-        if (!info) {
-            return statusResponse(info.error());
-        }
-        if (m_authorizer != nullptr) {
-            const auto attributes = attributesOf(request, *info);
-            const auto decision = m_authorizer->authorize(attributes);
-            if (!decision.allowed) {
-                return forbidden(attributes, decision.reason);
-            }
-        }
         if (info->isResourceRequest) {
-            const auto createOnly =
-                m_createOnly.find(createOnlyKey(info->group, info->resource, info->subresource));
-            if (createOnly != m_createOnly.end()) {
-                if (info->verb != "create") {
-                    return statusResponse(core::Error(core::ErrorCode::MethodNotAllowed,
-                                                      "the server does not allow this method on "
-                                                      "the requested resource"));
-                }
-                return createOnly->second(request, *info);
-            }
             return m_resources->handle(request, *info, *parameters);
         }
         if (!info->apiPrefix.empty()) {
