@@ -69,6 +69,14 @@ json groupsBinding(const std::string& name, const Strings& groups) {
             {"subjects", std::move(subjects)}};
 }
 
+json serviceAccountBinding(const std::string& name, const std::string& nameSpace,
+                           const std::string& serviceAccount) {
+    json binding = groupsBinding(name, {});
+    binding["subjects"] = json::array(
+        {{{"kind", "ServiceAccount"}, {"name", serviceAccount}, {"namespace", nameSpace}}});
+    return binding;
+}
+
 json viewRules() {
     return json::array({
         rule(kRead, {""},
@@ -170,6 +178,14 @@ std::vector<json> bootstrapClusterRoles() {
         clusterRole("system:aggregate-to-admin", adminRules(), aggregateToAdmin),
         clusterRole("system:aggregate-to-edit", editRules(), aggregateToEdit),
         clusterRole("system:aggregate-to-view", viewRules(), aggregateToView),
+        // kube's controller role creates service accounts and events; its informers run as the
+        // controller manager. Slipway's in-process informers run as the controller itself,
+        // hence the reads.
+        clusterRole(
+            "system:controller:service-account-controller",
+            json::array({rule({"create"}, {""}, {"serviceaccounts"}),
+                         rule(kRead, {""}, {"namespaces", "serviceaccounts"}),
+                         rule({"create", "patch", "update"}, {"", "events.k8s.io"}, {"events"})})),
     };
 }
 
@@ -180,6 +196,8 @@ std::vector<json> bootstrapClusterRoleBindings() {
         groupsBinding("system:discovery", {"system:authenticated"}),
         groupsBinding("system:public-info-viewer",
                       {"system:authenticated", "system:unauthenticated"}),
+        serviceAccountBinding("system:controller:service-account-controller",
+                              kServiceAccountControllerNamespace, kServiceAccountControllerName),
     };
 }
 

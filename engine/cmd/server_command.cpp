@@ -20,6 +20,8 @@
 #include "engine/auth/rbac_policy_cache.h"
 #include "engine/auth/service_account_key.h"
 #include "engine/auth/token_authenticator.h"
+#include "engine/client/in_process/in_process_client.h"
+#include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
 #include "engine/core/version.h"
@@ -138,6 +140,13 @@ int runServer(const ServerFlags& flags) {
         spdlog::critical("{}", bound.error().message());
         return 1;
     }
+
+    // Controllers talk to the Router in-process, each as its own identity.
+    const client::InProcessClient serviceAccountClient(
+        router, auth::serviceAccountIdentity(auth::kServiceAccountControllerNamespace,
+                                             auth::kServiceAccountControllerName));
+    controllers::ServiceAccountsController serviceAccountsController(serviceAccountClient);
+    serviceAccountsController.start();
 
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);

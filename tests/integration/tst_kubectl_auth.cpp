@@ -69,6 +69,28 @@ private slots:
         }
     }
 
+    void everyNamespaceGetsADefaultServiceAccount() {
+        // The service account controller runs beside the API server: wait for it.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin(args({"get", "serviceaccount", "default", "-n", "kube-system", "-o", "name"}))
+                .out.trimmed(),
+            QStringLiteral("serviceaccount/default"), 10000);
+        QCOMPARE(admin(args({"create", "namespace", "team"})).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin(args({"get", "serviceaccount", "default", "-n", "team", "-o", "name"}))
+                .out.trimmed(),
+            QStringLiteral("serviceaccount/default"), 10000);
+        // Deleted, it comes back (with a new uid).
+        const auto before = admin.getJson(args({"get", "serviceaccount", "default", "-n", "team"}));
+        QCOMPARE(admin(args({"delete", "serviceaccount", "default", "-n", "team"})).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            admin(args({"get", "serviceaccount", "default", "-n", "team", "-o",
+                        "jsonpath={.metadata.uid}"}))
+                        .out.toStdString() != before.at("metadata").at("uid").get<std::string>() &&
+                admin(args({"get", "serviceaccount", "default", "-n", "team"})).exitCode == 0,
+            10000);
+    }
+
     void serviceAccountGetsAToken() {
         const auto created = admin(args({"create", "serviceaccount", "bot"}));
         QVERIFY2(created.exitCode == 0, qPrintable(created.err));
