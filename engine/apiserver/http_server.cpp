@@ -155,6 +155,10 @@ private:
         routed.identity = m_identity;
         routed.contentType = std::string(request[http::field::content_type]);
         routed.authorization = std::string(request[http::field::authorization]);
+        routed.impersonateUser = std::string(request["Impersonate-User"]);
+        for (auto [it, end] = request.equal_range("Impersonate-Group"); it != end; ++it) {
+            routed.impersonateGroups.emplace_back(it->value());
+        }
         HttpResponse answer = m_router.handle(routed);
         SPDLOG_DEBUG("{} {} {} -> {}", routed.identity.user, routed.method, routed.target,
                      answer.status);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/apiserver/router.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "engine/api/status.h"
 #include "engine/apiserver/authentication.h"
 #include "engine/apiserver/authorization.h"
@@ -168,21 +171,91 @@ HttpResponse Router::handle(const HttpRequest& request) const {
     }
     // As kube-apiserver: authentication comes before routing, so an anonymous client learns
     // nothing about which paths exist. A client certificate wins over a bearer token.
+    std::optional<Identity> authenticated;
     if (!request.identity.authenticated && m_authenticator != nullptr) {
         if (const auto token = bearerToken(request.authorization); !token.empty()) {
             auto identity = m_authenticator->authenticateToken(std::string(token));
             if (!identity) {
                 return statusResponse(core::Error(core::ErrorCode::Unauthorized, "Unauthorized"));
             }
-            HttpRequest authenticated = request;
-            authenticated.identity = std::move(*identity);
-            return route(authenticated);
+            authenticated = std::move(*identity);
         }
     }
-    if (!request.identity.authenticated) {
+    const Identity& requester = authenticated ? *authenticated : request.identity;
+    if (!requester.authenticated) {
         return statusResponse(core::Error(core::ErrorCode::Unauthorized, "Unauthorized"));
     }
-    return route(request);
+    if (!request.impersonateUser.empty() || !request.impersonateGroups.empty()) {
+        auto acting = impersonate(request, requester);
+        if (auto* refused = std::get_if<HttpResponse>(&acting)) {
+            return std::move(*refused);
+        }
+        authenticated = std::get<Identity>(std::move(acting));
+    }
+    if (!authenticated) {
+        return route(request);
+    }
+    HttpRequest asIdentity = request;
+    asIdentity.identity = std::move(*authenticated);
+    return route(asIdentity);
+}
+
+std::variant<Identity, HttpResponse> Router::impersonate(const HttpRequest& request,
+                                                         const Identity& requester) const {
+    // kube-apiserver's impersonation filter: a user must be named, and each of the user
+    // (or service account) and the groups must be allowed the "impersonate" verb.
+    if (request.impersonateUser.empty()) {
+        return statusResponse(core::Error(core::ErrorCode::BadRequest,
+                                          "requested impersonation without impersonating a user"));
+    }
+    constexpr std::string_view kServiceAccountPrefix = "system:serviceaccount:";
+    Identity acting{request.impersonateUser, request.impersonateGroups, true};
+    std::vector<AuthorizationAttributes> checks;
+    AuthorizationAttributes user;
+    user.user = requester;
+    user.verb = "impersonate";
+    user.resourceRequest = true;
+    user.resource = "users";
+    user.name = request.impersonateUser;
+    if (request.impersonateUser.rfind(kServiceAccountPrefix, 0) == 0) {
+        // system:serviceaccount:NS:NAME is the service account NAME in NS.
+        const std::string rest = request.impersonateUser.substr(kServiceAccountPrefix.size());
+        const auto colon = rest.find(':');
+        if (colon != std::string::npos) {
+            user.resource = "serviceaccounts";
+            user.nameSpace = rest.substr(0, colon);
+            user.name = rest.substr(colon + 1);
+            if (request.impersonateGroups.empty()) {
+                acting.groups = {"system:serviceaccounts",
+                                 "system:serviceaccounts:" + user.nameSpace};
+            }
+        }
+    }
+    checks.push_back(user);
+    for (const auto& group : request.impersonateGroups) {
+        AuthorizationAttributes groupCheck = user;
+        groupCheck.resource = "groups";
+        groupCheck.nameSpace.clear();
+        groupCheck.name = group;
+        checks.push_back(std::move(groupCheck));
+    }
+    if (m_authorizer != nullptr) {
+        for (const auto& check : checks) {
+            if (const auto decision = m_authorizer->authorize(check); !decision.allowed) {
+                return forbidden(check, decision.reason);
+            }
+        }
+    }
+    const bool anonymous = acting.user == "system:anonymous";
+    const auto has = [&acting](const char* group) {
+        return std::find(acting.groups.begin(), acting.groups.end(), group) != acting.groups.end();
+    };
+    if (!anonymous && !has("system:authenticated") && !has("system:unauthenticated")) {
+        acting.groups.emplace_back("system:authenticated");
+    } else if (anonymous && !has("system:unauthenticated")) {
+        acting.groups.emplace_back("system:unauthenticated");
+    }
+    return acting;
 }
 
 HttpResponse Router::route(const HttpRequest& request) const {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace slipway::apiserver {
@@ -36,6 +37,9 @@ struct HttpRequest {
     Identity identity = Identity::anonymous();
     std::string contentType;    ///< the Content-Type header, possibly empty
     std::string authorization;  ///< the Authorization header ("Bearer …"), possibly empty
+    /// Impersonate-User and every Impersonate-Group header (kubectl --as, --as-group).
+    std::string impersonateUser;
+    std::vector<std::string> impersonateGroups;
 };
 
 /// A response body produced over time, such as a watch: the session sends the headers with
@@ -131,6 +135,11 @@ public:
 private:
     HttpResponse health(std::string_view name, std::string_view query, bool passing) const;
     HttpResponse route(const HttpRequest& request) const;
+    /// The identity `requester` acts as through the Impersonate-* headers, once the
+    /// authorizer allows each one ("impersonate" on users, groups or serviceaccounts); or
+    /// the error to answer with.
+    std::variant<Identity, HttpResponse> impersonate(const HttpRequest& request,
+                                                     const Identity& requester) const;
 
     bool m_ready = false;
     const Discovery* m_discovery = nullptr;

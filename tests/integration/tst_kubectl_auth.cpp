@@ -205,6 +205,28 @@ private slots:
                  qPrintable(removed.err));
     }
 
+    void impersonationWithAs() {
+        QVERIFY(bot);
+        // The admin may act as anyone: kubectl sends Impersonate-User.
+        const auto asBot = admin(
+            args({"auth", "can-i", "list", "pods", "--as", "system:serviceaccount:default:bot"}));
+        QCOMPARE(asBot.out.trimmed(), QStringLiteral("yes"));
+        const auto asBotSecrets = admin(args(
+            {"auth", "can-i", "list", "secrets", "--as", "system:serviceaccount:default:bot"}));
+        QCOMPARE(asBotSecrets.out.trimmed(), QStringLiteral("no"));
+        const auto whoami = admin(args({"auth", "whoami", "--as", "jane", "--as-group", "devs",
+                                        "-o", "jsonpath={.status.userInfo.groups}"}));
+        QCOMPARE(whoami.out.trimmed(), QStringLiteral("[\"devs\",\"system:authenticated\"]"));
+        // The bot may not (view grants no impersonate).
+        const auto escalation = (*bot)(args({"get", "pods", "--as", "slipway-admin"}));
+        QCOMPARE(escalation.exitCode, 1);
+        QVERIFY2(escalation.err.contains(QStringLiteral(
+                     "users \"slipway-admin\" is forbidden: User "
+                     "\"system:serviceaccount:default:bot\" cannot impersonate resource \"users\" "
+                     "in API group \"\" at the cluster scope")),
+                 qPrintable(escalation.err));
+    }
+
     void canIListShowsTheRules() {
         QVERIFY(bot);
         const auto list = (*bot)(args({"auth", "can-i", "--list"}));

@@ -167,6 +167,43 @@ private slots:
         QCOMPARE(router.handle(HttpRequest("GET", "/livez")).status, 200);
     }
 
+    void impersonationNeedsTheImpersonateVerb() {
+        Router router;
+        FakeAuthenticator authenticator;
+        FakeAuthorizer authorizer;
+        // "bot" may impersonate service accounts of "team" and the group "devs", nothing else;
+        // whoever it acts as may do anything.
+        authorizer.allow = [](const AuthorizationAttributes& attributes) {
+            if (attributes.verb != "impersonate") {
+                return true;
+            }
+            return (attributes.resource == "serviceaccounts" && attributes.nameSpace == "team") ||
+                   (attributes.resource == "groups" && attributes.name == "devs");
+        };
+        router.setAuthenticator(authenticator);
+        router.setAuthorizer(authorizer);
+
+        auto request = withToken("GET", "/api/v1/namespaces/team/pods", "Bearer good");
+        request.impersonateUser = "system:serviceaccount:team:builder";
+        QCOMPARE(router.handle(request).status, 404);
+        const auto& acting = authorizer.asked.back().user;
+        QCOMPARE(acting.user, std::string("system:serviceaccount:team:builder"));
+        QCOMPARE(acting.groups,
+                 (std::vector<std::string>{"system:serviceaccounts", "system:serviceaccounts:team",
+                                           "system:authenticated"}));
+
+        request.impersonateUser = "jane";
+        request.impersonateGroups = {"devs"};
+        const auto refused = router.handle(request);
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(nlohmann::json::parse(refused.body).at("message").get<std::string>(),
+                 std::string("users \"jane\" is forbidden: User \"bot\" cannot impersonate "
+                             "resource \"users\" in API group \"\" at the cluster scope"));
+
+        request.impersonateUser.clear();
+        QCOMPARE(router.handle(request).status, 400);
+    }
+
     void createOnlyResourcesAnswerPostsAndRefuseTheRest() {
         Router router;
         router.addCreateOnlyResource(
