@@ -80,6 +80,11 @@ AuthorizationAttributes attributesOf(const HttpRequest& request, const RequestIn
     }
     attributes.verb = info.verb;
     attributes.nameSpace = info.nameSpace;
+    // kube's RequestInfoFactory reads /api/v1/namespaces/NAME as a request in namespace NAME:
+    // who may read namespaces in a namespace may read that namespace.
+    if (info.group.empty() && info.resource == "namespaces" && info.nameSpace.empty()) {
+        attributes.nameSpace = info.name;
+    }
     attributes.apiGroup = info.group;
     attributes.apiVersion = info.version;
     attributes.resource = info.resource;

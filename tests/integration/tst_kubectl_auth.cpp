@@ -196,6 +196,15 @@ private slots:
         QCOMPARE(otherNamespace.exitCode, 1);
         QVERIFY2(otherNamespace.err.contains(QStringLiteral("in the namespace \"kube-system\"")),
                  qPrintable(otherNamespace.err));
+        // Reading namespaces in a namespace is reading that namespace, as in kube.
+        QCOMPARE((*bot)(args({"get", "namespace", "default", "-o", "name"})).out.trimmed(),
+                 QStringLiteral("namespace/default"));
+        const auto kubeSystem = (*bot)(args({"get", "namespace", "kube-system"}));
+        QCOMPARE(kubeSystem.err.trimmed(),
+                 QStringLiteral("Error from server (Forbidden): namespaces \"kube-system\" is "
+                                "forbidden: User \"system:serviceaccount:default:bot\" cannot get "
+                                "resource \"namespaces\" in API group \"\" in the namespace "
+                                "\"kube-system\""));
         const auto removed = (*bot)(args({"delete", "configmap", "settings"}));
         QCOMPARE(removed.exitCode, 1);
         QVERIFY2(removed.err.contains(QStringLiteral(
