@@ -138,13 +138,9 @@ apiserver::AuthorizationDecision RbacAuthorizer::authorize(
 
 RbacAuthorizer::Rules RbacAuthorizer::rulesFor(const apiserver::Identity& user,
                                                const std::string& nameSpace) const {
+    // Only RBAC resolves rules: kube's privileged-groups authorizer reports none, so
+    // system:masters sees what cluster-admin's binding gives it.
     Rules result;
-    const auto& groups = user.groups;
-    if (std::find(groups.begin(), groups.end(), kSystemMasters) != groups.end()) {
-        // What the privileged-groups authorizer reports for system:masters.
-        result.rules.push_back({{"*"}, {"*"}, {"*"}, {}, {}});
-        result.rules.push_back({{"*"}, {}, {}, {}, {"*"}});
-    }
     const auto current = policy();
     visitRules(
         *current, user, nameSpace,

@@ -31,7 +31,7 @@ public:
     apiserver::AuthorizationDecision authorize(
         const apiserver::AuthorizationAttributes& attributes) const override;
 
-    /// What a user may do in a namespace ("" = cluster-wide rules only), for
+    /// What RBAC lets a user do in a namespace ("" = cluster-wide rules only), for
     /// SelfSubjectRulesReview: the rules of every role bound to them, and the errors met
     /// (bindings to roles that do not exist) that make the list incomplete.
     struct Rules {

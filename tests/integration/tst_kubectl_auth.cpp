@@ -51,6 +51,15 @@ private slots:
         const auto canI = admin(args({"auth", "can-i", "delete", "namespaces"}));
         QCOMPARE(canI.exitCode, 0);
         QCOMPARE(canI.out.trimmed(), QStringLiteral("yes"));
+        // Its rules are cluster-admin's, once each (the system:masters shortcut adds none).
+        const auto lines = admin(args({"auth", "can-i", "--list"})).out.split(QLatin1Char('\n'));
+        const auto count = [&lines](const char* pattern) {
+            const QRegularExpression expression(QString::fromLatin1(pattern));
+            return std::count_if(lines.begin(), lines.end(),
+                                 [&](const QString& line) { return line.contains(expression); });
+        };
+        QCOMPARE(count("^\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\]"), std::ptrdiff_t{1});
+        QCOMPARE(count("^\\s+\\[\\*\\]\\s+\\[\\]\\s+\\[\\*\\]"), std::ptrdiff_t{1});
     }
 
     void defaultRolesAreBootstrapped() {
