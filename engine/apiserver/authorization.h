@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "engine/apiserver/router.h"
 
@@ -21,6 +22,32 @@ struct AuthorizationAttributes {
     std::string subresource;
     std::string name;
     std::string path;  ///< for non-resource requests: "/api", "/openapi/v3"
+
+    /// `verb` on `resource` of `apiGroup` in `nameSpace` ("" = cluster scope), on object
+    /// `name` ("" = the collection).
+    static AuthorizationAttributes forResource(Identity user, std::string verb,
+                                               std::string apiGroup, std::string resource,
+                                               std::string nameSpace = {}, std::string name = {},
+                                               std::string subresource = {}) {
+        AuthorizationAttributes attributes;
+        attributes.user = std::move(user);
+        attributes.verb = std::move(verb);
+        attributes.resourceRequest = true;
+        attributes.apiGroup = std::move(apiGroup);
+        attributes.resource = std::move(resource);
+        attributes.nameSpace = std::move(nameSpace);
+        attributes.name = std::move(name);
+        attributes.subresource = std::move(subresource);
+        return attributes;
+    }
+    /// `verb` on the non-resource `path`.
+    static AuthorizationAttributes forPath(Identity user, std::string verb, std::string path) {
+        AuthorizationAttributes attributes;
+        attributes.user = std::move(user);
+        attributes.verb = std::move(verb);
+        attributes.path = std::move(path);
+        return attributes;
+    }
 };
 
 /// An authorizer's answer. `reason` says why ("RBAC: allowed by ClusterRoleBinding …"), and

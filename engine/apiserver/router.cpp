@@ -216,12 +216,8 @@ std::variant<Identity, HttpResponse> Router::impersonate(const HttpRequest& requ
     constexpr std::string_view kServiceAccountPrefix = "system:serviceaccount:";
     Identity acting{request.impersonateUser, request.impersonateGroups, true};
     std::vector<AuthorizationAttributes> checks;
-    AuthorizationAttributes user;
-    user.user = requester;
-    user.verb = "impersonate";
-    user.resourceRequest = true;
-    user.resource = "users";
-    user.name = request.impersonateUser;
+    auto user = AuthorizationAttributes::forResource(requester, "impersonate", "", "users", "",
+                                                     request.impersonateUser);
     if (request.impersonateUser.rfind(kServiceAccountPrefix, 0) == 0) {
         // system:serviceaccount:NS:NAME is the service account NAME in NS.
         const std::string rest = request.impersonateUser.substr(kServiceAccountPrefix.size());

@@ -22,25 +22,13 @@ apiserver::AuthorizationAttributes resource(const apiserver::Identity& who, cons
                                             const std::string& nameSpace = {},
                                             const std::string& name = {},
                                             const std::string& subresource = {}) {
-    apiserver::AuthorizationAttributes attributes;
-    attributes.user = who;
-    attributes.verb = verb;
-    attributes.resourceRequest = true;
-    attributes.apiGroup = group;
-    attributes.resource = resourceName;
-    attributes.nameSpace = nameSpace;
-    attributes.name = name;
-    attributes.subresource = subresource;
-    return attributes;
+    return apiserver::AuthorizationAttributes::forResource(who, verb, group, resourceName,
+                                                           nameSpace, name, subresource);
 }
 
 apiserver::AuthorizationAttributes path(const apiserver::Identity& who, const std::string& verb,
                                         const std::string& url) {
-    apiserver::AuthorizationAttributes attributes;
-    attributes.user = who;
-    attributes.verb = verb;
-    attributes.path = url;
-    return attributes;
+    return apiserver::AuthorizationAttributes::forPath(who, verb, url);
 }
 
 json role(const std::string& kind, const std::string& name, const std::string& nameSpace,

@@ -17,13 +17,7 @@ namespace {
 const apiserver::Identity kJane{"jane", {"system:authenticated"}, true};
 
 apiserver::AuthorizationAttributes listPods(const std::string& nameSpace) {
-    apiserver::AuthorizationAttributes attributes;
-    attributes.user = kJane;
-    attributes.verb = "list";
-    attributes.resourceRequest = true;
-    attributes.resource = "pods";
-    attributes.nameSpace = nameSpace;
-    return attributes;
+    return apiserver::AuthorizationAttributes::forResource(kJane, "list", "", "pods", nameSpace);
 }
 
 std::string janeViews(const std::string& nameSpace) {
