@@ -209,6 +209,25 @@ std::vector<ResourceType> builtinKinds() {
     // scheduling.k8s.io/v1
     kinds.push_back(clusterScoped(
         names("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", {"pc"})));
+
+    // authentication.k8s.io/v1 and authorization.k8s.io/v1: reviews that are created, answered
+    // and never stored (the API server registers a create-only handler for each).
+    const Verbs createOnly = {"create"};
+    for (auto type :
+         {clusterScoped(
+              names("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews")),
+          clusterScoped(names("authentication.k8s.io", "v1", "TokenReview", "tokenreviews")),
+          names("authorization.k8s.io", "v1", "LocalSubjectAccessReview",
+                "localsubjectaccessreviews"),
+          clusterScoped(names("authorization.k8s.io", "v1", "SelfSubjectAccessReview",
+                              "selfsubjectaccessreviews")),
+          clusterScoped(names("authorization.k8s.io", "v1", "SelfSubjectRulesReview",
+                              "selfsubjectrulesreviews")),
+          clusterScoped(names("authorization.k8s.io", "v1", "SubjectAccessReview",
+                              "subjectaccessreviews"))}) {
+        type.verbs = createOnly;
+        kinds.push_back(std::move(type));
+    }
     return kinds;
 }
 

@@ -157,6 +157,11 @@ private:
         routed.accept = std::string(request[http::field::accept]);
         routed.identity = m_identity;
         routed.contentType = std::string(request[http::field::content_type]);
+        routed.authorization = std::string(request[http::field::authorization]);
+        routed.impersonateUser = std::string(request["Impersonate-User"]);
+        for (auto [it, end] = request.equal_range("Impersonate-Group"); it != end; ++it) {
+            routed.impersonateGroups.emplace_back(it->value());
+        }
         const auto admission = m_limiter.admit(routed.method, routed.target, routed.identity);
         HttpResponse answer = admission.admitted ? m_router.handle(routed) : tooManyRequests();
         // Held until the response is written; a stream is long-running and holds nothing.

@@ -3,10 +3,12 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace slipway::apiserver {
@@ -33,7 +35,11 @@ struct HttpRequest {
     std::string accept;  ///< the Accept header, possibly empty
     std::string body;
     Identity identity = Identity::anonymous();
-    std::string contentType;  ///< the Content-Type header, possibly empty
+    std::string contentType;    ///< the Content-Type header, possibly empty
+    std::string authorization;  ///< the Authorization header ("Bearer …"), possibly empty
+    /// Impersonate-User and every Impersonate-Group header (kubectl --as, --as-group).
+    std::string impersonateUser;
+    std::vector<std::string> impersonateGroups;
 };
 
 /// A response body produced over time, such as a watch: the session sends the headers with
@@ -84,9 +90,18 @@ struct Target {
 };
 Target splitTarget(std::string_view target);
 
+class Authenticator;
+class Authorizer;
 class Discovery;
 class OpenApi;
 class ResourceHandler;
+struct RequestInfo;
+
+/// Answers a POST to a resource that is never stored (TokenReview, SelfSubjectAccessReview,
+/// serviceaccounts/token): the answer is computed from the request. `request.identity` is the
+/// authenticated caller.
+using CreateOnlyHandler =
+    std::function<HttpResponse(const HttpRequest& request, const RequestInfo& info)>;
 
 /// Maps requests to answers. Stateless apart from readiness, and safe to call from every
 /// server thread at once.
@@ -99,9 +114,22 @@ public:
         : m_discovery(&discovery), m_openApi(&openApi), m_resources(&resources) {}
 
     /// Serves /healthz, /livez, /readyz, /version to anyone. Everything else needs an
-    /// authenticated identity (401 Unauthorized Status otherwise): discovery under /api and
-    /// /apis, resources, and a 404 Status for anything unknown.
+    /// authenticated identity (401 Unauthorized Status otherwise): the transport's, or else
+    /// the Authenticator's for a bearer token. Then, with an Authorizer, the request must be
+    /// allowed (403 Forbidden Status otherwise): discovery under /api and /apis, resources,
+    /// and a 404 Status for anything unknown.
     HttpResponse handle(const HttpRequest& request) const;
+
+    /// Authentication of bearer tokens; without one, a token is ignored. Must outlive the
+    /// router; set before serving.
+    void setAuthenticator(const Authenticator& authenticator) { m_authenticator = &authenticator; }
+    /// Authorisation of every authenticated request; without one, everything is allowed.
+    /// Must outlive the router; set before serving.
+    void setAuthorizer(const Authorizer& authorizer) { m_authorizer = &authorizer; }
+    /// Serves `create` on a resource (or subresource) that is never stored; every other verb
+    /// on it is 405. Register before serving.
+    void addCreateOnlyResource(const std::string& group, const std::string& resource,
+                               const std::string& subresource, CreateOnlyHandler handler);
 
     /// /readyz answers 503 until the server is ready to serve the API.
     void setReady(bool ready) { m_ready = ready; }
@@ -109,11 +137,21 @@ public:
 
 private:
     HttpResponse health(std::string_view name, std::string_view query, bool passing) const;
+    HttpResponse route(const HttpRequest& request) const;
+    /// The identity `requester` acts as through the Impersonate-* headers, once the
+    /// authorizer allows each one ("impersonate" on users, groups or serviceaccounts); or
+    /// the error to answer with.
+    std::variant<Identity, HttpResponse> impersonate(const HttpRequest& request,
+                                                     const Identity& requester) const;
 
     bool m_ready = false;
     const Discovery* m_discovery = nullptr;
     const OpenApi* m_openApi = nullptr;
     const ResourceHandler* m_resources = nullptr;
+    const Authenticator* m_authenticator = nullptr;
+    const Authorizer* m_authorizer = nullptr;
+    /// "group/resource/subresource" → handler.
+    std::map<std::string, CreateOnlyHandler, std::less<>> m_createOnly;
 };
 
 }  // namespace slipway::apiserver

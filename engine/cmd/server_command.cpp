@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/cmd/server_command.h"
 
+#include <chrono>
 #include <csignal>
 #include <optional>
 #include <system_error>
@@ -15,8 +16,15 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/auth/auth_resources.h"
+#include "engine/auth/bootstrap_policy.h"
+#include "engine/auth/rbac_authorizer.h"
+#include "engine/auth/rbac_policy_cache.h"
+#include "engine/auth/service_account_key.h"
+#include "engine/auth/token_authenticator.h"
 #include "engine/client/in_process/in_process_client.h"
 #include "engine/controllers/manager/controller_manager.h"
+#include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
 #include "engine/core/version.h"
@@ -109,12 +117,47 @@ int runServer(const ServerFlags& flags) {
                                             clusterPki->apiServer.keyPem,
                                             clusterPki->authority.certificatePem};
     }
+
+    // Authentication by service-account tokens and RBAC authorisation, as kube-apiserver: the
+    // default roles and bindings first, then a policy cache that follows the store.
+    auto serviceAccountKey =
+        auth::ServiceAccountKey::loadOrCreate(flags.dataDir / "pki" / "service-account.key");
+    if (!serviceAccountKey) {
+        spdlog::critical("{}", serviceAccountKey.error().message());
+        return 1;
+    }
+    if (auto bootstrapped = auth::ensureBootstrapPolicy(**store, std::chrono::system_clock::now());
+        !bootstrapped) {
+        spdlog::critical("creating the default RBAC policy: {}", bootstrapped.error().message());
+        return 1;
+    }
+    const auth::TokenAuthenticator tokens(*serviceAccountKey,
+                                          {std::string(auth::kServiceAccountIssuer)},
+                                          auth::serviceAccountUidFromStore(**store));
+    auth::RbacAuthorizer authorizer;
+    auth::RbacPolicyCache policyCache(**store, authorizer);
+    if (auto started = policyCache.start(); !started) {
+        spdlog::critical("loading the RBAC policy: {}", started.error().message());
+        return 1;
+    }
+    const auth::AuthResources authResources(**store, *serviceAccountKey, tokens, authorizer);
+    router.setAuthenticator(tokens);
+    router.setAuthorizer(authorizer);
+    authResources.registerWith(router);
+
     apiserver::HttpServer server(options, router);
     auto bound = server.start();
     if (!bound) {
         spdlog::critical("{}", bound.error().message());
         return 1;
     }
+
+    // Controllers talk to the Router in-process, each as its own identity.
+    const client::InProcessClient serviceAccountClient(
+        router, auth::serviceAccountIdentity(auth::kServiceAccountControllerNamespace,
+                                             auth::kServiceAccountControllerName));
+    controllers::ServiceAccountsController serviceAccountsController(serviceAccountClient);
+    serviceAccountsController.start();
 
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);

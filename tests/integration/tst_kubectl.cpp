@@ -452,24 +452,24 @@ private slots:
 
     void autoscaleCreatesAnHpaServedInBothVersions() {
         QCOMPARE(kubectl({QStringLiteral("create"), QStringLiteral("deployment"),
-                          QStringLiteral("scaled"), QStringLiteral("--image=nginx")})
+                          QStringLiteral("autoscaled"), QStringLiteral("--image=nginx")})
                      .exitCode,
                  0);
         // kubectl 1.32 creates autoscaling/v1 objects; they are stored as v2.
         const auto autoscaled =
             kubectl({QStringLiteral("autoscale"), QStringLiteral("deployment"),
-                     QStringLiteral("scaled"), QStringLiteral("--min=2"), QStringLiteral("--max=5"),
-                     QStringLiteral("--cpu-percent=70")});
+                     QStringLiteral("autoscaled"), QStringLiteral("--min=2"),
+                     QStringLiteral("--max=5"), QStringLiteral("--cpu-percent=70")});
         QVERIFY2(autoscaled.exitCode == 0, qPrintable(autoscaled.err));
         const auto table =
-            kubectl({QStringLiteral("get"), QStringLiteral("hpa"), QStringLiteral("scaled")});
+            kubectl({QStringLiteral("get"), QStringLiteral("hpa"), QStringLiteral("autoscaled")});
         QVERIFY2(table.out.contains(QRegularExpression(QStringLiteral(
-                     "scaled\\s+Deployment/scaled\\s+cpu: <unknown>/70%\\s+2\\s+5\\s+0"))),
+                     "autoscaled\\s+Deployment/autoscaled\\s+cpu: <unknown>/70%\\s+2\\s+5\\s+0"))),
                  qPrintable(table.out));
         const auto v2 =
             json::parse(kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
                                  QStringLiteral("/apis/autoscaling/v2/namespaces/default/"
-                                                "horizontalpodautoscalers/scaled")})
+                                                "horizontalpodautoscalers/autoscaled")})
                             .out.toStdString());
         QCOMPARE(
             v2.at("spec").at("metrics")[0].at("resource").at("target").at("averageUtilization"),
@@ -477,7 +477,7 @@ private slots:
         const auto v1 =
             json::parse(kubectl({QStringLiteral("get"), QStringLiteral("--raw"),
                                  QStringLiteral("/apis/autoscaling/v1/namespaces/default/"
-                                                "horizontalpodautoscalers/scaled")})
+                                                "horizontalpodautoscalers/autoscaled")})
                             .out.toStdString());
         QCOMPARE(v1.at("apiVersion"), json("autoscaling/v1"));
         QCOMPARE(v1.at("spec").at("targetCPUUtilizationPercentage"), json(70));

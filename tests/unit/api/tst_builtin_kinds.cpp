@@ -352,7 +352,8 @@ private slots:
                             "v1", "apps/v1", "batch/v1", "autoscaling/v2", "autoscaling/v1",
                             "networking.k8s.io/v1", "discovery.k8s.io/v1", "coordination.k8s.io/v1",
                             "events.k8s.io/v1", "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1",
-                            "apiextensions.k8s.io/v1", "policy/v1", "scheduling.k8s.io/v1"}));
+                            "apiextensions.k8s.io/v1", "policy/v1", "scheduling.k8s.io/v1",
+                            "authentication.k8s.io/v1", "authorization.k8s.io/v1"}));
     }
 
     void resourcesOfAGroupVersionAreAlphabetical() {
@@ -378,7 +379,7 @@ private slots:
             QVERIFY2(type->patchMetadata != nullptr, id.c_str());
             QVERIFY2(!type->verbs.empty(), id.c_str());
         }
-        QCOMPARE(seen.size(), std::size_t{38});
+        QCOMPARE(seen.size(), std::size_t{44});
     }
 
     void behaviourIsAttachedWhereKubeHasIt() {
