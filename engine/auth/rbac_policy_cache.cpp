@@ -67,11 +67,11 @@ core::Result<void> RbacPolicyCache::relist() {
             m_objects.emplace(kv.key, std::move(object));
         }
     }
+    publish();
     {
         std::lock_guard lock(m_mutex);
         m_revision = page->revision;
     }
-    publish();
     auto watch = m_store.watch(kRbacPrefix, page->revision, [this] {
         {
             std::lock_guard lock(m_mutex);
@@ -117,11 +117,10 @@ void RbacPolicyCache::run() {
             }
         }
         if (!events.empty()) {
-            {
-                std::lock_guard lock(m_mutex);
-                m_revision = events.back()->revision;
-            }
+            // The policy first: whoever sees revision() reach a write sees its effect.
             publish();
+            std::lock_guard lock(m_mutex);
+            m_revision = events.back()->revision;
         }
         if (const auto error = m_watch->error()) {
             spdlog::info("RBAC policy watch ended ({}), listing again", error->message());
