@@ -153,6 +153,27 @@ api::ResourceType customResourceType(const json& crd, const json& crdVersion) {
     api::Printer printer = api::customResourcePrinter(crdVersion);
     type.columns = std::move(printer.columns);
     type.cells = std::move(printer.cells);
+
+    // Objects are stored in the storage version. With conversion strategy None (the only one
+    // served), reading or writing them through another version changes the apiVersion alone.
+    std::string storageVersion;
+    for (const auto& version : spec.value("versions", json::array())) {
+        if (version.value("storage", false)) {
+            storageVersion = version.value("name", std::string());
+        }
+    }
+    if (!storageVersion.empty() && storageVersion != type.version) {
+        const std::string served = type.apiVersion();
+        const std::string stored = type.group + "/" + storageVersion;
+        type.fromStorage = [served](json object) {
+            object["apiVersion"] = served;
+            return object;
+        };
+        type.toStorage = [stored](json object) {
+            object["apiVersion"] = stored;
+            return object;
+        };
+    }
     return type;
 }
 

@@ -61,6 +61,24 @@ private slots:
         QVERIFY(type.hasSubresource("status"));
     }
 
+    void otherVersionsConvertByApiVersionOnly() {
+        json crd = crontabCrd();
+        crd["spec"]["versions"][0]["served"] = true;
+        const auto types = apiextensions::servedResourceTypes(crd);
+        QCOMPARE(types.size(), std::size_t(2));
+        const auto& beta = types[0];
+        QCOMPARE(beta.version, std::string("v1beta1"));
+        QVERIFY(beta.fromStorage && beta.toStorage);
+        const json stored = {
+            {"apiVersion", "stable.example.com/v1"}, {"kind", "CronTab"}, {"spec", {{"size", 3}}}};
+        const json read = beta.fromStorage(stored);
+        QCOMPARE(read.at("apiVersion"), json("stable.example.com/v1beta1"));
+        QCOMPARE(read.at("spec"), stored.at("spec"));
+        QCOMPARE(beta.toStorage(read), stored);
+        // The storage version itself needs no conversion.
+        QVERIFY(!types[1].fromStorage && !types[1].toStorage);
+    }
+
     void scaleFollowsTheCrdsPaths() {
         const auto type = apiextensions::servedResourceTypes(crontabCrd()).at(0);
         const json object = {{"metadata", {{"name", "c1"}, {"resourceVersion", "7"}}},
