@@ -2,8 +2,11 @@
 #include "engine/apiserver/object_codec.h"
 
 #include <array>
+#include <cctype>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <string_view>
 
 #include "engine/core/timestamp.h"
 
@@ -48,6 +51,76 @@ core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv) {
     }
     object["metadata"]["resourceVersion"] = std::to_string(kv.modRevision);
     return object;
+}
+
+namespace {
+
+/// The offset of the '{' that opens the value of the top-level member `key` of the JSON
+/// object `text`, if that value is an object. A linear scan: strings are skipped with their
+/// escapes, nesting is counted, and only keys directly inside the outermost object compare.
+std::optional<std::size_t> topLevelObjectMember(std::string_view text, std::string_view key) {
+    int depth = 0;
+    bool expectKey = false;
+    const std::size_t size = text.size();
+    for (std::size_t i = 0; i < size; ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            std::size_t end = i + 1;
+            while (end < size && text[end] != '"') {
+                end += text[end] == '\\' ? std::size_t{2} : std::size_t{1};
+            }
+            if (end >= size) {
+                return std::nullopt;
+            }
+            if (depth == 1 && expectKey) {
+                expectKey = false;
+                std::size_t next = end + 1;
+                while (next < size && std::isspace(static_cast<unsigned char>(text[next]))) {
+                    ++next;
+                }
+                if (next < size && text[next] == ':') {
+                    ++next;
+                    while (next < size && std::isspace(static_cast<unsigned char>(text[next]))) {
+                        ++next;
+                    }
+                    if (text.substr(i + 1, end - i - 1) == key && next < size &&
+                        text[next] == '{') {
+                        return next;
+                    }
+                }
+            }
+            i = end;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            expectKey = depth == 1 && c == '{';
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expectKey = true;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool appendWithResourceVersion(std::string& out, const store::KeyValue& kv) {
+    const std::string_view text = kv.value;
+    const auto open = topLevelObjectMember(text, "metadata");
+    if (!open) {
+        return false;
+    }
+    std::size_t rest = *open + 1;
+    while (rest < text.size() && std::isspace(static_cast<unsigned char>(text[rest]))) {
+        ++rest;
+    }
+    const bool empty = rest < text.size() && text[rest] == '}';
+    out.append(text.substr(0, *open + 1));
+    out.append("\"resourceVersion\":\"");
+    out.append(std::to_string(kv.modRevision));
+    out.append(empty ? "\"" : "\",");
+    out.append(text.substr(*open + 1));
+    return true;
 }
 
 std::string encodeObject(const nlohmann::json& object) {

@@ -27,6 +27,12 @@ std::string storagePrefix(const api::ResourceType& type, std::string_view nameSp
 core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv);
 /// The bytes to store: compact JSON without metadata.resourceVersion.
 std::string encodeObject(const nlohmann::json& object);
+/// Appends the stored object to `out` as JSON with metadata.resourceVersion set, without
+/// parsing it: the stored bytes are spliced, the resourceVersion inserted at the start of the
+/// top-level metadata object (found by a scan that skips strings and nested values). Lists
+/// of thousands of objects are served this way, with no per-object allocation. False (and
+/// nothing appended) if the bytes hold no top-level metadata object.
+bool appendWithResourceVersion(std::string& out, const store::KeyValue& kv);
 /// The same for an object of `type`, which may be served in a version other than the stored
 /// one (ResourceType::fromStorage / toStorage convert).
 core::Result<nlohmann::json> decodeObject(const store::KeyValue& kv, const api::ResourceType& type);

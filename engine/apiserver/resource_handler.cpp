@@ -518,6 +518,37 @@ HttpResponse ResourceHandler::list(const Call& call) const {
         }
         return errorResponse(page.error());
     }
+    const std::string revision = std::to_string(page->revision);
+    if (!call.table && !type.fromStorage) {
+        // The common case, and the large one (10,000 pods): the stored bytes spliced into the
+        // answer, never parsed.
+        std::string body = R"({"apiVersion":)" + json(type.apiVersion()).dump() + R"(,"items":[)";
+        std::size_t bytes = 0;
+        for (const auto& kv : page->items) {
+            bytes += kv.value.size() + 48;
+        }
+        body.reserve(body.size() + bytes + 256);
+        bool first = true;
+        for (const auto& kv : page->items) {
+            if (!first) {
+                body += ',';
+            }
+            first = false;
+            if (!appendWithResourceVersion(body, kv)) {
+                auto object = decodeObject(kv, type);
+                if (!object) {
+                    return errorResponse(object.error());
+                }
+                body += object->dump();
+            }
+        }
+        body += R"(],"kind":)" + json(type.listKind()).dump() + R"(,"metadata":{)";
+        if (!page->continueToken.empty()) {
+            body += R"("continue":)" + json(page->continueToken).dump() + ",";
+        }
+        body += R"("resourceVersion":")" + revision + R"("}})";
+        return HttpResponse::make(200, "application/json", std::move(body));
+    }
     std::vector<json> items;
     items.reserve(page->items.size());
     for (const auto& kv : page->items) {
@@ -527,7 +558,6 @@ HttpResponse ResourceHandler::list(const Call& call) const {
         }
         items.push_back(std::move(*object));
     }
-    const std::string revision = std::to_string(page->revision);
     if (call.table) {
         return jsonResponse(
             200, api::toTable(type, items, call.now, call.query.get("includeObject") == "Object",
