@@ -286,6 +286,15 @@ bool isWholeFloat(const json& value) {
     return std::isfinite(number) && number == std::trunc(number);
 }
 
+/// Go's path of a field in its errors: the struct fields from the root, dotted.
+std::string goPath(const std::vector<std::string_view>& fields) {
+    std::string path;
+    for (const auto field : fields) {
+        path += (path.empty() ? "" : ".") + std::string(field);
+    }
+    return path;
+}
+
 bool isInt32(Shape shape, const json& resolved) {
     return shape == Shape::IntOrString || resolved.value("format", "") == "int32";
 }
@@ -351,13 +360,16 @@ struct UnknownFieldPruner::Walk {
     bool checkTypes = false;
     DecodeSource source = DecodeSource::Json;
     Decoded found;
+    // The struct fields from the root to the value being walked: Go's path in its errors,
+    // joined only when one is needed.
+    std::vector<std::string_view> fields;
     // The unknown fields, removed once the walk is over and found no type to refuse.
     std::vector<std::pair<json*, std::string>> unknown;
 };
 
 std::vector<std::string> UnknownFieldPruner::prune(json& object, const json& schema) const {
     Walk out;
-    walk(object, schema, {}, std::string(), std::string(), {}, out);
+    walk(object, schema, {}, std::string(), {}, out);
     for (const auto& [parent, key] : out.unknown) {
         parent->erase(key);
     }
@@ -370,7 +382,7 @@ UnknownFieldPruner::Decoded UnknownFieldPruner::decode(json& object, const json&
     Walk out;
     out.checkTypes = true;
     out.source = source;
-    walk(object, schema, schemaName, std::string(), std::string(), shortGoName(schemaName), out);
+    walk(object, schema, schemaName, std::string(), shortGoName(schemaName), out);
     if (out.found.mismatches.empty()) {
         for (const auto& [parent, key] : out.unknown) {
             parent->erase(key);
@@ -429,8 +441,8 @@ std::string UnknownFieldPruner::goType(const json& schema) const {
 }
 
 void UnknownFieldPruner::walk(json& value, const json& schema, std::string_view name,
-                              const std::string& path, const std::string& field,
-                              std::string_view structName, Walk& out) const {
+                              const std::string& path, std::string_view structName,
+                              Walk& out) const {
     const json& resolved = resolve(schema, &name);
     // null decodes as the zero value of any Go type.
     if (!resolved.is_object() || value.is_null()) {
@@ -438,7 +450,7 @@ void UnknownFieldPruner::walk(json& value, const json& schema, std::string_view 
     }
     if (out.checkTypes) {
         std::string refused = out.source == DecodeSource::Json
-                                  ? jsonRefusal(value, resolved, name, structName, field)
+                                  ? jsonRefusal(value, resolved, name, structName, out.fields)
                                   : unstructuredRefusal(value, resolved, name);
         if (!refused.empty()) {
             out.found.mismatches.push_back(TypeMismatch{path, std::move(refused)});
@@ -460,14 +472,15 @@ void UnknownFieldPruner::walk(json& value, const json& schema, std::string_view 
                     out.found.unknown.push_back(childPath(path, key));
                     out.unknown.emplace_back(&value, key);
                 } else {
-                    walk(inner, *property, {}, childPath(path, key), childPath(field, key), owner,
-                         out);
+                    out.fields.push_back(key);
+                    walk(inner, *property, {}, childPath(path, key), owner, out);
+                    out.fields.pop_back();
                 }
             }
         } else if (additional != resolved.end() && additional->is_object()) {
             // A map's keys are no fields: Go's path stops at the map.
             for (auto& [key, inner] : value.items()) {
-                walk(inner, *additional, {}, childPath(path, key), field, structName, out);
+                walk(inner, *additional, {}, childPath(path, key), structName, out);
             }
         }
     } else if (value.is_array()) {
@@ -476,15 +489,14 @@ void UnknownFieldPruner::walk(json& value, const json& schema, std::string_view 
             return;
         }
         for (std::size_t i = 0; i < value.size(); ++i) {
-            walk(value[i], *items, {}, path + "[" + std::to_string(i) + "]", field, structName,
-                 out);
+            walk(value[i], *items, {}, path + "[" + std::to_string(i) + "]", structName, out);
         }
     }
 }
 
 std::string UnknownFieldPruner::jsonRefusal(const json& value, const json& resolved,
                                             std::string_view name, std::string_view structName,
-                                            const std::string& field) const {
+                                            const std::vector<std::string_view>& fields) const {
     const Shape shape = shapeOf(resolved);
     if (takes(shape, resolved, value)) {
         return {};
@@ -510,7 +522,7 @@ std::string UnknownFieldPruner::jsonRefusal(const json& value, const json& resol
         type = scalarGoType(resolved);
     }
     return "json: cannot unmarshal " + goValue + " into Go struct field " +
-           std::string(structName) + "." + field + " of type " + type;
+           std::string(structName) + "." + goPath(fields) + " of type " + type;
 }
 
 std::string UnknownFieldPruner::unstructuredRefusal(const json& value, const json& resolved,

@@ -71,12 +71,11 @@ private:
     struct Walk;
     const nlohmann::json& resolve(const nlohmann::json& schema, std::string_view* name) const;
     void walk(nlohmann::json& value, const nlohmann::json& schema, std::string_view name,
-              const std::string& path, const std::string& field, std::string_view structName,
-              Walk& out) const;
+              const std::string& path, std::string_view structName, Walk& out) const;
     std::string goType(const nlohmann::json& schema) const;
     std::string jsonRefusal(const nlohmann::json& value, const nlohmann::json& resolved,
                             std::string_view name, std::string_view structName,
-                            const std::string& field) const;
+                            const std::vector<std::string_view>& fields) const;
     std::string unstructuredRefusal(const nlohmann::json& value, const nlohmann::json& resolved,
                                     std::string_view name) const;
 
