@@ -198,8 +198,9 @@ core::Result<json> parseRequestObject(const HttpRequest& request) {
 }
 
 /// The field validator of a write, as its fieldValidation parameter asks, with the built-in
-/// schema of what it sends (a Scale for the scale subresource); kinds without a built-in
-/// schema (custom resources) get their duplicate fields checked only.
+/// schema of what it sends (a Scale for the scale subresource), which also refuses values of
+/// the wrong type; kinds without a built-in schema (custom resources) get their duplicate
+/// fields checked only.
 core::Result<api::FieldValidator> fieldValidator(const QueryParameters& query,
                                                  const api::ResourceType& type,
                                                  const RequestInfo& info) {
@@ -214,10 +215,13 @@ core::Result<api::FieldValidator> fieldValidator(const QueryParameters& query,
     if (!schemas) {
         return schemas.error();
     }
-    const json* schema = info.subresource == "scale"
-                             ? (*schemas)->kindSchema("autoscaling", "v1", "Scale")
-                             : (*schemas)->kindSchema(type.group, type.version, type.kind);
-    return api::FieldValidator(*directive, schema, (*schemas)->components());
+    const bool scale = info.subresource == "scale";
+    const std::string_view name =
+        scale ? (*schemas)->kindSchemaName("autoscaling", "v1", "Scale")
+              : (*schemas)->kindSchemaName(type.group, type.version, type.kind);
+    const json* schema = scale ? (*schemas)->kindSchema("autoscaling", "v1", "Scale")
+                               : (*schemas)->kindSchema(type.group, type.version, type.kind);
+    return api::FieldValidator(*directive, schema, (*schemas)->components(), name);
 }
 
 /// Checks the fields of a create or update body as fieldValidation asks; keeps Warn's warnings.

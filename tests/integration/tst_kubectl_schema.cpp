@@ -217,6 +217,54 @@ private slots:
                  qPrintable(bad.err));
     }
 
+    void writesOfTheWrongTypeAreRefused() {
+        const QString collection = s("/api/v1/namespaces/default/configmaps");
+        const auto created =
+            kubectl({s("create"), s("--raw"), collection, s("-f"), s("-")},
+                    R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typed",)"
+                    R"("ownerReferences":{"a":1}},"data":{"k":5}})");
+        QVERIFY(created.exitCode != 0);
+        QVERIFY2(created.err.contains(
+                     s("Error from server (BadRequest): ConfigMap in version \"v1\" cannot be "
+                       "handled as a ConfigMap: json: cannot unmarshal object into Go struct "
+                       "field ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference")),
+                 qPrintable(created.err));
+        QVERIFY(!exists(s("configmap"), s("typed")));
+
+        const auto good = kubectl(
+            {s("create"), s("--raw"), collection, s("-f"), s("-")},
+            R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typed"},"data":{"k":"v"}})");
+        QVERIFY2(good.exitCode == 0, qPrintable(good.err));
+        const json before = kubectl.getJson({s("get"), s("configmap"), s("typed")});
+
+        const auto replaced = kubectl(
+            {s("replace"), s("--raw"), collection + s("/typed"), s("-f"), s("-")},
+            R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typed"},"data":{"k":5}})");
+        QVERIFY(replaced.exitCode != 0);
+        QVERIFY2(replaced.err.contains(
+                     s("Error from server (BadRequest): ConfigMap in version \"v1\" cannot be "
+                       "handled as a ConfigMap: json: cannot unmarshal number into Go struct "
+                       "field ConfigMap.data of type string")),
+                 qPrintable(replaced.err));
+
+        const auto merged = kubectl({s("patch"), s("configmap"), s("typed"), s("--type=merge"),
+                                     s("-p"), s(R"({"data":{"k":5}})")});
+        QVERIFY(merged.exitCode != 0);
+        QVERIFY2(merged.err.contains(s("json: cannot unmarshal number into Go struct field "
+                                       "ConfigMap.data of type string")),
+                 qPrintable(merged.err));
+        const auto strategic =
+            kubectl({s("patch"), s("configmap"), s("typed"), s("-p"), s(R"({"data":{"k":5}})")});
+        QVERIFY(strategic.exitCode != 0);
+        QVERIFY2(strategic.err.contains(s("patch: Invalid value: \"map[data:map[k:5]]\": cannot "
+                                          "convert int64 to string")),
+                 qPrintable(strategic.err));
+
+        // Nothing changed: same data, same resourceVersion.
+        const json after = kubectl.getJson({s("get"), s("configmap"), s("typed")});
+        QCOMPARE(after, before);
+    }
+
     void openApiV2IsJsonOnly() {
         const auto v2 = kubectl({s("get"), s("--raw"), s("/openapi/v2")});
         QVERIFY2(v2.exitCode == 0, qPrintable(v2.err));

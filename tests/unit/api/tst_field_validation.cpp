@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "engine/api/field_validation.h"
+#include "engine/api/protobuf/builtin_schemas.h"
 
 using nlohmann::json;
 using slipway::api::FieldValidation;
@@ -54,12 +55,21 @@ const json& components() {
             {"byName", {{"type", "object"}, {"additionalProperties", ref("Item")}}},
             {"port", ref("IntOrString")},
             {"raw", ref("Raw")},
-            {"open", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}}},
+            {"open", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}},
+            {"replicas", {{"type", "integer"}, {"format", "int32"}}},
+            {"ratio", {{"type", "number"}, {"format", "double"}}},
+            {"enabled", {{"type", "boolean"}}},
+            {"limit", ref("Quantity")},
+            {"created", ref("Time")}}}}},
         {"Item",
          {{"type", "object"},
           {"properties", {{"name", {{"type", "string"}}}, {"size", {{"type", "integer"}}}}}}},
         {"IntOrString", {{"x-kubernetes-int-or-string", true}, {"format", "int-or-string"}}},
         {"Raw", {{"type", "object"}}},
+        {"Quantity",
+         {{"oneOf", json::array({{{"type", "string"}}, {{"type", "number"}}})},
+          {"x-kubernetes-int-or-string", true}}},
+        {"Time", {{"type", "string"}, {"format", "date-time"}}},
     };
     return kComponents;
 }
@@ -67,6 +77,35 @@ const json& components() {
 const json& thing() {
     return components()["Thing"];
 }
+
+// The message a create of `body` gets (empty when accepted), however fieldValidation is set.
+std::string refusal(const std::string& body) {
+    json object = json::parse(body);
+    FieldValidator validator(FieldValidation::Ignore, &thing(), components(), "Thing");
+    const auto checked = validator.checkObject(body, object);
+    if (checked.ok()) {
+        return {};
+    }
+    if (checked.error().code() != ErrorCode::BadRequest) {
+        return "not a BadRequest: " + checked.error().message();
+    }
+    return checked.error().message();
+}
+
+// The same with a real built-in kind.
+std::string builtinRefusal(const std::string& group, const std::string& version,
+                           const std::string& kind, const std::string& body) {
+    const auto* schemas = *slipway::api::BuiltinSchemas::instance();
+    json object = json::parse(body);
+    FieldValidator validator(FieldValidation::Strict, schemas->kindSchema(group, version, kind),
+                             schemas->components(), schemas->kindSchemaName(group, version, kind));
+    const auto checked = validator.checkObject(body, object);
+    return checked.ok() ? std::string() : checked.error().message();
+}
+
+constexpr const char* kCannot =
+    "Thing in version \"v1\" cannot be handled as a Thing: "
+    "json: cannot unmarshal ";
 
 }  // namespace
 
@@ -221,6 +260,192 @@ private slots:
         QVERIFY(!checked.ok());
         QCOMPARE(q(checked.error().message()),
                  QStringLiteral("strict decoding error: duplicate field \"spec.a\""));
+    }
+
+    void refusesAValueOfTheWrongType_data() {
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QString>("message");
+        const auto row = [](const char* name, const char* body, const std::string& message) {
+            QTest::newRow(name) << QString::fromUtf8(body)
+                                << (message.empty() ? QString() : q(kCannot + message));
+        };
+        row("string for int32", R"({"apiVersion":"v1","spec":{"replicas":"3"}})",
+            "string into Go struct field Spec.spec.replicas of type int32");
+        row("fraction for int32", R"({"apiVersion":"v1","spec":{"replicas":1.5}})",
+            "number 1.5 into Go struct field Spec.spec.replicas of type int32");
+        row("whole float for int32", R"({"apiVersion":"v1","spec":{"replicas":2.0}})",
+            "number 2.0 into Go struct field Spec.spec.replicas of type int32");
+        row("int32 overflow", R"({"apiVersion":"v1","spec":{"replicas":3000000000}})",
+            "number 3000000000 into Go struct field Spec.spec.replicas of type int32");
+        row("int64 is wide", R"({"apiVersion":"v1","spec":{"items":[{"size":3000000000}]}})", "");
+        row("bool in an array element",
+            R"({"apiVersion":"v1","spec":{"items":[{"size":1},{"size":true}]}})",
+            "bool into Go struct field Item.spec.items.size of type int64");
+        row("string for bool", R"({"apiVersion":"v1","spec":{"enabled":"yes"}})",
+            "string into Go struct field Spec.spec.enabled of type bool");
+        row("string for number", R"({"apiVersion":"v1","spec":{"ratio":"x"}})",
+            "string into Go struct field Spec.spec.ratio of type float64");
+        row("integer for number", R"({"apiVersion":"v1","spec":{"ratio":2}})", "");
+        row("number for string", R"({"apiVersion":"v1","metadata":{"name":5}})",
+            "number into Go struct field Meta.metadata.name of type string");
+        row("number in a map of strings", R"({"apiVersion":"v1","metadata":{"labels":{"a":5}}})",
+            "number into Go struct field Meta.metadata.labels of type string");
+        row("array for a map", R"({"apiVersion":"v1","metadata":{"labels":["a"]}})",
+            "array into Go struct field Meta.metadata.labels of type map[string]string");
+        row("object for a list", R"({"apiVersion":"v1","spec":{"items":{"a":1}}})",
+            "object into Go struct field Spec.spec.items of type []Item");
+        row("string for a struct", R"({"apiVersion":"v1","spec":"x"})",
+            "string into Go struct field Thing.spec of type Spec");
+        row("string for a struct in a list", R"({"apiVersion":"v1","spec":{"items":["x"]}})",
+            "string into Go struct field Spec.spec.items of type Item");
+        row("wrong type in a map of structs",
+            R"({"apiVersion":"v1","spec":{"byName":{"a":{"size":"1"}}}})",
+            "string into Go struct field Item.spec.byName.size of type int64");
+        row("object for int-or-string", R"({"apiVersion":"v1","spec":{"port":{}}})",
+            "object into Go struct field Spec.spec.port of type int32");
+        row("fraction for int-or-string", R"({"apiVersion":"v1","spec":{"port":1.5}})",
+            "number 1.5 into Go struct field Spec.spec.port of type int32");
+        row("int-or-string takes a string", R"({"apiVersion":"v1","spec":{"port":"http"}})", "");
+        row("int-or-string takes an int", R"({"apiVersion":"v1","spec":{"port":80}})", "");
+        row("quantity takes a string", R"({"apiVersion":"v1","spec":{"limit":"1Gi"}})", "");
+        row("quantity takes a number", R"({"apiVersion":"v1","spec":{"limit":0.5}})", "");
+        row("number for a time", R"({"apiVersion":"v1","spec":{"created":5}})",
+            "number into Go struct field Spec.spec.created of type string");
+        row("null anywhere",
+            R"({"apiVersion":null,"metadata":{"name":null,"labels":{"a":null}},"spec":)"
+            R"({"items":[null,{"size":null}],"replicas":null,"port":null,"limit":null,)"
+            R"("enabled":null,"byName":null}})",
+            "");
+        row("anything raw or preserved",
+            R"({"apiVersion":"v1","spec":{"raw":[1,{"a":"b"}],"open":{"x":[true]}}})", "");
+        row("an unknown field has no type", R"({"apiVersion":"v1","spec":{"bogus":{"a":1}}})", "");
+        // Go's decoder stops at the first in the text; the walk meets metadata first.
+        row("first in the text", R"({"apiVersion":"v1","spec":{"replicas":"x"},"metadata":5})",
+            "string into Go struct field Spec.spec.replicas of type int32");
+        row("first in the text, within a list",
+            R"({"apiVersion":"v1","spec":{"items":[{"size":"a"},"x"]}})",
+            "string into Go struct field Item.spec.items.size of type int64");
+    }
+
+    void refusesAValueOfTheWrongType() {
+        QFETCH(QString, body);
+        QFETCH(QString, message);
+        QCOMPARE(q(refusal(body.toStdString())), message);
+    }
+
+    void quantityRefusesWhatItCannotParse() {
+        const std::string message = refusal(R"({"apiVersion":"v1","spec":{"limit":true}})");
+        QCOMPARE(q(message), QStringLiteral("Thing in version \"v1\" cannot be handled as a Thing: "
+                                            "quantities must match the regular expression "
+                                            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+    }
+
+    void kindThatIsNoStringCannotBeRead() {
+        QCOMPARE(q(refusal(R"({"apiVersion":"v1","kind":5,"metadata":{"name":"x"}})")),
+                 QStringLiteral("the object provided is unrecognized (must be of type Thing): "
+                                "couldn't get version/kind; json parse error: json: cannot "
+                                "unmarshal number into Go struct field .kind of type string "
+                                "({\"apiVersion\":\"v1\",\"kind\":5,\"m ...)"));
+    }
+
+    void refusedObjectIsLeftAsItCame() {
+        const std::string body = R"({"apiVersion":"v1","bogus":1,"spec":{"replicas":"x"}})";
+        json object = json::parse(body);
+        FieldValidator validator(FieldValidation::Warn, &thing(), components(), "Thing");
+        QVERIFY(!validator.checkObject(body, object).ok());
+        QCOMPARE(object, json::parse(body));
+        QVERIFY(validator.warnings().empty());
+    }
+
+    void patchedObjectOfTheWrongTypeIsAnInvalidPatch() {
+        // JSON and merge patches: the patched object is decoded from JSON.
+        json patched = json::parse(R"({"apiVersion":"v1","spec":{"replicas":"x"}})");
+        FieldValidator merge(FieldValidation::Ignore, &thing(), components(), "Thing");
+        auto checked = merge.checkPatch(R"({"spec":{"replicas":"x"}})",
+                                        slipway::api::PatchType::Merge, patched);
+        QVERIFY(!checked.ok());
+        QCOMPARE(checked.error().code(), ErrorCode::Invalid);
+        QCOMPARE(
+            q(checked.error().message()),
+            QStringLiteral(
+                " \"\" is invalid: patch: Invalid value: "
+                "\"{\\\"apiVersion\\\":\\\"v1\\\",\\\"spec\\\":{\\\"replicas\\\":\\\"x\\\"}}\": "
+                "json: cannot unmarshal string into Go struct field "
+                "Spec.spec.replicas of type int32"));
+    }
+
+    void strategicMergeUsesTheConvertersWords_data() {
+        QTest::addColumn<QString>("patched");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("string for a list") << R"({"spec":{"items":"x"}})"
+                                           << "cannot restore slice from string";
+        QTest::newRow("list for a struct") << R"({"spec":[1]})"
+                                           << "cannot restore struct from: slice";
+        QTest::newRow("number for a map") << R"({"metadata":{"labels":1.5}})"
+                                          << "cannot restore map from float64";
+        QTest::newRow("int for a string") << R"({"metadata":{"labels":{"a":5}}})"
+                                          << "cannot convert int64 to string";
+        QTest::newRow("fraction for int32") << R"({"spec":{"replicas":1.5}})"
+                                            << "cannot convert float64 to int32";
+        QTest::newRow("whole float for int32") << R"({"spec":{"replicas":2.0}})"
+                                               << "";
+        QTest::newRow("string for bool") << R"({"spec":{"enabled":"x"}})"
+                                         << "unrecognized type: bool";
+        QTest::newRow("object for int-or-string")
+            << R"({"spec":{"port":{}}})"
+            << "json: cannot unmarshal object into Go value of type int32";
+        QTest::newRow("number for a time")
+            << R"({"spec":{"created":1}})"
+            << "json: cannot unmarshal number into Go value of type string";
+    }
+
+    void strategicMergeUsesTheConvertersWords() {
+        QFETCH(QString, patched);
+        QFETCH(QString, message);
+        json object = json::parse(patched.toStdString());
+        FieldValidator validator(FieldValidation::Strict, &thing(), components(), "Thing");
+        const auto checked = validator.checkPatch(R"({"spec":{"a":1}})",
+                                                  slipway::api::PatchType::StrategicMerge, object);
+        if (message.isEmpty()) {
+            QVERIFY(checked.ok());
+            return;
+        }
+        QVERIFY(!checked.ok());
+        QCOMPARE(checked.error().code(), ErrorCode::Invalid);
+        QCOMPARE(q(checked.error().message()),
+                 " \"\" is invalid: patch: Invalid value: \"map[spec:map[a:1]]\": " + message);
+    }
+
+    void builtinKindsNameTheirGoTypes() {
+        QCOMPARE(q(builtinRefusal("", "v1", "ConfigMap",
+                                  R"({"apiVersion":"v1","kind":"ConfigMap","metadata":)"
+                                  R"({"name":"x","ownerReferences":{"a":1}},"data":{"k":5}})")),
+                 QStringLiteral("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: "
+                                "json: cannot unmarshal object into Go struct field "
+                                "ObjectMeta.metadata.ownerReferences of type "
+                                "[]v1.OwnerReference"));
+        QCOMPARE(q(builtinRefusal("", "v1", "ConfigMap",
+                                  R"({"apiVersion":"v1","kind":"ConfigMap","data":{"k":5}})")),
+                 QStringLiteral("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: "
+                                "json: cannot unmarshal number into Go struct field "
+                                "ConfigMap.data of type string"));
+        QCOMPARE(q(builtinRefusal("apps", "v1", "Deployment",
+                                  R"({"apiVersion":"apps/v1","kind":"Deployment","spec":)"
+                                  R"({"template":{"spec":{"containers":[{"name":"a","ports":)"
+                                  R"([{"containerPort":"80"}]}]}}}})")),
+                 QStringLiteral("Deployment in version \"v1\" cannot be handled as a Deployment: "
+                                "json: cannot unmarshal string into Go struct field "
+                                "ContainerPort.spec.template.spec.containers.ports.containerPort "
+                                "of type int32"));
+        QCOMPARE(q(builtinRefusal("apps", "v1", "Deployment", R"({"spec":{"template":"x"}})")),
+                 QStringLiteral("Deployment in version \"v1\" cannot be handled as a Deployment: "
+                                "json: cannot unmarshal string into Go struct field "
+                                "DeploymentSpec.spec.template of type v1.PodTemplateSpec"));
+        QCOMPARE(q(builtinRefusal("", "v1", "Pod",
+                                  R"({"spec":{"containers":[{"name":"a","resources":)"
+                                  R"({"limits":{"cpu":"1","memory":1}},"ports":[{"containerPort":)"
+                                  R"(80}],"livenessProbe":{"httpGet":{"port":"http"}}}]}})")),
+                 QString());
     }
 
     void warningHeaderQuotesTheMessage() {
