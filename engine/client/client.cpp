@@ -170,13 +170,24 @@ core::Result<ObjectList> Client::list(const ResourceRef& ref, const ListOptions&
     return listAnswer(jsonAnswer(send(Request("GET", collection.path() + query.str())), ref), ref);
 }
 
-core::Result<ObjectList> Client::listAll(const ResourceRef& ref, ListOptions options) const {
+core::Result<ObjectList> Client::listAll(const ResourceRef& ref, ListOptions options,
+                                         const ItemTransform& transform) const {
+    // Each page's items are transformed as they arrive, so a caller that keeps little of each
+    // object never holds every whole object at once.
+    const auto transformed = [&transform](ObjectList page) {
+        if (transform) {
+            for (auto& item : page.items) {
+                item = transform(std::move(item));
+            }
+        }
+        return page;
+    };
     options.continueToken.clear();
     auto first = list(ref, options);
     if (!first) {
         return first.error();
     }
-    ObjectList all = std::move(*first);
+    ObjectList all = transformed(std::move(*first));
     while (!all.continueToken.empty()) {
         options.continueToken = all.continueToken;
         auto page = list(ref, options);
@@ -188,12 +199,17 @@ core::Result<ObjectList> Client::listAll(const ResourceRef& ref, ListOptions opt
             // pager does, fall back to one list of everything at the current revision.
             options.continueToken.clear();
             options.limit = 0;
-            return list(ref, options);
+            auto everything = list(ref, options);
+            if (!everything) {
+                return everything.error();
+            }
+            return transformed(std::move(*everything));
         }
-        for (auto& item : page->items) {
+        ObjectList next = transformed(std::move(*page));
+        for (auto& item : next.items) {
             all.items.push_back(std::move(item));
         }
-        all.continueToken = std::move(page->continueToken);
+        all.continueToken = std::move(next.continueToken);
     }
     return all;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,9 +151,12 @@ public:
     core::Result<nlohmann::json> get(const ResourceRef& ref, const GetOptions& options = {}) const;
     /// GET a collection (ref.name empty; ref.nameSpace empty lists all namespaces).
     core::Result<ObjectList> list(const ResourceRef& ref, const ListOptions& options = {}) const;
+    /// Applied to each listed item as its page arrives (an informer's transform).
+    using ItemTransform = std::function<nlohmann::json(nlohmann::json)>;
     /// Lists every page, `options.limit` items at a time, all read at the revision of the first
     /// page. If a page's continue token has expired (410) it lists once more in one go.
-    core::Result<ObjectList> listAll(const ResourceRef& ref, ListOptions options = {}) const;
+    core::Result<ObjectList> listAll(const ResourceRef& ref, ListOptions options = {},
+                                     const ItemTransform& transform = {}) const;
     /// Watches a collection (or one object when ref.name is set).
     core::Result<Watch> watch(const ResourceRef& ref, const WatchOptions& options = {}) const;
     /// POSTs `object` into the collection. The namespace comes from `ref`, or else from the

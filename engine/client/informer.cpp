@@ -204,14 +204,14 @@ core::Result<void> Informer::listAndReplace() {
     options.labelSelector = m_options.labelSelector;
     options.fieldSelector = m_options.fieldSelector;
     options.limit = m_options.pageSize;
-    auto listed = m_client.listAll(m_options.resource, options);
+    auto listed = m_client.listAll(m_options.resource, options, m_options.transform);
     if (!listed) {
         return listed.error();
     }
     std::vector<ObjectPtr> objects;
     objects.reserve(listed->items.size());
     for (auto& item : listed->items) {
-        objects.push_back(std::make_shared<const json>(transformed(std::move(item))));
+        objects.push_back(std::make_shared<const json>(std::move(item)));  // transformed
     }
     auto previous = m_indexer->replace(objects);
     {

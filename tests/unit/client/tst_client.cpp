@@ -251,6 +251,16 @@ private slots:
         QCOMPARE(all->items.size(), std::size_t(7));
         QVERIFY(all->continueToken.empty());
         QCOMPARE(nameOf(all->items[6]), std::string("cm-6"));
+        // A transform sees every item of every page, as the page arrives.
+        int transformed = 0;
+        auto names = client->listAll(inNamespace, paged, [&transformed](nlohmann::json item) {
+            ++transformed;
+            return nlohmann::json{{"metadata", {{"name", item.at("metadata").at("name")}}}};
+        });
+        QVERIFY(names.ok());
+        QCOMPARE(transformed, 7);
+        QCOMPARE(names->items.size(), std::size_t(7));
+        QCOMPARE(names->items[6], (nlohmann::json{{"metadata", {{"name", "cm-6"}}}}));
 
         // deletecollection by selector, then only the odd ones remain.
         auto removed = client->removeCollection(inNamespace, even);
