@@ -121,6 +121,7 @@ class BenchApiServer : public QObject {
     Q_OBJECT
 
     testing::SlipwaydServer m_server;
+    QStringList m_serverArguments;
     std::unique_ptr<client::HttpsClient> m_client;
 
     std::unique_ptr<client::HttpsClient> newClient(std::size_t pool) {
@@ -148,7 +149,10 @@ class BenchApiServer : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(m_server.start());
+        // BENCH_SLIPWAYD_ARGS="--threads 4" compares server settings without rebuilding.
+        m_serverArguments =
+            qEnvironmentVariable("BENCH_SLIPWAYD_ARGS").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        QVERIFY(m_server.start(m_serverArguments));
         m_client = newClient(kClients);
         QVERIFY(m_client);
         std::printf("BENCH slipwayd RSS at start: %.1f MiB\n",
@@ -315,7 +319,7 @@ private slots:
                     static_cast<double>(rssKiB(pid)) / 1024.0);
         // A fresh process holds only what it needs: the store's cache, no buffers of the load.
         QCOMPARE(m_server.terminate(), 0);
-        QVERIFY(m_server.start());
+        QVERIFY(m_server.start(m_serverArguments));
         m_client = newClient(kClients);
         QVERIFY(m_client);
         QVERIFY(m_client->list(client::ResourceRef("", "v1", "pods")));
