@@ -87,7 +87,10 @@ core::Result<void> CrdController::start(std::chrono::milliseconds timeout) {
             spdlog::warn("CustomResourceDefinition {}: {}", name, synced.error().message());
         }
     }
-    m_worker = std::thread([this] { runWorker(); });
+    m_worker = std::thread([this] {
+        m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
+                                     kMaxRetries);
+    });
     return core::success();
 }
 
@@ -101,24 +104,6 @@ void CrdController::stop() {
         m_worker.join();
     }
     m_informer.stop();
-}
-
-void CrdController::runWorker() {
-    while (auto key = m_queue.get()) {
-        auto synced = sync(*key);
-        if (synced) {
-            m_queue.forget(*key);
-        } else if (m_queue.numRequeues(*key) < kMaxRetries) {
-            spdlog::debug("CustomResourceDefinition {}: {}; retrying", *key,
-                          synced.error().message());
-            m_queue.addRateLimited(*key);
-        } else {
-            spdlog::warn("CustomResourceDefinition {}: {}; giving up", *key,
-                         synced.error().message());
-            m_queue.forget(*key);
-        }
-        m_queue.done(*key);
-    }
 }
 
 std::vector<std::string> CrdController::acceptedNamesInUse(const std::string& group,

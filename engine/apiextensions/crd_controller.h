@@ -68,7 +68,6 @@ private:
         nlohmann::json crd;  ///< with the accepted names, for schemas()
     };
 
-    void runWorker();
     core::Result<void> finalize(const nlohmann::json& cached);
     void serve(const std::string& name, const nlohmann::json& crd);
     void stopServing(const std::string& name);

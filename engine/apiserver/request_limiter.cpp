@@ -8,40 +8,21 @@
 
 namespace slipway::apiserver {
 
-namespace {
-
-/// True if `query` has `name` set to true ("watch=true", "watch=1", "follow=true").
-bool queryFlag(std::string_view query, std::string_view name) {
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto item = query.substr(0, amp);
-        const auto equals = item.find('=');
-        if (item.substr(0, equals) == name) {
-            const auto value = equals == std::string_view::npos ? std::string_view("true")
-                                                                : item.substr(equals + 1);
-            return value == "true" || value == "1";
-        }
-        if (amp == std::string_view::npos) {
-            break;
-        }
-        query.remove_prefix(amp + 1);
-    }
-    return false;
-}
-
-}  // namespace
-
 bool RequestLimiter::isLongRunning(std::string_view method, std::string_view target) {
     const auto [path, query] = splitTarget(target);
+    const auto parameters = QueryParameters::parse(query);
+    if (!parameters) {
+        return false;  // the router answers it with 400 at once
+    }
     // Read as the router will, so that a pod named "exec" is not mistaken for its subresource.
-    const auto info = parseRequestInfo(method, path, queryFlag(query, "watch"));
+    const auto info = parseRequestInfo(method, path, parameters->flag("watch"));
     if (!info) {
         return false;
     }
     const std::string& subresource = info->subresource;
     return info->verb == "watch" || subresource == "exec" || subresource == "attach" ||
            subresource == "portforward" || subresource == "proxy" ||
-           (subresource == "log" && queryFlag(query, "follow"));
+           (subresource == "log" && parameters->flag("follow"));
 }
 
 RequestLimiter::Admission RequestLimiter::admit(std::string_view method, std::string_view target,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/client/work_queue.h"
 
+#include <spdlog/spdlog.h>
+
 namespace slipway::client {
 
 WorkQueue::WorkQueue(WorkQueueOptions options)
@@ -158,6 +160,23 @@ std::size_t WorkQueue::processing() const {
 std::uint64_t WorkQueue::dropped() const {
     std::lock_guard lock(m_mutex);
     return m_dropped;
+}
+
+void WorkQueue::processUntilShutDown(
+    const std::function<core::Result<void>(const std::string& key)>& sync, int maxRetries) {
+    while (auto key = get()) {
+        auto synced = sync(*key);
+        if (synced) {
+            forget(*key);
+        } else if (numRequeues(*key) < maxRetries) {
+            spdlog::debug("{}: {}: {}; retrying", m_options.name, *key, synced.error().message());
+            addRateLimited(*key);
+        } else {
+            spdlog::warn("{}: {}: {}; giving up", m_options.name, *key, synced.error().message());
+            forget(*key);
+        }
+        done(*key);
+    }
 }
 
 }  // namespace slipway::client

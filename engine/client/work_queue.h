@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "engine/client/rate_limiter.h"
+#include "engine/core/result.h"
 
 namespace slipway::client {
 
@@ -81,6 +83,12 @@ public:
 
     /// Stops the queue: no new keys; blocked get() calls return; delayed keys are dropped.
     void shutDown();
+    /// The usual worker loop above, run until shutDown(): each key goes to `sync`; a failure is
+    /// retried with the rate limiter's backoff, at most `maxRetries` times, then dropped until
+    /// the key is added again (controllers are level-triggered). Failures are logged under the
+    /// queue's name.
+    void processUntilShutDown(const std::function<core::Result<void>(const std::string& key)>& sync,
+                              int maxRetries);
     /// shutDown(), then waits until every key handed out has been done().
     void shutDownWithDrain();
     bool shuttingDown() const;

@@ -13,6 +13,14 @@
 
 namespace slipway::testing {
 
+QStringList args(std::initializer_list<const char*> list) {
+    QStringList result;
+    for (const char* item : list) {
+        result << QString::fromUtf8(item);
+    }
+    return result;
+}
+
 QString binary(const QString& name) {
     const QString dir = qEnvironmentVariable("SLIPWAY_BIN_DIR");
     return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;

@@ -2,6 +2,8 @@
 // Helpers for tests that run Slipway's real binaries.
 #pragma once
 
+#include <initializer_list>
+
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -12,6 +14,9 @@
 #include "engine/client/rest_client.h"
 
 namespace slipway::testing {
+
+/// Command-line arguments from literals: args({"get", "pods", "-o", "json"}).
+QStringList args(std::initializer_list<const char*> list);
 
 /// A built binary: $SLIPWAY_BIN_DIR/<name> (CTest sets it to build/<preset>/bin).
 QString binary(const QString& name);

@@ -8,18 +8,7 @@
 
 using namespace slipway;
 using nlohmann::json;
-
-namespace {
-
-QStringList args(std::initializer_list<const char*> list) {
-    QStringList result;
-    for (const char* item : list) {
-        result << QString::fromUtf8(item);
-    }
-    return result;
-}
-
-}  // namespace
+using testing::args;
 
 class TstKubectlAuth : public QObject {
     Q_OBJECT

@@ -10,6 +10,7 @@
 
 using namespace slipway;
 using nlohmann::json;
+using testing::args;
 
 namespace {
 
@@ -70,14 +71,6 @@ spec:
   size: 3
   replicas: 1
 )";
-
-QStringList args(std::initializer_list<const char*> list) {
-    QStringList result;
-    for (const char* item : list) {
-        result << QString::fromUtf8(item);
-    }
-    return result;
-}
 
 }  // namespace
 

@@ -68,10 +68,14 @@ GarbageCollector::~GarbageCollector() {
 
 void GarbageCollector::start() {
     refreshMonitors();
-    m_threads.emplace_back(
-        [this] { runWorker(m_attemptToDelete, &GarbageCollector::attemptToDelete); });
-    m_threads.emplace_back(
-        [this] { runWorker(m_attemptToOrphan, &GarbageCollector::attemptToOrphan); });
+    m_threads.emplace_back([this] {
+        m_attemptToDelete.processUntilShutDown(
+            [this](const std::string& uid) { return attemptToDelete(uid); }, m_options.maxRetries);
+    });
+    m_threads.emplace_back([this] {
+        m_attemptToOrphan.processUntilShutDown(
+            [this](const std::string& uid) { return attemptToOrphan(uid); }, m_options.maxRetries);
+    });
     m_threads.emplace_back([this] {
         std::unique_lock lock(m_stopMutex);
         while (!m_stopChanged.wait_for(lock, m_options.resourceResync,
@@ -282,24 +286,6 @@ void GarbageCollector::unlinkOwner(const std::string& uid, const std::string& ow
 }
 
 // ---- the workers -------------------------------------------------------------------------------
-
-void GarbageCollector::runWorker(client::WorkQueue& queue,
-                                 core::Result<void> (GarbageCollector::*sync)(const std::string&)) {
-    while (auto uid = queue.get()) {
-        auto synced = (this->*sync)(*uid);
-        if (synced) {
-            queue.forget(*uid);
-        } else if (queue.numRequeues(*uid) < m_options.maxRetries) {
-            spdlog::debug("garbage collector: {} will be retried: {}", *uid,
-                          synced.error().message());
-            queue.addRateLimited(*uid);
-        } else {
-            spdlog::warn("garbage collector: giving up on {}: {}", *uid, synced.error().message());
-            queue.forget(*uid);
-        }
-        queue.done(*uid);
-    }
-}
 
 core::Result<void> GarbageCollector::attemptToDelete(const std::string& uid) {
     Node node;

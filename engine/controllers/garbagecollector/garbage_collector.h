@@ -89,8 +89,6 @@ private:
     void linkOwner(const std::string& uid, const Identity& dependent, const nlohmann::json& owner);
     void unlinkOwner(const std::string& uid, const std::string& ownerUid);
 
-    void runWorker(client::WorkQueue& queue,
-                   core::Result<void> (GarbageCollector::*sync)(const std::string& uid));
     core::Result<void> attemptToDelete(const std::string& uid);
     core::Result<void> attemptToOrphan(const std::string& uid);
 

@@ -52,20 +52,8 @@ NamespaceController::~NamespaceController() {
 void NamespaceController::start() {
     m_informer.start();
     m_worker = std::thread([this] {
-        while (auto name = m_queue.get()) {
-            auto synced = sync(*name);
-            if (synced) {
-                m_queue.forget(*name);
-            } else if (m_queue.numRequeues(*name) < kMaxRetries) {
-                spdlog::info("namespace controller: {}: {}", *name, synced.error().message());
-                m_queue.addRateLimited(*name);
-            } else {
-                spdlog::warn("namespace controller: giving up on {}: {}", *name,
-                             synced.error().message());
-                m_queue.forget(*name);
-            }
-            m_queue.done(*name);
-        }
+        m_queue.processUntilShutDown([this](const std::string& name) { return sync(name); },
+                                     kMaxRetries);
     });
 }
 

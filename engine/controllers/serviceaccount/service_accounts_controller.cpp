@@ -61,7 +61,10 @@ void ServiceAccountsController::start(std::chrono::milliseconds syncTimeout) {
         spdlog::warn("service account controller: caches not synced after {} ms",
                      syncTimeout.count());
     }
-    m_worker = std::thread([this] { work(); });
+    m_worker = std::thread([this] {
+        m_queue.processUntilShutDown(
+            [this](const std::string& nameSpace) { return sync(nameSpace); }, kMaxRetries);
+    });
 }
 
 void ServiceAccountsController::stop() {
@@ -71,21 +74,6 @@ void ServiceAccountsController::stop() {
     }
     m_namespaces.stop();
     m_serviceAccountInformer.stop();
-}
-
-void ServiceAccountsController::work() {
-    while (auto key = m_queue.get()) {
-        if (auto synced = sync(*key); synced) {
-            m_queue.forget(*key);
-        } else if (m_queue.numRequeues(*key) < kMaxRetries) {
-            spdlog::debug("service accounts of namespace {}: {}", *key, synced.error().message());
-            m_queue.addRateLimited(*key);
-        } else {
-            spdlog::warn("service accounts of namespace {}: {}", *key, synced.error().message());
-            m_queue.forget(*key);
-        }
-        m_queue.done(*key);
-    }
 }
 
 core::Result<void> ServiceAccountsController::sync(const std::string& nameSpace) {

@@ -37,8 +37,6 @@ public:
     core::Result<void> sync(const std::string& nameSpace);
 
 private:
-    void work();
-
     const client::Client& m_client;
     const std::vector<std::string> m_serviceAccounts;
     client::Informer m_namespaces;
