@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/controllers/manager/controller_manager.h"
 
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 #include "engine/controllers/garbagecollector/garbage_collector.h"
@@ -8,21 +10,50 @@
 
 namespace slipway::controllers {
 
-ControllerManager::ControllerManager(const client::Client& client) : m_client(client) {}
+namespace {
+
+/// How long start() waits for the shared informers before it starts the workers anyway (they
+/// then work from a partial cache, and the informers' events catch them up).
+constexpr std::chrono::seconds kSyncTimeout{30};
+
+}  // namespace
+
+ControllerManager::ControllerManager(const client::Client& client)
+    : m_client(client), m_informers(client) {}
 
 ControllerManager::~ControllerManager() {
     stop();
 }
 
 void ControllerManager::start() {
+    const ControllerContext context{m_client, m_informers};
+    // Controllers built on the shared informers: one line each.
+    (void)context;
+
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
     m_namespaces->start();
     m_garbageCollector->start();
-    spdlog::info("controllers started: namespace, garbage-collector");
+
+    m_informers.start();
+    if (!m_informers.waitForSync(kSyncTimeout)) {
+        spdlog::warn("controller informers did not sync in {} s; starting anyway",
+                     kSyncTimeout.count());
+    }
+    std::string names = "namespace, garbage-collector";
+    for (auto& controller : m_controllers) {
+        controller->run(2);
+        names += ", ";
+        names += controller->name();
+    }
+    spdlog::info("controllers started: {}", names);
 }
 
 void ControllerManager::stop() {
+    for (auto it = m_controllers.rbegin(); it != m_controllers.rend(); ++it) {
+        (*it)->stop();
+    }
+    m_informers.stop();
     if (m_garbageCollector) {
         m_garbageCollector->stop();
     }
@@ -38,7 +69,7 @@ bool ControllerManager::waitForSync(std::chrono::milliseconds timeout) const {
             deadline - std::chrono::steady_clock::now());
     };
     return m_namespaces && m_garbageCollector && m_namespaces->waitForSync(left()) &&
-           m_garbageCollector->waitForSync(left());
+           m_garbageCollector->waitForSync(left()) && m_informers.waitForSync(left());
 }
 
 }  // namespace slipway::controllers

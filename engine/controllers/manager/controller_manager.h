@@ -3,17 +3,20 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "engine/client/client.h"
+#include "engine/client/shared_informers.h"
+#include "engine/controllers/manager/controller.h"
 
 namespace slipway::controllers {
 
 class GarbageCollector;
 class NamespaceController;
 
-/// slipwayd's kube-controller-manager: starts every controller against one Client (the
-/// in-process one inside slipwayd) and stops them, in reverse order, on shutdown. Controllers
-/// of later issues (deployment, replicaset, job, endpoints, …) are added here.
+/// slipwayd's kube-controller-manager: creates every controller against one Client (the
+/// in-process one inside slipwayd) and one set of shared informers, starts the informers, then
+/// the controllers' workers, and stops them, in reverse order, on shutdown.
 class ControllerManager {
 public:
     /// The client must outlive the manager.
@@ -29,6 +32,8 @@ public:
 
 private:
     const client::Client& m_client;
+    client::SharedInformers m_informers;
+    std::vector<std::unique_ptr<Controller>> m_controllers;
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
 };

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <string_view>
+
+#include "engine/client/client.h"
+#include "engine/client/event_recorder.h"
+#include "engine/client/shared_informers.h"
+
+namespace slipway::controllers {
+
+/// What every controller is given: the Client it writes through, the informers it shares with
+/// the other controllers (ask for them in the constructor, add handlers and indexes there), and
+/// a factory of event recorders.
+struct ControllerContext {
+    const client::Client& client;
+    client::SharedInformers& informers;
+
+    /// A recorder whose events name `component` as their source ("deployment-controller").
+    std::unique_ptr<client::EventRecorder> recorder(std::string component) const {
+        return std::make_unique<client::EventRecorder>(
+            client, client::EventSource{std::move(component), {}});
+    }
+};
+
+/// A controller that ControllerManager runs, in the shape of kube-controller-manager's: it is
+/// constructed with a ControllerContext (and registers its informers' handlers then); run()
+/// starts its workers once the shared informers have synced; stop() shuts its queue down and
+/// joins them. Handlers only enqueue keys; the workers do the level-triggered syncs.
+class Controller {
+public:
+    virtual ~Controller() = default;
+    /// "deployment", "replicaset": for logs.
+    virtual std::string_view name() const = 0;
+    /// Starts `workers` worker threads. Called once, after the informers have synced.
+    virtual void run(int workers) = 0;
+    /// Stops the workers and returns once they have ended. Idempotent.
+    virtual void stop() = 0;
+};
+
+}  // namespace slipway::controllers
