@@ -49,7 +49,9 @@ CommandResult run(const QString& program, const QStringList& arguments,
     return result;
 }
 
-client::RestClient clientFromKubeconfig(const QString& path) {
+namespace {
+
+client::ClientConfig configFromKubeconfig(const QString& path) {
     const auto kubeconfig = pki::Kubeconfig::load(path.toStdString());
     if (!kubeconfig) {
         qFatal("cannot load %s: %s", qPrintable(path), kubeconfig.error().message().c_str());
@@ -58,11 +60,21 @@ client::RestClient clientFromKubeconfig(const QString& path) {
     if (!config) {
         qFatal("bad kubeconfig %s: %s", qPrintable(path), config.error().message().c_str());
     }
-    return client::RestClient(*config);
+    return *config;
+}
+
+}  // namespace
+
+client::RestClient clientFromKubeconfig(const QString& path) {
+    return client::RestClient(configFromKubeconfig(path));
 }
 
 client::RestClient SlipwaydServer::client() const {
     return clientFromKubeconfig(kubeconfigPath());
+}
+
+std::unique_ptr<client::HttpsClient> SlipwaydServer::apiClient() const {
+    return std::make_unique<client::HttpsClient>(configFromKubeconfig(kubeconfigPath()));
 }
 
 SlipwaydServer::SlipwaydServer() {

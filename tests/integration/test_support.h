@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <nlohmann/json.hpp>
 
+#include "engine/client/https_client.h"
 #include "engine/client/rest_client.h"
 
 namespace slipway::testing {
@@ -50,6 +51,8 @@ public:
     QString url() const { return m_url; }
     /// A client with the admin credentials of the server's kubeconfig.
     client::RestClient client() const;
+    /// A full API client (get, list, watch, create, ...) with the admin credentials.
+    std::unique_ptr<client::HttpsClient> apiClient() const;
     QString kubeconfigPath() const;
     QString dataDir() const;
     QProcess& process() { return m_process; }
