@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/controllers/daemonset/daemonset_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
 
@@ -29,6 +30,7 @@ void ControllerManager::start() {
     const ControllerContext context{m_client, m_informers};
     // Controllers built on the shared informers: one line each.
     (void)context;
+    m_controllers.push_back(std::make_unique<DaemonSetController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
