@@ -10,48 +10,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/api/json_fields.h"
 #include "engine/client/indexer.h"
+#include "engine/controllers/history/controller_history.h"
 #include "engine/core/timestamp.h"
 
 namespace slipway::controllers {
 
 namespace {
 
+using api::detail::arrayAt;
+using api::detail::objectAt;
+using api::detail::stringAt;
+using history::kRevisionHashLabel;
 using nlohmann::json;
 
-constexpr const char* kRevisionHashLabel = "controller-revision-hash";
+/// The value at `path`, or null (api::detail::at gives a pointer).
+const json& at(const json& object, std::initializer_list<std::string_view> path) {
+    static const json null;
+    const json* found = api::detail::at(object, path);
+    return found ? *found : null;
+}
+
+std::int64_t integerAt(const json& object, std::initializer_list<std::string_view> path,
+                       std::int64_t fallback = 0) {
+    return api::detail::intAt(object, path, fallback);
+}
 constexpr const char* kTemplateGenerationLabel = "pod-template-generation";
 constexpr const char* kByOwnerIndex = "daemonset-owner";
 constexpr int kMaxRetries = 15;
 /// How long a created pod the informer has not shown yet blocks another create on its node.
 constexpr std::chrono::seconds kExpectationTimeout{30};
-
-const json& at(const json& object, std::initializer_list<const char*> path) {
-    static const json null;
-    const json* current = &object;
-    for (const char* key : path) {
-        if (!current->is_object()) {
-            return null;
-        }
-        const auto it = current->find(key);
-        if (it == current->end()) {
-            return null;
-        }
-        current = &*it;
-    }
-    return *current;
-}
-
-std::string stringAt(const json& object, std::initializer_list<const char*> path) {
-    const json& value = at(object, path);
-    return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-std::int64_t integerAt(const json& object, std::initializer_list<const char*> path,
-                       std::int64_t fallback = 0) {
-    const json& value = at(object, path);
-    return value.is_number_integer() ? value.get<std::int64_t>() : fallback;
-}
 
 /// The uid of the object's controller (the ownerReference with controller: true), or "".
 std::string controllerUid(const json& object) {
@@ -176,30 +165,6 @@ bool toleratedBy(const json& tolerations, const json& taint) {
     return tolerations.is_array() &&
            std::any_of(tolerations.begin(), tolerations.end(),
                        [&taint](const json& toleration) { return tolerates(toleration, taint); });
-}
-
-// ---- revisions -------------------------------------------------------------------------------
-
-/// A short, stable hash of the template and collisionCount in the alphabet Kubernetes uses for
-/// generated names (no vowels, no look-alike digits), as the controller-revision-hash label.
-std::string templateHash(const json& templateSpec, std::int64_t collisionCount) {
-    std::uint32_t hash = 2166136261U;  // FNV-1a, as Kubernetes' ComputeHash
-    const auto feed = [&hash](std::string_view bytes) {
-        for (const char c : bytes) {
-            hash ^= static_cast<unsigned char>(c);
-            hash *= 16777619U;
-        }
-    };
-    feed(templateSpec.dump());
-    if (collisionCount > 0) {
-        feed(std::to_string(collisionCount));
-    }
-    static constexpr std::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-    std::string encoded;
-    for (std::uint32_t rest = hash; rest > 0 || encoded.empty(); rest /= static_cast<std::uint32_t>(kAlphabet.size())) {
-        encoded += kAlphabet[rest % kAlphabet.size()];
-    }
-    return encoded;
 }
 
 bool podReady(const json& pod) {
@@ -419,72 +384,14 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
     const json& podTemplate = at(daemonSet, {"spec", "template"});
     const auto now = std::chrono::system_clock::now();
     const client::ResourceRef podsRef = client::resources::pods().in(nameSpace);
-    const client::ResourceRef revisionsRef =
-        client::ResourceRef("apps", "v1", "controllerrevisions").in(nameSpace);
 
-    // The current revision: a ControllerRevision named after the template's hash. A template
-    // seen before (a rollback) takes the next revision number again, as kube does.
-    const std::string hash =
-        templateHash(podTemplate, integerAt(daemonSet, {"status", "collisionCount"}));
-    const std::string revisionName = name + "-" + hash;
-    auto revisions = m_revisions.lister().byIndex(kByOwnerIndex, uid);
-    std::int64_t maxRevision = 0;
-    client::ObjectPtr current;
-    for (const auto& revision : revisions) {
-        maxRevision = std::max(maxRevision, integerAt(*revision, {"revision"}));
-        if (stringAt(*revision, {"metadata", "name"}) == revisionName) {
-            current = revision;
-        }
+    // The current revision, whose hash labels the pods made from it.
+    const auto revisions = m_revisions.lister().byIndex(kByOwnerIndex, uid);
+    auto revision = history::ensureCurrentRevision(m_client, revisions, daemonSet, "DaemonSet");
+    if (!revision) {
+        return revision.error();
     }
-    if (!current) {
-        json templatePatch = podTemplate;
-        templatePatch["$patch"] = "replace";
-        json labels = at(podTemplate, {"metadata", "labels"});
-        if (!labels.is_object()) {
-            labels = json::object();
-        }
-        labels[kRevisionHashLabel] = hash;
-        json revision = {
-            {"apiVersion", "apps/v1"},
-            {"kind", "ControllerRevision"},
-            {"metadata",
-             {{"name", revisionName},
-              {"namespace", nameSpace},
-              {"labels", labels},
-              {"ownerReferences", json::array({{{"apiVersion", "apps/v1"},
-                                                {"kind", "DaemonSet"},
-                                                {"name", name},
-                                                {"uid", uid},
-                                                {"controller", true},
-                                                {"blockOwnerDeletion", true}}})}}},
-            {"data", {{"spec", {{"template", templatePatch}}}}},
-            {"revision", maxRevision + 1},
-        };
-        if (const json& annotations = at(daemonSet, {"metadata", "annotations"});
-            annotations.is_object()) {
-            json kept = annotations;
-            kept.erase("kubectl.kubernetes.io/last-applied-configuration");
-            kept.erase("deprecated.daemonset.template.generation");
-            if (!kept.empty()) {
-                revision["metadata"]["annotations"] = kept;
-            }
-        }
-        auto created = m_client.create(revisionsRef, revision);
-        if (!created && created.error().code() != core::ErrorCode::AlreadyExists) {
-            return created.error();
-        }
-        if (created) {
-            current = std::make_shared<const json>(*created);
-            maxRevision += 1;
-        }
-    } else if (integerAt(*current, {"revision"}) < maxRevision) {
-        auto bumped = m_client.patch(revisionsRef.named(revisionName), client::PatchType::Merge,
-                                     json{{"revision", maxRevision + 1}});
-        if (!bumped) {
-            return bumped.error();
-        }
-        maxRevision += 1;
-    }
+    const std::string hash = revision->hash;
 
     // Daemon pods by node.
     std::map<std::string, std::vector<client::ObjectPtr>> podsByNode;
@@ -691,28 +598,14 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
     }
 
     // Revisions beyond revisionHistoryLimit that no pod uses go, oldest first.
-    const std::int64_t historyLimit = integerAt(daemonSet, {"spec", "revisionHistoryLimit"}, 10);
     std::set<std::string> hashesInUse{hash};
     for (const auto& [nodeName, pods] : podsByNode) {
         for (const auto& pod : pods) {
             hashesInUse.insert(stringAt(*pod, {"metadata", "labels", kRevisionHashLabel}));
         }
     }
-    std::vector<client::ObjectPtr> unused;
-    for (const auto& revision : revisions) {
-        if (!hashesInUse.contains(
-                stringAt(*revision, {"metadata", "labels", kRevisionHashLabel}))) {
-            unused.push_back(revision);
-        }
-    }
-    if (static_cast<std::int64_t>(unused.size()) > historyLimit) {
-        std::sort(unused.begin(), unused.end(), [](const auto& a, const auto& b) {
-            return integerAt(*a, {"revision"}) < integerAt(*b, {"revision"});
-        });
-        for (std::size_t i = 0; i < unused.size() - static_cast<std::size_t>(historyLimit); ++i) {
-            (void)m_client.remove(revisionsRef.named(stringAt(*unused[i], {"metadata", "name"})));
-        }
-    }
+    history::pruneRevisions(m_client, revisions, hashesInUse,
+                            integerAt(daemonSet, {"spec", "revisionHistoryLimit"}, 10));
 
     // Status, as kube counts it; written only when it changed.
     json status = at(daemonSet, {"status"});
