@@ -8,6 +8,7 @@
 #include "engine/controllers/daemonset/daemonset_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/statefulset/statefulset_controller.h"
 
 namespace slipway::controllers {
 
@@ -31,6 +32,7 @@ void ControllerManager::start() {
     // Controllers built on the shared informers: one line each.
     (void)context;
     m_controllers.push_back(std::make_unique<DaemonSetController>(context));
+    m_controllers.push_back(std::make_unique<StatefulSetController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
