@@ -711,6 +711,11 @@ FieldCauses validatePersistentVolumeClaim(const json& object, const json* old) {
             oldComparable.erase("volumeName");
             comparable.erase("volumeName");
         }
+        // A claim without a class may be given one (retroactive default StorageClass, 1.28).
+        if (!has(oldSpec, {"storageClassName"})) {
+            oldComparable.erase("storageClassName");
+            comparable.erase("storageClassName");
+        }
         if (comparable != oldComparable) {
             causes.push_back(field::forbidden(path,
                                               "spec is immutable after creation except "
