@@ -8,6 +8,7 @@
 #include "engine/controllers/daemonset/daemonset_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/resourcequota/resource_quota_controller.h"
 #include "engine/controllers/statefulset/statefulset_controller.h"
 #include "engine/controllers/volume/persistent_volume_controller.h"
 
@@ -35,6 +36,7 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<DaemonSetController>(context));
     m_controllers.push_back(std::make_unique<StatefulSetController>(context));
     m_controllers.push_back(std::make_unique<PersistentVolumeController>(context));
+    m_controllers.push_back(std::make_unique<ResourceQuotaController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
