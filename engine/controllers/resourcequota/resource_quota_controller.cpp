@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "engine/admission/quota.h"
 #include "engine/api/json_fields.h"
 #include "engine/client/indexer.h"
 
@@ -17,152 +18,7 @@ using nlohmann::json;
 
 constexpr int kMaxRetries = 15;
 
-/// The quantities of a resource list ({"cpu": "100m", ...}); unparsable ones are skipped.
-std::map<std::string, core::Quantity> quantities(const json& list) {
-    std::map<std::string, core::Quantity> parsed;
-    if (!list.is_object()) {
-        return parsed;
-    }
-    for (const auto& [name, value] : list.items()) {
-        if (auto quantity = core::Quantity::fromJson(value)) {
-            parsed[name] = *quantity;
-        }
-    }
-    return parsed;
-}
-
-void addInto(std::map<std::string, core::Quantity>& sum,
-             const std::map<std::string, core::Quantity>& more) {
-    for (const auto& [name, quantity] : more) {
-        sum[name] += quantity;
-    }
-}
-
-void maxInto(std::map<std::string, core::Quantity>& result,
-             const std::map<std::string, core::Quantity>& candidate) {
-    for (const auto& [name, quantity] : candidate) {
-        auto it = result.find(name);
-        if (it == result.end() || it->second < quantity) {
-            result[name] = quantity;
-        }
-    }
-}
-
-bool terminal(const json& pod) {
-    const std::string phase = stringAt(pod, {"status", "phase"});
-    return phase == "Succeeded" || phase == "Failed";
-}
-
-bool matchesScopes(const json& quota, const json& pod) {
-    const auto resources = podResources(pod);
-    const bool bestEffort = resources.requests.empty() && resources.limits.empty();
-    const bool terminating = api::detail::has(pod, {"spec", "activeDeadlineSeconds"});
-    for (const auto& scope : arrayAt(quota, {"spec", "scopes"})) {
-        const std::string name = scope.is_string() ? scope.get<std::string>() : std::string();
-        if ((name == "BestEffort" && !bestEffort) || (name == "NotBestEffort" && bestEffort) ||
-            (name == "Terminating" && !terminating) || (name == "NotTerminating" && terminating)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
-
-PodResources podResources(const json& pod) {
-    PodResources total;
-    for (const auto& container : arrayAt(pod, {"spec", "containers"})) {
-        addInto(total.requests, quantities(objectAt(container, {"resources", "requests"})));
-        addInto(total.limits, quantities(objectAt(container, {"resources", "limits"})));
-    }
-    for (const auto& container : arrayAt(pod, {"spec", "initContainers"})) {
-        maxInto(total.requests, quantities(objectAt(container, {"resources", "requests"})));
-        maxInto(total.limits, quantities(objectAt(container, {"resources", "limits"})));
-    }
-    const auto overhead = quantities(objectAt(pod, {"spec", "overhead"}));
-    addInto(total.requests, overhead);
-    if (!total.limits.empty()) {
-        addInto(total.limits, overhead);
-    }
-    return total;
-}
-
-json quotaUsage(const json& quota, const std::vector<json>& pods,
-                const std::map<std::string, std::vector<json>>& others) {
-    std::vector<const json*> counted;
-    for (const auto& pod : pods) {
-        if (!terminal(pod) && matchesScopes(quota, pod)) {
-            counted.push_back(&pod);
-        }
-    }
-    const auto computeSum = [&counted](bool limits, const std::string& resource) {
-        core::Quantity sum;
-        for (const json* pod : counted) {
-            const auto resources = podResources(*pod);
-            const auto& list = limits ? resources.limits : resources.requests;
-            if (auto it = list.find(resource); it != list.end()) {
-                sum += it->second;
-            }
-        }
-        return sum;
-    };
-    const auto countOf = [&others](const std::string& kind) -> std::int64_t {
-        auto it = others.find(kind);
-        return it == others.end() ? 0 : static_cast<std::int64_t>(it->second.size());
-    };
-    json used = json::object();
-    for (const auto& [resource, hard] : objectAt(quota, {"spec", "hard"}).items()) {
-        (void)hard;
-        core::Quantity value;
-        if (resource == "pods" || resource == "count/pods") {
-            value = core::Quantity::fromValue(static_cast<std::int64_t>(counted.size()));
-        } else if (resource == "requests.cpu" || resource == "cpu") {
-            value = computeSum(false, "cpu");
-        } else if (resource == "requests.memory" || resource == "memory") {
-            value = computeSum(false, "memory");
-        } else if (resource == "requests.ephemeral-storage" || resource == "ephemeral-storage") {
-            value = computeSum(false, "ephemeral-storage");
-        } else if (resource == "limits.cpu") {
-            value = computeSum(true, "cpu");
-        } else if (resource == "limits.memory") {
-            value = computeSum(true, "memory");
-        } else if (resource == "services.nodeports" || resource == "services.loadbalancers") {
-            const std::string type = resource == "services.nodeports" ? "NodePort" : "LoadBalancer";
-            std::int64_t count = 0;
-            if (auto it = others.find("services"); it != others.end()) {
-                count = std::count_if(it->second.begin(), it->second.end(), [&type](const json& s) {
-                    const std::string mine = stringAt(s, {"spec", "type"});
-                    return mine == type || (type == "NodePort" && mine == "LoadBalancer");
-                });
-            }
-            value = core::Quantity::fromValue(count);
-        } else if (resource == "requests.storage") {
-            core::Quantity sum;
-            if (auto it = others.find("persistentvolumeclaims"); it != others.end()) {
-                for (const auto& claim : it->second) {
-                    auto requested =
-                        core::Quantity::fromJson(objectAt(claim, {"spec", "resources", "requests"})
-                                                     .value("storage", json()));
-                    if (requested) {
-                        sum += *requested;
-                    }
-                }
-            }
-            value = sum;
-        } else {
-            std::string kind = resource;
-            if (kind.starts_with("count/")) {
-                kind = kind.substr(6);
-            }
-            if (others.find(kind) == others.end()) {
-                continue;  // a resource this controller does not count
-            }
-            value = core::Quantity::fromValue(countOf(kind));
-        }
-        used[resource] = value.toJson();
-    }
-    return used;
-}
 
 ResourceQuotaController::ResourceQuotaController(const ControllerContext& context)
     : m_client(context.client),
@@ -233,19 +89,19 @@ core::Result<void> ResourceQuotaController::sync(const std::string& key) {
     }
     const json& quota = *found;
     const std::string nameSpace = stringAt(quota, {"metadata", "namespace"});
-    std::vector<json> pods;
+    admission::NamespaceObjects objects;
+    auto& pods = objects["pods"];  // counted even when there are none
     for (const auto& pod : m_pods.lister().list(nameSpace)) {
         pods.push_back(*pod);
     }
-    std::map<std::string, std::vector<json>> others;
     for (const auto& [resource, informer] : m_counted) {
-        auto& objects = others[resource];
+        auto& list = objects[resource];
         for (const auto& object : informer->lister().list(nameSpace)) {
-            objects.push_back(*object);
+            list.push_back(*object);
         }
     }
     json status = {{"hard", objectAt(quota, {"spec", "hard"})},
-                   {"used", quotaUsage(quota, pods, others)}};
+                   {"used", admission::quotaUsage(quota, objects)}};
     if (status == objectAt(quota, {"status"})) {
         return {};
     }

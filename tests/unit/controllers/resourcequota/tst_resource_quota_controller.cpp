@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The resource quota controller: usage arithmetic, and status kept true against an
-// in-process API server.
+// The resource quota controller keeps status.used true against an in-process API server.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,46 +32,6 @@ class TstResourceQuotaController : public QObject {
     Q_OBJECT
 
 private slots:
-    void podResourcesTakeInitContainersAndOverheadIntoAccount() {
-        json object = pod("p", "250m");
-        object["spec"]["containers"].push_back(
-            {{"name", "side"}, {"resources", {{"requests", {{"cpu", "250m"}}}}}});
-        object["spec"]["initContainers"] =
-            json::array({{{"name", "init"}, {"resources", {{"requests", {{"cpu", "1"}}}}}}});
-        object["spec"]["overhead"] = {{"cpu", "10m"}};
-        const auto resources = controllers::podResources(object);
-        QCOMPARE(resources.requests.at("cpu").toString(), std::string("1010m"));
-        QCOMPARE(resources.requests.at("memory").toString(), std::string("64Mi"));
-    }
-
-    void usageCountsLivePodsAndObjects() {
-        const json quota = {{"spec",
-                             {{"hard",
-                               {{"pods", "10"},
-                                {"requests.cpu", "2"},
-                                {"limits.cpu", "4"},
-                                {"requests.memory", "1Gi"},
-                                {"configmaps", "5"},
-                                {"services.nodeports", "1"}}}}}};
-        const std::vector<json> pods = {pod("a", "500m"), pod("b", "250m"),
-                                        pod("done", "1", "Succeeded")};
-        const std::map<std::string, std::vector<json>> others = {
-            {"configmaps", {json::object(), json::object()}},
-            {"services",
-             {{{"spec", {{"type", "NodePort"}}}}, {{"spec", {{"type", "ClusterIP"}}}}}}};
-        const json used = controllers::quotaUsage(quota, pods, others);
-        QCOMPARE(used["pods"], json("2"));
-        QCOMPARE(used["requests.cpu"], json("750m"));
-        QCOMPARE(used["limits.cpu"], json("750m"));
-        QCOMPARE(used["requests.memory"], json("128Mi"));
-        QCOMPARE(used["configmaps"], json("2"));
-        QCOMPARE(used["services.nodeports"], json("1"));
-
-        json bestEffortOnly = quota;
-        bestEffortOnly["spec"]["scopes"] = json::array({"BestEffort"});
-        QCOMPARE(controllers::quotaUsage(bestEffortOnly, pods, others)["pods"], json("0"));
-    }
-
     void statusFollowsTheNamespace() {
         QTemporaryDir dir;
         testing::TestServer server(dir.path().toStdString());
