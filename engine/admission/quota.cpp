@@ -152,20 +152,24 @@ bool podCounts(const json& quota, const json& pod) {
     return true;
 }
 
+std::string countedResource(const std::string& name) {
+    if (name == "pods" || computeResource(name) || name == "count/pods") {
+        return "pods";
+    }
+    if (name.starts_with("services")) {
+        return "services";
+    }
+    if (name == "requests.storage" || name == "persistentvolumeclaims") {
+        return "persistentvolumeclaims";
+    }
+    return name.starts_with("count/") ? name.substr(6) : name;
+}
+
 json quotaUsage(const json& quota, const NamespaceObjects& objects) {
     json used = json::object();
     for (const auto& [name, hard] : objectAt(quota, {"spec", "hard"}).items()) {
         (void)hard;
-        std::string resource;
-        if (name == "pods" || computeResource(name) || name == "count/pods") {
-            resource = "pods";
-        } else if (name.starts_with("services")) {
-            resource = "services";
-        } else if (name == "requests.storage" || name == "persistentvolumeclaims") {
-            resource = "persistentvolumeclaims";
-        } else {
-            resource = name.starts_with("count/") ? name.substr(6) : name;
-        }
+        const std::string resource = countedResource(name);
         const auto it = objects.find(resource);
         if (it == objects.end()) {
             continue;  // a resource nobody counts here

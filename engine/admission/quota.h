@@ -25,6 +25,12 @@ PodResources podResources(const nlohmann::json& pod);
 /// (BestEffort, NotBestEffort, Terminating, NotTerminating) select it.
 bool podCounts(const nlohmann::json& quota, const nlohmann::json& pod);
 
+/// The resource whose objects a quota's resource name counts: "pods" for "pods",
+/// "requests.cpu" or "limits.memory"; "services" for "services.nodeports";
+/// "persistentvolumeclaims" for "requests.storage"; "deployments.apps" for
+/// "count/deployments.apps".
+std::string countedResource(const std::string& quotaResourceName);
+
 /// Objects of a namespace by the name a quota counts them under ("pods", "services",
 /// "configmaps", "secrets", "persistentvolumeclaims", "resourcequotas", …).
 using NamespaceObjects = std::map<std::string, std::vector<nlohmann::json>>;

@@ -14,6 +14,7 @@
 #include "engine/api/status.h"
 #include "engine/api/table.h"
 #include "engine/api/validation.h"
+#include "engine/apiserver/admission.h"
 #include "engine/apiserver/object_codec.h"
 #include "engine/apiserver/watch_stream.h"
 #include "engine/core/field_selector.h"
@@ -705,6 +706,9 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     if (type.defaulter) {
         type.defaulter(object);
     }
+    if (m_createAdmission != nullptr) {
+        m_createAdmission->mutate(type, object);
+    }
     api::FieldCauses causes = api::validateObjectMeta(object, type);
     if (type.validator) {
         auto more = type.validator(object, nullptr);
@@ -712,6 +716,11 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     }
     if (!causes.empty()) {
         return jsonResponse(422, api::invalidStatus(type, name, causes));
+    }
+    if (m_createAdmission != nullptr) {
+        if (auto admitted = m_createAdmission->validate(type, object); !admitted) {
+            return errorResponse(admitted.error(), type, name);
+        }
     }
     if (call.dryRun) {
         return jsonResponse(201, object);

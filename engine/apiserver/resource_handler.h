@@ -20,6 +20,8 @@ struct ResourceType;
 
 namespace slipway::apiserver {
 
+class Admission;
+
 struct DeleteOptions;
 
 /// Serves every resource of the kind registry from the store, as kube-apiserver's generic
@@ -39,6 +41,10 @@ public:
     /// Creates the namespaces every cluster has (default, kube-system, kube-public,
     /// kube-node-lease) if they are missing.
     core::Result<void> bootstrap() const;
+
+    /// Admission for creates (LimitRanger, ResourceQuota); none by default. Set it before
+    /// serving; it must outlive the handler.
+    void setAdmission(const Admission* admission) { m_createAdmission = admission; }
 
 private:
     struct Call;
@@ -73,6 +79,7 @@ private:
     store::Store& m_store;
     const api::KindRegistry& m_registry;
     Clock m_clock;
+    const Admission* m_createAdmission = nullptr;
 };
 
 }  // namespace slipway::apiserver

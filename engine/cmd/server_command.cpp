@@ -11,6 +11,7 @@
 #include "engine/api/kind_registry.h"
 #include "engine/apiextensions/crd_controller.h"
 #include "engine/apiextensions/crd_validation.h"
+#include "engine/apiserver/admission.h"
 #include "engine/apiserver/discovery.h"
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/openapi.h"
@@ -76,7 +77,9 @@ int runServer(const ServerFlags& flags) {
     }
     const auto registry = api::KindRegistry::withBuiltinKinds();
     apiextensions::installCustomResourceDefinitionStrategy(*registry);
-    const apiserver::ResourceHandler resources(**store, *registry);
+    apiserver::ResourceHandler resources(**store, *registry);
+    const apiserver::NamespaceAdmission admission(**store);  // LimitRanger, ResourceQuota
+    resources.setAdmission(&admission);
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
         spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
         return 1;

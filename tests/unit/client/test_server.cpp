@@ -109,6 +109,8 @@ TestServer::TestServer(const std::filesystem::path& dir) {
     m_store = std::move(*opened);
     m_registry = api::KindRegistry::withBuiltinKinds();
     m_resources = std::make_unique<apiserver::ResourceHandler>(*m_store, *m_registry);
+    m_admission = std::make_unique<apiserver::NamespaceAdmission>(*m_store);
+    m_resources->setAdmission(m_admission.get());
     if (auto bootstrapped = m_resources->bootstrap(); !bootstrapped) {
         m_error = "bootstrap: " + bootstrapped.error().message();
         return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/api/kind_registry.h"
+#include "engine/apiserver/admission.h"
 #include "engine/apiserver/discovery.h"
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/openapi.h"
@@ -67,6 +68,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<api::KindRegistry> m_registry;
     std::unique_ptr<apiserver::ResourceHandler> m_resources;
+    std::unique_ptr<apiserver::NamespaceAdmission> m_admission;
     std::unique_ptr<apiserver::Discovery> m_discovery;
     std::unique_ptr<apiserver::OpenApi> m_openApi;
     std::unique_ptr<apiserver::Router> m_router;
