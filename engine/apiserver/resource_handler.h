@@ -40,6 +40,16 @@ public:
     /// kube-node-lease) if they are missing.
     core::Result<void> bootstrap() const;
 
+    /// A check of a create, update or patch that needs to know who writes and what will be
+    /// stored (kube-apiserver's RBAC storage refuses roles and bindings that would escalate the
+    /// writer's privileges). It sees the object after defaulting, before validation, and the
+    /// stored one (null on create); its error is the answer.
+    using WriteAdmission =
+        std::function<core::Result<void>(const Identity& user, const RequestInfo& info,
+                                         const nlohmann::json& object, const nlohmann::json* old)>;
+    /// Set before serving.
+    void setWriteAdmission(WriteAdmission admission) { m_admission = std::move(admission); }
+
 private:
     struct Call;
     /// An object as stored: its key-value (for compare-and-swap) and its decoded JSON.
@@ -73,6 +83,7 @@ private:
     store::Store& m_store;
     const api::KindRegistry& m_registry;
     Clock m_clock;
+    WriteAdmission m_admission;
 };
 
 }  // namespace slipway::apiserver

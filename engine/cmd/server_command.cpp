@@ -18,6 +18,7 @@
 #include "engine/apiserver/router.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
+#include "engine/auth/escalation_check.h"
 #include "engine/auth/rbac_authorizer.h"
 #include "engine/auth/rbac_policy_cache.h"
 #include "engine/auth/service_account_key.h"
@@ -76,7 +77,11 @@ int runServer(const ServerFlags& flags) {
     }
     const auto registry = api::KindRegistry::withBuiltinKinds();
     apiextensions::installCustomResourceDefinitionStrategy(*registry);
-    const apiserver::ResourceHandler resources(**store, *registry);
+    apiserver::ResourceHandler resources(**store, *registry);
+    // RBAC writes that would grant more than the writer holds are refused (kube's RBAC storage).
+    auth::RbacAuthorizer authorizer;
+    const auth::EscalationCheck escalationCheck(authorizer, &**store);
+    resources.setWriteAdmission(escalationCheck.admission());
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
         spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
         return 1;
@@ -134,7 +139,6 @@ int runServer(const ServerFlags& flags) {
     const auth::TokenAuthenticator tokens(*serviceAccountKey,
                                           {std::string(auth::kServiceAccountIssuer)},
                                           auth::serviceAccountUidFromStore(**store));
-    auth::RbacAuthorizer authorizer;
     auth::RbacPolicyCache policyCache(**store, authorizer);
     if (auto started = policyCache.start(); !started) {
         spdlog::critical("loading the RBAC policy: {}", started.error().message());

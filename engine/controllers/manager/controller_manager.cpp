@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/controllers/clusterroleaggregation/cluster_role_aggregation_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
 
@@ -19,10 +20,15 @@ void ControllerManager::start() {
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
     m_namespaces->start();
     m_garbageCollector->start();
-    spdlog::info("controllers started: namespace, garbage-collector");
+    m_clusterRoleAggregation = std::make_unique<ClusterRoleAggregationController>(m_client);
+    m_clusterRoleAggregation->start();
+    spdlog::info("controllers started: namespace, garbage-collector, clusterrole-aggregation");
 }
 
 void ControllerManager::stop() {
+    if (m_clusterRoleAggregation) {
+        m_clusterRoleAggregation->stop();
+    }
     if (m_garbageCollector) {
         m_garbageCollector->stop();
     }
@@ -38,7 +44,8 @@ bool ControllerManager::waitForSync(std::chrono::milliseconds timeout) const {
             deadline - std::chrono::steady_clock::now());
     };
     return m_namespaces && m_garbageCollector && m_namespaces->waitForSync(left()) &&
-           m_garbageCollector->waitForSync(left());
+           m_garbageCollector->waitForSync(left()) && m_clusterRoleAggregation &&
+           m_clusterRoleAggregation->waitForSync(left());
 }
 
 }  // namespace slipway::controllers

@@ -8,6 +8,7 @@
 
 namespace slipway::controllers {
 
+class ClusterRoleAggregationController;
 class GarbageCollector;
 class NamespaceController;
 
@@ -31,6 +32,7 @@ private:
     const client::Client& m_client;
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
+    std::unique_ptr<ClusterRoleAggregationController> m_clusterRoleAggregation;
 };
 
 }  // namespace slipway::controllers
