@@ -20,6 +20,16 @@ using nlohmann::json;
 
 constexpr const char* kRbacGroup = "rbac.authorization.k8s.io";
 
+/// A string field of an object; "" when it is missing or not a string (the validation that
+/// runs after the check refuses such objects).
+std::string stringField(const json& object, const char* field) {
+    if (!object.is_object()) {
+        return {};
+    }
+    const auto it = object.find(field);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 bool isMaster(const apiserver::Identity& user) {
     return std::find(user.groups.begin(), user.groups.end(), kSystemMasters) != user.groups.end();
 }
@@ -71,6 +81,9 @@ json metadataWithoutServerFields(json object) {
 bool isOnlyMutatingGcFields(const json& object, const json& old) {
     json copied = metadataWithoutServerFields(object);
     const json before = metadataWithoutServerFields(old);
+    if (!copied.is_object() || !copied.value("metadata", json()).is_object()) {
+        return false;
+    }
     json& metadata = copied["metadata"];
     const json& oldMetadata = before.contains("metadata") ? before["metadata"] : json::object();
     for (const char* field :
@@ -133,8 +146,8 @@ std::optional<std::string> EscalationCheck::confirmNoEscalation(
 
 core::Result<std::vector<PolicyRule>> EscalationCheck::roleReferenceRules(
     const json& roleRef, const std::string& nameSpace) const {
-    const std::string kind = roleRef.value("kind", std::string());
-    const std::string name = roleRef.value("name", std::string());
+    const std::string kind = stringField(roleRef, "kind");
+    const std::string name = stringField(roleRef, "name");
     const bool clusterRole = kind == "ClusterRole";
     const std::string plural = clusterRole ? "clusterroles" : "roles";
     const auto notFound = core::Error(core::ErrorCode::NotFound,
@@ -166,7 +179,7 @@ core::Result<std::vector<PolicyRule>> EscalationCheck::roleReferenceRules(
 core::Result<void> EscalationCheck::admit(const apiserver::Identity& user,
                                           const apiserver::RequestInfo& info, const json& object,
                                           const json* old) const {
-    if (info.group != kRbacGroup || !info.subresource.empty()) {
+    if (info.group != kRbacGroup || !info.subresource.empty() || !object.is_object()) {
         return core::success();
     }
     const bool role = info.resource == "roles" || info.resource == "clusterroles";
@@ -178,7 +191,7 @@ core::Result<void> EscalationCheck::admit(const apiserver::Identity& user,
     if (old != nullptr && isOnlyMutatingGcFields(object, *old)) {
         return core::success();
     }
-    const std::string name = object.value("/metadata/name"_json_pointer, std::string());
+    const std::string name = stringField(object.value("metadata", json()), "name");
     if (role) {
         // Who may `escalate` roles may write any rules into them.
         const auto escalate = apiserver::AuthorizationAttributes::forResource(
@@ -198,17 +211,17 @@ core::Result<void> EscalationCheck::admit(const apiserver::Identity& user,
         }
         return core::success();
     }
-    const json roleRef = object.value("roleRef", json::object());
-    const std::string kind = roleRef.value("kind", std::string());
+    const json roleRef = object.value("roleRef", json());
+    const std::string kind = stringField(roleRef, "kind");
     if (kind != "Role" && kind != "ClusterRole") {
         return core::success();  // validation refuses it
     }
     // `bind` on the role, in the binding's namespace ("" for a ClusterRoleBinding): this lets
     // an admin delegate binding particular roles in particular namespaces.
     const auto bind = apiserver::AuthorizationAttributes::forResource(
-        user, "bind", roleRef.value("apiGroup", std::string()),
+        user, "bind", stringField(roleRef, "apiGroup"),
         kind == "ClusterRole" ? "clusterroles" : "roles", info.nameSpace,
-        roleRef.value("name", std::string()));
+        stringField(roleRef, "name"));
     if (m_authorizer.authorize(bind).allowed) {
         return core::success();
     }

@@ -232,6 +232,16 @@ private slots:
         QVERIFY(
             m_check.admit(kJane, request("create", "configmaps", "team"), json::object(), nullptr)
                 .ok());
+        // A malformed roleRef is left to validation, which refuses it.
+        auto malformed = binding("RoleBinding", "b", "team", "ClusterRole", "pod-admin");
+        malformed["roleRef"] = "pod-admin";
+        QVERIFY(m_check.admit(kJane, request("create", "rolebindings", "team"), malformed, nullptr)
+                    .ok());
+        malformed["roleRef"] = {{"kind", "ClusterRole"}, {"name", 7}};
+        QCOMPARE(m_check.admit(kJane, request("create", "rolebindings", "team"), malformed, nullptr)
+                     .error()
+                     .code(),
+                 core::ErrorCode::NotFound);
         auto info = request("create", "roles", "team");
         info.group = "example.com";
         QVERIFY(m_check
