@@ -709,6 +709,12 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     if (m_createAdmission != nullptr) {
         m_createAdmission->mutate(type, object);
     }
+    if (m_admission) {
+        if (auto admitted = m_admission(call.request.identity, call.info, object, nullptr);
+            !admitted) {
+            return errorResponse(admitted.error(), type, name);
+        }
+    }
     api::FieldCauses causes = api::validateObjectMeta(object, type);
     if (type.validator) {
         auto more = type.validator(object, nullptr);
@@ -948,6 +954,12 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
     auto next = prepareUpdate(type, current, std::move(desired), subresource, causes);
     if (!next) {
         return errorResponse(next.error());
+    }
+    if (m_admission) {
+        if (auto admitted = m_admission(call.request.identity, call.info, *next, &current);
+            !admitted) {
+            return errorResponse(admitted.error(), type, call.info.name);
+        }
     }
     if (!causes.empty()) {
         return jsonResponse(422, api::invalidStatus(type, call.info.name, causes));

@@ -45,6 +45,15 @@ public:
     /// Admission for creates (LimitRanger, ResourceQuota); none by default. Set it before
     /// serving; it must outlive the handler.
     void setAdmission(const Admission* admission) { m_createAdmission = admission; }
+    /// A check of a create, update or patch that needs to know who writes and what will be
+    /// stored (kube-apiserver's RBAC storage refuses roles and bindings that would escalate the
+    /// writer's privileges). It sees the object after defaulting, before validation, and the
+    /// stored one (null on create); its error is the answer.
+    using WriteAdmission =
+        std::function<core::Result<void>(const Identity& user, const RequestInfo& info,
+                                         const nlohmann::json& object, const nlohmann::json* old)>;
+    /// Set before serving.
+    void setWriteAdmission(WriteAdmission admission) { m_admission = std::move(admission); }
 
 private:
     struct Call;
@@ -80,6 +89,7 @@ private:
     const api::KindRegistry& m_registry;
     Clock m_clock;
     const Admission* m_createAdmission = nullptr;
+    WriteAdmission m_admission;
 };
 
 }  // namespace slipway::apiserver

@@ -46,7 +46,8 @@ json clusterRole(const std::string& name, json rules, json labels = json::object
 }
 
 /// An aggregated role (admin, edit, view): its selector, and the rules of the roles it
-/// selects already gathered (Slipway runs no aggregation controller).
+/// selects already gathered in the order the clusterrole-aggregation controller gathers them,
+/// so that the role is complete before the controller first runs and it has nothing to change.
 json aggregatedClusterRole(const std::string& name, const std::string& aggregateFrom,
                            const json& rules, json labels = json::object()) {
     json role = clusterRole(name, rules, std::move(labels));
@@ -172,8 +173,11 @@ std::vector<json> bootstrapClusterRoles() {
         clusterRole("system:public-info-viewer",
                     json::array({urls(
                         {"get"}, {"/healthz", "/livez", "/readyz", "/version", "/version/"})})),
-        aggregatedClusterRole("admin", "admin", concat({viewRules(), editRules(), adminRules()})),
-        aggregatedClusterRole("edit", "edit", concat({viewRules(), editRules()}), aggregateToAdmin),
+        // admin selects edit and system:aggregate-to-admin, edit selects
+        // system:aggregate-to-edit and view: by name, edit's rules come first in admin, and
+        // system:aggregate-to-edit's first in edit.
+        aggregatedClusterRole("admin", "admin", concat({editRules(), viewRules(), adminRules()})),
+        aggregatedClusterRole("edit", "edit", concat({editRules(), viewRules()}), aggregateToAdmin),
         aggregatedClusterRole("view", "view", viewRules(), aggregateToEdit),
         clusterRole("system:aggregate-to-admin", adminRules(), aggregateToAdmin),
         clusterRole("system:aggregate-to-edit", editRules(), aggregateToEdit),

@@ -20,8 +20,10 @@ inline constexpr const char* kServiceAccountControllerNamespace = "kube-system";
 inline constexpr const char* kServiceAccountControllerName = "service-account-controller";
 
 /// The ClusterRoles kube-apiserver's RBAC bootstrap creates that Slipway serves:
-/// cluster-admin, admin, edit, view (with the rules the aggregation controller would gather
-/// from system:aggregate-to-admin/-edit/-view, which are created too), system:basic-user,
+/// cluster-admin, admin, edit, view (aggregated from system:aggregate-to-admin/-edit/-view,
+/// which are created too, and from any ClusterRole labelled
+/// rbac.authorization.k8s.io/aggregate-to-admin/-edit/-view; created with the rules the
+/// clusterrole-aggregation controller gathers from the defaults), system:basic-user,
 /// system:discovery, system:public-info-viewer, and the role of the in-process service account
 /// controller (kServiceAccountControllerNamespace/Name). Each is labelled
 /// kubernetes.io/bootstrapping=rbac-defaults and annotated

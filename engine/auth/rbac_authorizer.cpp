@@ -35,7 +35,10 @@ void visitRules(const RbacPolicy& policy, const apiserver::Identity& user,
                 const std::string& nameSpace,
                 const std::function<bool(const Binding&, const Subject&,
                                          const std::vector<PolicyRule>&)>& visit,
-                std::vector<std::string>& errors) {
+                std::vector<std::string>& errors, RbacAuthorizer::RoleNames names) {
+    // The authorizer reads roles through listers ("clusterrole.rbac…"), the RBAC storage
+    // through the registry ("clusterroles.rbac…"): each says NotFound its own way.
+    const char* plural = names == RbacAuthorizer::RoleNames::Registry ? "s" : "";
     const auto applicable = [&user](const Binding& binding) -> const Subject* {
         for (const auto& subject : binding.subjects) {
             if (appliesTo(user, subject, binding.nameSpace)) {
@@ -52,8 +55,8 @@ void visitRules(const RbacPolicy& policy, const apiserver::Identity& user,
         const auto* rules =
             binding.roleKind == "ClusterRole" ? policy.clusterRole(binding.roleName) : nullptr;
         if (rules == nullptr) {
-            errors.push_back("clusterrole.rbac.authorization.k8s.io \"" + binding.roleName +
-                             "\" not found");
+            errors.push_back("clusterrole" + std::string(plural) + ".rbac.authorization.k8s.io \"" +
+                             binding.roleName + "\" not found");
             continue;
         }
         if (!visit(binding, *subject, *rules)) {
@@ -72,9 +75,8 @@ void visitRules(const RbacPolicy& policy, const apiserver::Identity& user,
         const auto* rules = clusterRole ? policy.clusterRole(binding.roleName)
                                         : policy.role(nameSpace, binding.roleName);
         if (rules == nullptr) {
-            errors.push_back((clusterRole ? "clusterrole" : "role") +
-                             std::string(".rbac.authorization.k8s.io \"") + binding.roleName +
-                             "\" not found");
+            errors.push_back((clusterRole ? "clusterrole" : "role") + std::string(plural) +
+                             ".rbac.authorization.k8s.io \"" + binding.roleName + "\" not found");
             continue;
         }
         if (!visit(binding, *subject, *rules)) {
@@ -129,7 +131,7 @@ apiserver::AuthorizationDecision RbacAuthorizer::authorize(
             }
             return true;
         },
-        errors);
+        errors, RoleNames::Lister);
     if (!allowedBy.empty()) {
         return {true, "RBAC: allowed by " + allowedBy};
     }
@@ -137,7 +139,8 @@ apiserver::AuthorizationDecision RbacAuthorizer::authorize(
 }
 
 RbacAuthorizer::Rules RbacAuthorizer::rulesFor(const apiserver::Identity& user,
-                                               const std::string& nameSpace) const {
+                                               const std::string& nameSpace,
+                                               RoleNames names) const {
     // Only RBAC resolves rules: kube's privileged-groups authorizer reports none, so
     // system:masters sees what cluster-admin's binding gives it.
     Rules result;
@@ -148,7 +151,7 @@ RbacAuthorizer::Rules RbacAuthorizer::rulesFor(const apiserver::Identity& user,
             result.rules.insert(result.rules.end(), rules.begin(), rules.end());
             return true;
         },
-        result.errors);
+        result.errors, names);
     return result;
 }
 

@@ -38,7 +38,12 @@ public:
         std::vector<PolicyRule> rules;
         std::vector<std::string> errors;
     };
-    Rules rulesFor(const apiserver::Identity& user, const std::string& nameSpace) const;
+    /// How a missing role is named in `errors`: as kube's RBAC authorizer reads roles
+    /// (listers: `clusterrole.rbac.authorization.k8s.io "x" not found`) or as its RBAC storage
+    /// does (the registry: `clusterroles.rbac.authorization.k8s.io "x" not found`).
+    enum class RoleNames { Lister, Registry };
+    Rules rulesFor(const apiserver::Identity& user, const std::string& nameSpace,
+                   RoleNames names = RoleNames::Lister) const;
 
 private:
     mutable std::mutex m_mutex;

@@ -1,11 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/auth/token_authenticator.h"
 
+#include <algorithm>
+
+#include <openssl/evp.h>
+
 #include "engine/api/resource_type.h"
 #include "engine/apiserver/object_codec.h"
 #include "engine/store/store.h"
 
 namespace slipway::auth {
+namespace {
+
+/// SHA-256 of the audiences and the token, as the cache key: the cache never holds a
+/// credential that could be read back out of it.
+std::string cacheKey(const std::string& token, const std::vector<std::string>& audiences) {
+    std::string input;
+    for (const auto& audience : audiences) {
+        input += audience;
+        input += '\0';
+    }
+    input += '\n';
+    input += token;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+        return {};
+    }
+    return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
 
 TokenAuthenticator::TokenAuthenticator(const ServiceAccountKey& key,
                                        std::vector<std::string> audiences,
@@ -26,8 +51,7 @@ core::Result<apiserver::Identity> TokenAuthenticator::authenticateToken(
 
 core::Result<apiserver::Identity> TokenAuthenticator::authenticate(
     const std::string& token, const std::vector<std::string>& audiences) const {
-    auto claims = validateServiceAccountToken(
-        m_key, token, audiences.empty() ? m_audiences : audiences, m_clock());
+    auto claims = claimsOf(token, audiences.empty() ? m_audiences : audiences, m_clock());
     if (!claims) {
         return claims.error();
     }
@@ -44,6 +68,46 @@ core::Result<apiserver::Identity> TokenAuthenticator::authenticate(
             "service account UID (" + claims->uid + ") does not match claim (" + *uid + ")");
     }
     return serviceAccountIdentity(claims->nameSpace, claims->name);
+}
+
+core::Result<ServiceAccountTokenClaims> TokenAuthenticator::claimsOf(
+    const std::string& token, const std::vector<std::string>& audiences,
+    std::chrono::system_clock::time_point now) const {
+    const std::string key = cacheKey(token, audiences);
+    if (!key.empty()) {
+        std::lock_guard lock(m_cacheMutex);
+        const auto it = m_cache.find(key);
+        if (it != m_cache.end() && now < it->second.until) {
+            ++m_cacheHits;
+            return it->second.claims;
+        }
+    }
+    auto claims = validateServiceAccountToken(m_key, token, audiences, now);
+    if (!claims || key.empty()) {
+        return claims;
+    }
+    // Trusted for the TTL, but never past the token's own expiry: an expired token fails
+    // the check again instead of coming from the cache.
+    const auto until = std::min(now + kCacheTtl, claims->expiresAt);
+    std::lock_guard lock(m_cacheMutex);
+    if (m_cache.size() >= kMaxCachedTokens) {
+        std::erase_if(m_cache, [now](const auto& entry) { return entry.second.until <= now; });
+        if (m_cache.size() >= kMaxCachedTokens) {
+            m_cache.clear();  // a flood of distinct tokens: start over rather than grow
+        }
+    }
+    m_cache.insert_or_assign(key, CachedClaims{*claims, until});
+    return claims;
+}
+
+std::size_t TokenAuthenticator::cachedTokens() const {
+    std::lock_guard lock(m_cacheMutex);
+    return m_cache.size();
+}
+
+std::uint64_t TokenAuthenticator::cacheHits() const {
+    std::lock_guard lock(m_cacheMutex);
+    return m_cacheHits;
 }
 
 apiserver::Identity serviceAccountIdentity(const std::string& nameSpace, const std::string& name) {

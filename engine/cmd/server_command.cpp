@@ -19,6 +19,7 @@
 #include "engine/apiserver/router.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
+#include "engine/auth/escalation_check.h"
 #include "engine/auth/rbac_authorizer.h"
 #include "engine/auth/rbac_policy_cache.h"
 #include "engine/auth/service_account_key.h"
@@ -78,6 +79,10 @@ int runServer(const ServerFlags& flags) {
     const auto registry = api::KindRegistry::withBuiltinKinds();
     apiextensions::installCustomResourceDefinitionStrategy(*registry);
     apiserver::ResourceHandler resources(**store, *registry);
+    // RBAC writes that would grant more than the writer holds are refused (kube's RBAC storage).
+    auth::RbacAuthorizer authorizer;
+    const auth::EscalationCheck escalationCheck(authorizer, &**store);
+    resources.setWriteAdmission(escalationCheck.admission());
     const apiserver::NamespaceAdmission admission(**store);  // LimitRanger, ResourceQuota
     resources.setAdmission(&admission);
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
@@ -137,7 +142,6 @@ int runServer(const ServerFlags& flags) {
     const auth::TokenAuthenticator tokens(*serviceAccountKey,
                                           {std::string(auth::kServiceAccountIssuer)},
                                           auth::serviceAccountUidFromStore(**store));
-    auth::RbacAuthorizer authorizer;
     auth::RbacPolicyCache policyCache(**store, authorizer);
     if (auto started = policyCache.start(); !started) {
         spdlog::critical("loading the RBAC policy: {}", started.error().message());

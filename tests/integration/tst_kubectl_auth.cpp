@@ -257,6 +257,221 @@ private slots:
         QVERIFY(!hasLine(QStringLiteral("^secrets\\s")));
     }
 
+    void aRoleGrantsOnlyWhatItsWriterHolds() {
+        // jane may write roles in "delegation" and read configmaps there, nothing more.
+        QCOMPARE(admin(args({"create", "namespace", "delegation"})).exitCode, 0);
+        const QByteArray writer =
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: Role\n"
+            "metadata: {name: role-writer, namespace: delegation}\n"
+            "rules:\n"
+            "- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [create, get, "
+            "patch]}\n"
+            "- {apiGroups: [\"\"], resources: [configmaps], verbs: [get, list]}\n"
+            "---\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: RoleBinding\n"
+            "metadata: {name: role-writer, namespace: delegation}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: role-writer}\n"
+            "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]\n";
+        const auto applied = admin(args({"apply", "-f", "-"}), writer);
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin(args({"auth", "can-i", "create", "roles", "-n", "delegation", "--as", "jane"}))
+                .out.trimmed(),
+            QStringLiteral("yes"), 10000);
+
+        const auto podReader = admin(args({"create", "role", "pod-reader", "--verb=get",
+                                           "--resource=pods", "-n", "delegation", "--as", "jane"}));
+        QCOMPARE(podReader.exitCode, 1);
+        QCOMPARE(podReader.err.trimmed(),
+                 QStringLiteral("Error from server (Forbidden): roles.rbac.authorization.k8s.io "
+                                "\"pod-reader\" is forbidden: user \"jane\" "
+                                "(groups=[\"system:authenticated\"]) is attempting to grant RBAC "
+                                "permissions not currently held:\n"
+                                "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"get\"]}"));
+        QCOMPARE(admin(args({"get", "role", "pod-reader", "-n", "delegation"})).exitCode, 1);
+
+        // What jane holds she may grant; a patch is judged by the role it produces.
+        const auto cmReader =
+            admin(args({"create", "role", "cm-reader", "--verb=get", "--resource=configmaps", "-n",
+                        "delegation", "--as", "jane"}));
+        QVERIFY2(cmReader.exitCode == 0, qPrintable(cmReader.err));
+        const auto patched = admin(
+            args({"patch", "role", "cm-reader", "-n", "delegation", "--as", "jane", "--type=json",
+                  "-p", "[{\"op\":\"add\",\"path\":\"/rules/0/verbs/-\",\"value\":\"delete\"}]"}));
+        QCOMPARE(patched.exitCode, 1);
+        QVERIFY2(patched.err.contains(QStringLiteral(
+                     "roles.rbac.authorization.k8s.io \"cm-reader\" is forbidden: user \"jane\" "
+                     "(groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions "
+                     "not currently held:\n{APIGroups:[\"\"], Resources:[\"configmaps\"], "
+                     "Verbs:[\"delete\"]}")),
+                 qPrintable(patched.err));
+        QCOMPARE(admin.getJson(args({"get", "role", "cm-reader", "-n", "delegation"}))
+                     .at("rules")
+                     .at(0)
+                     .at("verbs"),
+                 json::array({"get"}));
+
+        // With `escalate` on roles, jane may write any rules into them.
+        QCOMPARE(admin(args({"create", "role", "escalator", "--verb=escalate", "--resource=roles",
+                             "-n", "delegation"}))
+                     .exitCode,
+                 0);
+        QCOMPARE(admin(args({"create", "rolebinding", "jane-escalator", "--role=escalator",
+                             "--user=jane", "-n", "delegation"}))
+                     .exitCode,
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin(args({"auth", "can-i", "escalate", "roles", "-n", "delegation", "--as", "jane"}))
+                .out.trimmed(),
+            QStringLiteral("yes"), 10000);
+        const auto escalated = admin(args({"create", "role", "pod-reader", "--verb=get",
+                                           "--resource=pods", "-n", "delegation", "--as", "jane"}));
+        QVERIFY2(escalated.exitCode == 0, qPrintable(escalated.err));
+        QCOMPARE(
+            admin.getJson(args({"get", "role", "pod-reader", "-n", "delegation"})).at("rules"),
+            json::parse("[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],\"verbs\":[\"get\"]}]"));
+    }
+
+    void aBindingNeedsBindOrTheRolesPermissions() {
+        const QByteArray writer =
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: Role\n"
+            "metadata: {name: binding-writer, namespace: delegation}\n"
+            "rules:\n"
+            "- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: "
+            "[create]}\n"
+            "---\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: RoleBinding\n"
+            "metadata: {name: binding-writer, namespace: delegation}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: binding-writer}\n"
+            "subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: jane}]\n";
+        const auto applied = admin(args({"apply", "-f", "-"}), writer);
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        QTRY_COMPARE_WITH_TIMEOUT(admin(args({"auth", "can-i", "create", "rolebindings", "-n",
+                                              "delegation", "--as", "jane"}))
+                                      .out.trimmed(),
+                                  QStringLiteral("yes"), 10000);
+
+        // view reads more than jane does (she reads configmaps, but does not watch them).
+        const auto refused = admin(args({"create", "rolebinding", "bob-view", "--clusterrole=view",
+                                         "--user=bob", "-n", "delegation", "--as", "jane"}));
+        QCOMPARE(refused.exitCode, 1);
+        // kubectl create rolebinding words the Forbidden Status its own way.
+        QVERIFY2(refused.err.startsWith(QStringLiteral(
+                     "error: failed to create rolebinding: rolebindings.rbac.authorization.k8s.io "
+                     "\"bob-view\" is forbidden: user \"jane\" (groups=[\"system:authenticated\"]) "
+                     "is attempting to grant RBAC permissions not currently held:\n")),
+                 qPrintable(refused.err));
+        QVERIFY2(refused.err.contains(QStringLiteral(
+                     "\n{APIGroups:[\"\"], Resources:[\"configmaps\"], Verbs:[\"watch\"]}\n")),
+                 qPrintable(refused.err));
+        QVERIFY2(refused.err.contains(QStringLiteral(
+                     "\n{APIGroups:[\"apps\"], Resources:[\"deployments\"], Verbs:[\"get\" "
+                     "\"list\" \"watch\"]}\n")),
+                 qPrintable(refused.err));
+
+        // `bind` on the view ClusterRole in "delegation" lets her bind it there, and only it.
+        QCOMPARE(
+            admin(args({"create", "role", "view-binder", "--verb=bind", "--resource=clusterroles",
+                        "--resource-name=view", "-n", "delegation"}))
+                .exitCode,
+            0);
+        QCOMPARE(admin(args({"create", "rolebinding", "jane-view-binder", "--role=view-binder",
+                             "--user=jane", "-n", "delegation"}))
+                     .exitCode,
+                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(admin(args({"auth", "can-i", "bind", "clusterroles/view", "-n",
+                                              "delegation", "--as", "jane"}))
+                                      .out.trimmed(),
+                                  QStringLiteral("yes"), 10000);
+        const auto bound = admin(args({"create", "rolebinding", "bob-view", "--clusterrole=view",
+                                       "--user=bob", "-n", "delegation", "--as", "jane"}));
+        QVERIFY2(bound.exitCode == 0, qPrintable(bound.err));
+        const auto binding =
+            admin.getJson(args({"get", "rolebinding", "bob-view", "-n", "delegation"}));
+        QCOMPARE(binding.at("roleRef").at("name"), json("view"));
+        QCOMPARE(binding.at("subjects").at(0).at("name"), json("bob"));
+        const auto edit = admin(args({"create", "rolebinding", "bob-edit", "--clusterrole=edit",
+                                      "--user=bob", "-n", "delegation", "--as", "jane"}));
+        QCOMPARE(edit.exitCode, 1);
+        QVERIFY2(edit.err.contains(QStringLiteral("rolebindings.rbac.authorization.k8s.io "
+                                                  "\"bob-edit\" is forbidden")),
+                 qPrintable(edit.err));
+    }
+
+    void aggregatedClusterRolesGatherLabelledRules() {
+        const QByteArray roles =
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: ClusterRole\n"
+            "metadata: {name: monitoring}\n"
+            "aggregationRule:\n"
+            "  clusterRoleSelectors:\n"
+            "  - matchLabels: {example.com/aggregate-to-monitoring: \"true\"}\n"
+            "rules: []\n"
+            "---\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: ClusterRole\n"
+            "metadata:\n"
+            "  name: widget-reader\n"
+            "  labels: {example.com/aggregate-to-monitoring: \"true\"}\n"
+            "rules:\n"
+            "- {apiGroups: [example.com], resources: [widgets], verbs: [get, list]}\n";
+        const auto applied = admin(args({"apply", "-f", "-"}), roles);
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        const json widgets = json::parse(
+            "{\"apiGroups\":[\"example.com\"],\"resources\":[\"widgets\"],\"verbs\":[\"get\","
+            "\"list\"]}");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin.getJson(args({"get", "clusterrole", "monitoring"})).value("rules", json()),
+            json::array({widgets}), 10000);
+
+        // A CRD's installer extends the default roles the same way: view, and through the
+        // aggregation chain edit and admin.
+        const QByteArray viewer =
+            "apiVersion: rbac.authorization.k8s.io/v1\n"
+            "kind: ClusterRole\n"
+            "metadata:\n"
+            "  name: widget-viewer\n"
+            "  labels: {rbac.authorization.k8s.io/aggregate-to-view: \"true\"}\n"
+            "rules:\n"
+            "- {apiGroups: [example.com], resources: [widgets], verbs: [get, list]}\n";
+        QCOMPARE(admin(args({"apply", "-f", "-"}), viewer).exitCode, 0);
+        const auto has = [this, &widgets](const char* role) {
+            const auto rules =
+                admin.getJson(args({"get", "clusterrole", role})).value("rules", json());
+            return rules.is_array() &&
+                   std::find(rules.begin(), rules.end(), widgets) != rules.end();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(has("view") && has("edit") && has("admin"), 10000);
+        // With the CRD served, bob (bound to view in "delegation") may list widgets there.
+        const QByteArray crd =
+            "apiVersion: apiextensions.k8s.io/v1\n"
+            "kind: CustomResourceDefinition\n"
+            "metadata: {name: widgets.example.com}\n"
+            "spec:\n"
+            "  group: example.com\n"
+            "  scope: Namespaced\n"
+            "  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}\n"
+            "  versions:\n"
+            "  - name: v1\n"
+            "    served: true\n"
+            "    storage: true\n"
+            "    schema:\n"
+            "      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n";
+        const auto created = admin(args({"apply", "-f", "-"}), crd);
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            admin(args({"get", "widgets", "-n", "delegation", "--as", "bob"})).exitCode, 0, 10000);
+        QCOMPARE(admin(args({"get", "widgets", "-n", "kube-system", "--as", "bob"})).exitCode, 1);
+        QCOMPARE(
+            admin(args({"auth", "can-i", "delete", "widgets", "-n", "delegation", "--as", "bob"}))
+                .out.trimmed(),
+            QStringLiteral("no"));
+    }
+
     void deletingTheServiceAccountRevokesItsTokens() {
         QVERIFY(bot);
         QCOMPARE(admin(args({"delete", "serviceaccount", "bot"})).exitCode, 0);

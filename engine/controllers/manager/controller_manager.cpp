@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/controllers/daemonset/daemonset_controller.h"
+#include "engine/controllers/clusterroleaggregation/cluster_role_aggregation_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
 #include "engine/controllers/resourcequota/resource_quota_controller.h"
@@ -42,13 +43,15 @@ void ControllerManager::start() {
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
     m_namespaces->start();
     m_garbageCollector->start();
+    m_clusterRoleAggregation = std::make_unique<ClusterRoleAggregationController>(m_client);
+    m_clusterRoleAggregation->start();
 
     m_informers.start();
     if (!m_informers.waitForSync(kSyncTimeout)) {
         spdlog::warn("controller informers did not sync in {} s; starting anyway",
                      kSyncTimeout.count());
     }
-    std::string names = "namespace, garbage-collector";
+    std::string names = "namespace, garbage-collector, clusterrole-aggregation";
     for (auto& controller : m_controllers) {
         controller->run(2);
         names += ", ";
@@ -62,6 +65,9 @@ void ControllerManager::stop() {
         (*it)->stop();
     }
     m_informers.stop();
+    if (m_clusterRoleAggregation) {
+        m_clusterRoleAggregation->stop();
+    }
     if (m_garbageCollector) {
         m_garbageCollector->stop();
     }
@@ -77,7 +83,8 @@ bool ControllerManager::waitForSync(std::chrono::milliseconds timeout) const {
             deadline - std::chrono::steady_clock::now());
     };
     return m_namespaces && m_garbageCollector && m_namespaces->waitForSync(left()) &&
-           m_garbageCollector->waitForSync(left()) && m_informers.waitForSync(left());
+           m_garbageCollector->waitForSync(left()) && m_clusterRoleAggregation &&
+           m_clusterRoleAggregation->waitForSync(left()) && m_informers.waitForSync(left());
 }
 
 }  // namespace slipway::controllers

@@ -11,6 +11,7 @@
 
 namespace slipway::controllers {
 
+class ClusterRoleAggregationController;
 class GarbageCollector;
 class NamespaceController;
 
@@ -36,6 +37,7 @@ private:
     std::vector<std::unique_ptr<Controller>> m_controllers;
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
+    std::unique_ptr<ClusterRoleAggregationController> m_clusterRoleAggregation;
 };
 
 }  // namespace slipway::controllers

@@ -162,6 +162,49 @@ private slots:
         QVERIFY(!authenticator().authenticateToken(token).ok());
     }
 
+    void checkedClaimsAreCachedForTenSeconds() {
+        const auto cached = authenticator();
+        const std::string token = issue(botClaims(m_now));
+        QVERIFY(cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cachedTokens(), std::size_t{1});
+        QCOMPARE(cached.cacheHits(), std::uint64_t{0});
+        m_now += 9s;
+        QVERIFY(cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cacheHits(), std::uint64_t{1});
+        // The ServiceAccount is still looked up on every use: deleting it revokes at once.
+        m_serviceAccounts.clear();
+        QVERIFY(!cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cacheHits(), std::uint64_t{2});
+        m_serviceAccounts = {{"default/bot", "uid-1"}};
+        // After 10 s the signature is checked again (no hit), and cached anew.
+        m_now += 2s;
+        QVERIFY(cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cacheHits(), std::uint64_t{2});
+        QVERIFY(cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cacheHits(), std::uint64_t{3});
+        // Another audience is another entry; a refused token is not cached.
+        auto vault = botClaims(m_now);
+        vault.audiences = {"vault"};
+        QVERIFY(cached.authenticate(issue(vault), {"vault"}).ok());
+        QVERIFY(!cached.authenticateToken(issue(vault)).ok());
+        QCOMPARE(cached.cachedTokens(), std::size_t{2});
+    }
+
+    void cachedClaimsNeverOutliveTheToken() {
+        const auto cached = authenticator();
+        auto claims = botClaims(m_now);
+        claims.expiresAt = claims.issuedAt + 5s;
+        const std::string token = issue(claims);
+        QVERIFY(cached.authenticateToken(token).ok());
+        m_now = claims.issuedAt + 4s;
+        QVERIFY(cached.authenticateToken(token).ok());
+        QCOMPARE(cached.cacheHits(), std::uint64_t{1});
+        m_now = claims.issuedAt + 6s;
+        const auto expired = cached.authenticateToken(token);
+        QVERIFY(!expired.ok());
+        QCOMPARE(expired.error().message(), std::string("token has expired"));
+    }
+
     void keyIsCreatedOnceWithOwnerOnlyMode() {
         QTemporaryDir dir;
         const auto path = std::filesystem::path(dir.path().toStdString()) / "pki" / "sa.key";
