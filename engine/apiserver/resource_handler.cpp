@@ -244,10 +244,15 @@ core::Result<void> checkBodyFields(const QueryParameters& query, const api::Reso
 
 /// A write's answer with a `Warning` header per field problem fieldValidation=Warn found.
 HttpResponse withWarnings(HttpResponse response, const std::vector<std::string>& warnings) {
-    for (const auto& warning : warnings) {
-        response.headers.emplace_back("Warning", api::warningHeaderValue(warning));
+    if (warnings.empty()) {
+        return response;
     }
-    return response;
+    return thenResponse(std::move(response), [warnings](HttpResponse answer) {
+        for (const auto& warning : warnings) {
+            answer.headers.emplace_back("Warning", api::warningHeaderValue(warning));
+        }
+        return answer;
+    });
 }
 
 /// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
@@ -716,19 +721,33 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     if (call.dryRun) {
         return jsonResponse(201, object);
     }
-    auto created =
-        m_store.create(storageKey(type, call.info.nameSpace, name), encodeObject(object, type));
-    if (!created) {
-        if (created.error().code() == core::ErrorCode::AlreadyExists) {
-            return errorResponse(
-                core::Error(core::ErrorCode::AlreadyExists,
-                            type.qualifiedResource() + " \"" + name + "\" already exists"),
-                type, name);
-        }
-        return errorResponse(created.error());
-    }
-    auto stored = decodeObject(*created, type);
-    return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
+    // The answer waits for the write to be durable, but no thread waits with it: the store's
+    // commit thread hands the outcome back, and the answer is made where it is resumed.
+    store::Mutation mutation;
+    mutation.kind = store::Mutation::Kind::Create;
+    mutation.key = storageKey(type, call.info.nameSpace, name);
+    mutation.value = encodeObject(object, type);
+    HttpResponse pending;
+    pending.deferred = [&store = m_store, mutation = std::move(mutation), typeOf = call.type,
+                        name](ResumeResponse resume) mutable {
+        store.submit(std::move(mutation), [resume = std::move(resume), typeOf,
+                                           name](core::Result<store::KeyValue> created) {
+            resume([created = std::move(created), typeOf, name]() {
+                if (!created) {
+                    if (created.error().code() == core::ErrorCode::AlreadyExists) {
+                        return errorResponse(core::Error(core::ErrorCode::AlreadyExists,
+                                                         typeOf->qualifiedResource() + " \"" +
+                                                             name + "\" already exists"),
+                                             *typeOf, name);
+                    }
+                    return errorResponse(created.error());
+                }
+                auto stored = decodeObject(*created, *typeOf);
+                return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
+            });
+        });
+    };
+    return pending;
 }
 
 namespace {
