@@ -18,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -94,6 +95,20 @@ Identity peerIdentity(SSL* ssl) {
     }
     identity.groups.emplace_back("system:authenticated");
     return identity;
+}
+
+/// Gives the heap's free memory back to the system when more than `above` bytes of it are
+/// free. glibc keeps freed memory in its arenas, and fragments of it mapped: after a burst of
+/// creates or a few large LISTs, most of slipwayd's RSS was memory it no longer used.
+void trimHeap(std::size_t above) {
+#if defined(__GLIBC__)
+    const auto info = mallinfo2();
+    if (info.fordblks > above) {
+        malloc_trim(0);
+    }
+#else
+    (void)above;
+#endif
 }
 
 /// Answers deferred until a write commits: stop() waits for the store to resume every one
@@ -408,10 +423,16 @@ private:
 
     void write(std::shared_ptr<http::response<http::string_body>> response) {
         const bool close = !response->keep_alive();
+        const bool large =
+            m_options.trimInterval.count() > 0 && response->body().size() >= m_options.trimAbove;
         beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
         http::async_write(derived().stream(), *response,
-                          [self = derived().shared_from_this(), response, close](
-                              beast::error_code ec, std::size_t) {
+                          [self = derived().shared_from_this(), response, close, large](
+                              beast::error_code ec, std::size_t) mutable {
+                              response.reset();
+                              if (large) {
+                                  trimHeap(self->m_options.trimAbove);
+                              }
                               self->releaseSlot();
                               if (ec || close) {
                                   return self->close();
@@ -624,8 +645,20 @@ struct HttpServer::Impl {
     asio::io_context context;
     asio::ssl::context tlsContext;
     tcp::acceptor acceptor;
+    void scheduleTrim() {
+        trimTimer.expires_after(options.trimInterval);
+        trimTimer.async_wait([this](beast::error_code ec) {
+            if (ec) {
+                return;
+            }
+            trimHeap(options.trimAbove);
+            scheduleTrim();
+        });
+    }
+
     RequestLimiter limiter;
     PendingAnswers pending;
+    asio::steady_timer trimTimer{context};
     std::vector<std::thread> threads;
     std::once_flag stopped;
 };
@@ -667,6 +700,9 @@ core::Result<Endpoint> HttpServer::start() {
     }
     const auto bound = impl.acceptor.local_endpoint();
     impl.accept();
+    if (impl.options.trimInterval.count() > 0) {
+        impl.scheduleTrim();
+    }
     for (int i = 0; i < std::max(1, impl.options.threads); ++i) {
         impl.threads.emplace_back([&impl] { impl.context.run(); });
     }

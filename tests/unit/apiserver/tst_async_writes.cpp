@@ -4,6 +4,7 @@
 // gets its own resourceVersion, a watch sees them in commit order, and a write the store
 // refuses (on its commit thread, or at once before queueing) still gets its Status.
 #include <atomic>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -141,6 +142,63 @@ private slots:
         QVERIFY(std::is_sorted(seen.begin(), seen.end()));
         QVERIFY(std::set<std::int64_t>(seen.begin(), seen.end()) == all);
         watch->cancel();
+    }
+
+    void racingPatchesRetryAfterTheirCommit() {
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("patches")));
+        testing::TestServer server(m_dir.filePath("patches").toStdString());
+        QVERIFY2(server.error().empty(), server.error().c_str());
+        auto https = server.httpsClient();
+        QVERIFY(https->create(kConfigMaps, testing::configMap("default", "shared")));
+
+        // Unconditional merge patches of one object from several writers: a patch that loses
+        // the race at commit is read and tried again where its answer resumes (up to five
+        // times, as kube-apiserver); every answer is a success or kube's Conflict.
+        constexpr int kWriters = 4;
+        constexpr int kPerWriter = 6;
+        std::mutex mutex;
+        std::set<std::string> applied;
+        std::atomic<int> unexpected{0};
+        std::vector<std::thread> writers;
+        for (int w = 0; w < kWriters; ++w) {
+            writers.emplace_back([&, w] {
+                for (int i = 0; i < kPerWriter; ++i) {
+                    const std::string field = "k" + std::to_string(w) + "-" + std::to_string(i);
+                    const json patch = {{"data", {{field, "v"}}}};
+                    client::Request request("PATCH", kConfigMaps.named("shared").path(),
+                                            patch.dump(), "application/merge-patch+json");
+                    auto response = https->send(request);
+                    if (response && response->status == 200) {
+                        std::lock_guard lock(mutex);
+                        applied.insert(field);
+                    } else if (!response || response->status != 409 ||
+                               json::parse(response->body).value("reason", "") != "Conflict") {
+                        ++unexpected;
+                    }
+                }
+            });
+        }
+        for (auto& writer : writers) {
+            writer.join();
+        }
+        QCOMPARE(unexpected.load(), 0);
+        QVERIFY(!applied.empty());
+        auto shared = https->get(kConfigMaps.named("shared"));
+        QVERIFY(shared);
+        std::set<std::string> stored;
+        for (const auto& [field, value] : (*shared)["data"].items()) {
+            stored.insert(field);
+        }
+        QVERIFY(stored == applied);
+
+        // Deletes answer from their commit too.
+        auto deleted = https->send(client::Request("DELETE", kConfigMaps.named("shared").path()));
+        QVERIFY(deleted);
+        QCOMPARE(deleted->status, 200);
+        QCOMPARE(json::parse(deleted->body).value("status", ""), std::string("Success"));
+        auto again = https->send(client::Request("DELETE", kConfigMaps.named("shared").path()));
+        QVERIFY(again);
+        QCOMPARE(again->status, 404);
     }
 
     void aWriteTheStoreRefusesStillGetsItsStatus() {
