@@ -2,6 +2,7 @@
 #include "engine/apiserver/http_server.h"
 
 #include <charconv>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -95,17 +97,58 @@ Identity peerIdentity(SSL* ssl) {
     return identity;
 }
 
+/// Gives the heap's free memory back to the system when more than `above` bytes of it are
+/// free. glibc keeps freed memory in its arenas, and fragments of it mapped: after a burst of
+/// creates or a few large LISTs, most of slipwayd's RSS was memory it no longer used.
+void trimHeap(std::size_t above) {
+#if defined(__GLIBC__)
+    const auto info = mallinfo2();
+    if (info.fordblks > above) {
+        malloc_trim(0);
+    }
+#else
+    (void)above;
+#endif
+}
+
+/// Answers deferred until a write commits: stop() waits for the store to resume every one
+/// before the I/O context goes away.
+class PendingAnswers {
+public:
+    void begin() {
+        std::lock_guard lock(m_mutex);
+        ++m_count;
+    }
+    void end() {
+        std::lock_guard lock(m_mutex);
+        if (--m_count == 0) {
+            m_idle.notify_all();
+        }
+    }
+    void waitIdle(std::chrono::seconds timeout) {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait_for(lock, timeout, [this] { return m_count == 0; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_idle;
+    int m_count = 0;
+};
+
 /// The HTTP conversation of one connection, shared by plain and TLS sessions (CRTP, as in
 /// Beast's flex server): read a request, answer it, repeat while keep-alive.
 template <typename Derived>
 class HttpConversation {
 public:
     HttpConversation(beast::flat_buffer&& buffer, const ServerOptions& options,
-                     const Router& router, RequestLimiter& limiter, Identity identity)
+                     const Router& router, RequestLimiter& limiter, PendingAnswers& pending,
+                     Identity identity)
         : m_buffer(std::move(buffer)),
           m_options(options),
           m_router(router),
           m_limiter(limiter),
+          m_pending(pending),
           m_identity(std::move(identity)) {}
 
 protected:
@@ -163,29 +206,54 @@ private:
             routed.impersonateGroups.emplace_back(it->value());
         }
         const auto admission = m_limiter.admit(routed.method, routed.target, routed.identity);
-        HttpResponse answer = admission.admitted ? m_router.handle(routed) : tooManyRequests();
         // Held until the response is written; a stream is long-running and holds nothing.
         m_slot = admission.slot;
-        SPDLOG_DEBUG("{} {} {} -> {}", routed.identity.user, routed.method, routed.target,
-                     answer.status);
+        m_version = request.version();
+        m_keepAlive = request.keep_alive();
+        m_head = request.method() == http::verb::head;
+        SPDLOG_DEBUG("{} {} {}", routed.identity.user, routed.method, routed.target);
+        respond(admission.admitted ? m_router.handleAsync(routed) : tooManyRequests());
+    }
+
+    /// Sends `answer` to the request just read; a deferred one once it is ready. Nothing is
+    /// read meanwhile: one request is answered at a time, as HTTP/1.1 without pipelining.
+    void respond(HttpResponse answer) {
+        if (answer.deferred) {
+            return await(std::move(answer.deferred));
+        }
         if (answer.stream) {
             releaseSlot();
-            return startStream(std::move(answer), request.version(), request.keep_alive());
+            return startStream(std::move(answer), m_version, m_keepAlive);
         }
 
         auto response = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(answer.status), request.version());
+            static_cast<http::status>(answer.status), m_version);
         response->set(http::field::server, "slipwayd");
         response->set(http::field::content_type, answer.contentType);
         for (const auto& [name, value] : answer.headers) {
             response->insert(name, value);
         }
-        response->keep_alive(request.keep_alive());
-        if (request.method() != http::verb::head) {
+        response->keep_alive(m_keepAlive);
+        if (!m_head) {
             response->body() = std::move(answer.body);
         }
         response->prepare_payload();
         write(std::move(response));
+    }
+
+    /// Lets the thread go while a write commits: the store's commit thread resumes the
+    /// answer, which is made and sent on this connection's strand.
+    void await(std::function<void(ResumeResponse)> deferred) {
+        m_pending.begin();
+        auto executor = derived().stream().get_executor();
+        deferred([self = derived().shared_from_this(),
+                  executor](std::function<HttpResponse()> finish) mutable {
+            auto& pending = self->m_pending;
+            asio::post(executor, [self = std::move(self), finish = std::move(finish)]() mutable {
+                self->respond(finish());
+            });
+            pending.end();
+        });
     }
 
     // Streaming (watch): headers with chunked encoding, then a chunk per read() of the
@@ -355,10 +423,16 @@ private:
 
     void write(std::shared_ptr<http::response<http::string_body>> response) {
         const bool close = !response->keep_alive();
+        const bool large =
+            m_options.trimInterval.count() > 0 && response->body().size() >= m_options.trimAbove;
         beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
         http::async_write(derived().stream(), *response,
-                          [self = derived().shared_from_this(), response, close](
-                              beast::error_code ec, std::size_t) {
+                          [self = derived().shared_from_this(), response, close, large](
+                              beast::error_code ec, std::size_t) mutable {
+                              response.reset();
+                              if (large) {
+                                  trimHeap(self->m_options.trimAbove);
+                              }
                               self->releaseSlot();
                               if (ec || close) {
                                   return self->close();
@@ -372,8 +446,12 @@ private:
     const ServerOptions& m_options;
     const Router& m_router;
     RequestLimiter& m_limiter;
+    PendingAnswers& m_pending;
     RequestLimiter::Slot m_slot = RequestLimiter::Slot::None;
     Identity m_identity;
+    unsigned m_version = 11;
+    bool m_keepAlive = false;
+    bool m_head = false;
 
     std::shared_ptr<ResponseStream> m_streaming;
     std::optional<http::response<http::empty_body>> m_streamHeader;
@@ -391,8 +469,10 @@ class PlainSession : public HttpConversation<PlainSession>,
                      public std::enable_shared_from_this<PlainSession> {
 public:
     PlainSession(beast::tcp_stream&& stream, beast::flat_buffer&& buffer,
-                 const ServerOptions& options, const Router& router, RequestLimiter& limiter)
-        : HttpConversation(std::move(buffer), options, router, limiter, options.plainIdentity),
+                 const ServerOptions& options, const Router& router, RequestLimiter& limiter,
+                 PendingAnswers& pending)
+        : HttpConversation(std::move(buffer), options, router, limiter, pending,
+                           options.plainIdentity),
           m_stream(std::move(stream)) {}
 
     void run() { read(); }
@@ -410,8 +490,10 @@ class TlsSession : public HttpConversation<TlsSession>,
                    public std::enable_shared_from_this<TlsSession> {
 public:
     TlsSession(beast::tcp_stream&& stream, asio::ssl::context& context, beast::flat_buffer&& buffer,
-               const ServerOptions& options, const Router& router, RequestLimiter& limiter)
-        : HttpConversation(std::move(buffer), options, router, limiter, Identity::anonymous()),
+               const ServerOptions& options, const Router& router, RequestLimiter& limiter,
+               PendingAnswers& pending)
+        : HttpConversation(std::move(buffer), options, router, limiter, pending,
+                           Identity::anonymous()),
           m_stream(std::move(stream), context),
           m_handshakeBuffer(),
           m_timeout(options.readTimeout) {}
@@ -448,12 +530,14 @@ private:
 class ProtocolDetector : public std::enable_shared_from_this<ProtocolDetector> {
 public:
     ProtocolDetector(tcp::socket&& socket, asio::ssl::context& context,
-                     const ServerOptions& options, const Router& router, RequestLimiter& limiter)
+                     const ServerOptions& options, const Router& router, RequestLimiter& limiter,
+                     PendingAnswers& pending)
         : m_stream(std::move(socket)),
           m_context(context),
           m_options(options),
           m_router(router),
-          m_limiter(limiter) {}
+          m_limiter(limiter),
+          m_pending(pending) {}
 
     void run() {
         asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
@@ -470,11 +554,11 @@ private:
         }
         if (tls) {
             std::make_shared<TlsSession>(std::move(m_stream), m_context, beast::flat_buffer{},
-                                         m_options, m_router, m_limiter)
+                                         m_options, m_router, m_limiter, m_pending)
                 ->run(std::move(m_buffer));
         } else {
             std::make_shared<PlainSession>(std::move(m_stream), std::move(m_buffer), m_options,
-                                           m_router, m_limiter)
+                                           m_router, m_limiter, m_pending)
                 ->run();
         }
     }
@@ -485,6 +569,7 @@ private:
     const ServerOptions& m_options;
     const Router& m_router;
     RequestLimiter& m_limiter;
+    PendingAnswers& m_pending;
 };
 
 core::Result<void> configureTls(asio::ssl::context& context, const TlsOptions& tls) {
@@ -543,12 +628,12 @@ struct HttpServer::Impl {
                 socket.set_option(tcp::no_delay(true), ignored);
                 if (options.tls) {
                     std::make_shared<ProtocolDetector>(std::move(socket), tlsContext, options,
-                                                       router, limiter)
+                                                       router, limiter, pending)
                         ->run();
                 } else {
                     auto session = std::make_shared<PlainSession>(
                         beast::tcp_stream(std::move(socket)), beast::flat_buffer{}, options, router,
-                        limiter);
+                        limiter, pending);
                     asio::dispatch(session->stream().get_executor(), [session] { session->run(); });
                 }
                 accept();
@@ -560,7 +645,20 @@ struct HttpServer::Impl {
     asio::io_context context;
     asio::ssl::context tlsContext;
     tcp::acceptor acceptor;
+    void scheduleTrim() {
+        trimTimer.expires_after(options.trimInterval);
+        trimTimer.async_wait([this](beast::error_code ec) {
+            if (ec) {
+                return;
+            }
+            trimHeap(options.trimAbove);
+            scheduleTrim();
+        });
+    }
+
     RequestLimiter limiter;
+    PendingAnswers pending;
+    asio::steady_timer trimTimer{context};
     std::vector<std::thread> threads;
     std::once_flag stopped;
 };
@@ -602,6 +700,9 @@ core::Result<Endpoint> HttpServer::start() {
     }
     const auto bound = impl.acceptor.local_endpoint();
     impl.accept();
+    if (impl.options.trimInterval.count() > 0) {
+        impl.scheduleTrim();
+    }
     for (int i = 0; i < std::max(1, impl.options.threads); ++i) {
         impl.threads.emplace_back([&impl] { impl.context.run(); });
     }
@@ -622,6 +723,9 @@ void HttpServer::stop() {
             thread.join();
         }
         impl.threads.clear();
+        // Writes still committing resume their answers into the stopped context, which
+        // drops them (and their sessions) when it is destroyed.
+        impl.pending.waitIdle(std::chrono::seconds(30));
     });
 }
 

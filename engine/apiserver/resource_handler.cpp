@@ -37,6 +37,20 @@ struct ResourceHandler::Call {
     mutable std::vector<std::string> warnings;
 };
 
+/// A Call whose request outlives the handler: a retry resumed after a deferred commit.
+struct ResourceHandler::OwnedCall {
+    explicit OwnedCall(const Call& from)
+        : request(from.request),
+          info(from.info),
+          query(from.query),
+          call{request, info, query, from.type, from.now, from.table, from.dryRun, from.warnings} {}
+
+    HttpRequest request;
+    RequestInfo info;
+    QueryParameters query;
+    Call call;
+};
+
 namespace {
 
 /// kube-apiserver retries a PATCH whose read-modify-write lost a race this many times.
@@ -77,6 +91,15 @@ core::Error conflict(const api::ResourceType& type, const std::string& name) {
                            name +
                            "\": the object has been modified; please apply your changes to the "
                            "latest version and try again");
+}
+
+/// The answer to a write the store refused: kube's Conflict message for a stale
+/// precondition, the store's error otherwise.
+HttpResponse writeError(const core::Error& error, const api::ResourceType& type,
+                        const std::string& name) {
+    return error.code() == core::ErrorCode::Conflict
+               ? errorResponse(conflict(type, name), type, name)
+               : errorResponse(error);
 }
 
 bool wantsTable(const std::string& accept) {
@@ -245,10 +268,15 @@ core::Result<void> checkBodyFields(const QueryParameters& query, const api::Reso
 
 /// A write's answer with a `Warning` header per field problem fieldValidation=Warn found.
 HttpResponse withWarnings(HttpResponse response, const std::vector<std::string>& warnings) {
-    for (const auto& warning : warnings) {
-        response.headers.emplace_back("Warning", api::warningHeaderValue(warning));
+    if (warnings.empty()) {
+        return response;
     }
-    return response;
+    return thenResponse(std::move(response), [warnings](HttpResponse answer) {
+        for (const auto& warning : warnings) {
+            answer.headers.emplace_back("Warning", api::warningHeaderValue(warning));
+        }
+        return answer;
+    });
 }
 
 /// The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet.
@@ -731,19 +759,22 @@ HttpResponse ResourceHandler::create(const Call& call) const {
     if (call.dryRun) {
         return jsonResponse(201, object);
     }
-    auto created =
-        m_store.create(storageKey(type, call.info.nameSpace, name), encodeObject(object, type));
-    if (!created) {
-        if (created.error().code() == core::ErrorCode::AlreadyExists) {
-            return errorResponse(
-                core::Error(core::ErrorCode::AlreadyExists,
-                            type.qualifiedResource() + " \"" + name + "\" already exists"),
-                type, name);
-        }
-        return errorResponse(created.error());
-    }
-    auto stored = decodeObject(*created, type);
-    return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
+    return submitWrite(
+        store::Mutation{store::Mutation::Kind::Create, storageKey(type, call.info.nameSpace, name),
+                        encodeObject(object, type), 0},
+        [typeOf = call.type, name](core::Result<store::KeyValue> created) {
+            if (!created) {
+                if (created.error().code() == core::ErrorCode::AlreadyExists) {
+                    return errorResponse(core::Error(core::ErrorCode::AlreadyExists,
+                                                     typeOf->qualifiedResource() + " \"" + name +
+                                                         "\" already exists"),
+                                         *typeOf, name);
+                }
+                return errorResponse(created.error());
+            }
+            auto stored = decodeObject(*created, *typeOf);
+            return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
+        });
 }
 
 namespace {
@@ -833,7 +864,6 @@ core::Result<ResourceHandler::Current> ResourceHandler::readCurrent(const Call& 
 }
 
 HttpResponse ResourceHandler::update(const Call& call) const {
-    const auto& type = *call.type;
     auto body = parseRequestObject(call.request);
     if (!body) {
         return errorResponse(body.error());
@@ -864,35 +894,53 @@ HttpResponse ResourceHandler::update(const Call& call) const {
         }
     }
     // Without a resourceVersion the update is unconditional: retry a lost race ourselves.
-    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-        auto read = readCurrent(call);
-        if (!read) {
-            return errorResponse(read.error(), type, call.info.name);
-        }
-        const store::KeyValue& kv = read->kv;
-        json& current = read->object;
-        if (expected != 0 && expected != kv.modRevision) {
-            return errorResponse(conflict(type, call.info.name), type, call.info.name);
-        }
-        json desired = *body;
-        if (call.info.subresource == "finalize") {
-            // Only spec.finalizers changes through finalize; the rest of the body is ignored.
-            desired = current;
-            desired["spec"]["finalizers"] =
-                body->value("/spec/finalizers"_json_pointer, json::array());
-        } else if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(type, current, *body);
-            if (!fromScale) {
-                return errorResponse(fromScale.error(), type, call.info.name);
-            }
-            desired = std::move(*fromScale);
-        }
-        auto result = commit(call, kv, current, std::move(desired));
-        if (result.status != 409 || expected != 0) {
-            return result;
-        }
+    return updateAttempt(call, std::make_shared<const json>(std::move(*body)), expected, 0);
+}
+
+HttpResponse ResourceHandler::updateAttempt(const Call& call, std::shared_ptr<const json> body,
+                                            std::int64_t expected, int attempt) const {
+    const auto& type = *call.type;
+    auto read = readCurrent(call);
+    if (!read) {
+        return errorResponse(read.error(), type, call.info.name);
     }
-    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+    const store::KeyValue& kv = read->kv;
+    json& current = read->object;
+    if (expected != 0 && expected != kv.modRevision) {
+        return errorResponse(conflict(type, call.info.name), type, call.info.name);
+    }
+    json desired = *body;
+    if (call.info.subresource == "finalize") {
+        // Only spec.finalizers changes through finalize; the rest of the body is ignored.
+        desired = current;
+        desired["spec"]["finalizers"] = body->value("/spec/finalizers"_json_pointer, json::array());
+    } else if (call.info.subresource == "scale") {
+        auto fromScale = desiredFromScale(type, current, *body);
+        if (!fromScale) {
+            return errorResponse(fromScale.error(), type, call.info.name);
+        }
+        desired = std::move(*fromScale);
+    }
+    auto result = commit(call, kv, current, std::move(desired));
+    if (expected != 0 || attempt + 1 >= kPatchAttempts) {
+        return result;
+    }
+    return retryOnConflict(call, std::move(result), [this, body, attempt](const Call& again) {
+        return updateAttempt(again, body, 0, attempt + 1);
+    });
+}
+
+HttpResponse ResourceHandler::retryOnConflict(
+    const Call& call, HttpResponse result,
+    const std::function<HttpResponse(const Call&)>& retry) const {
+    if (!result.deferred) {
+        return result.status == 409 ? retry(call) : result;
+    }
+    // The retry runs where the answer is resumed, after the request's own call is gone.
+    return thenResponse(std::move(result),
+                        [owned = std::make_shared<OwnedCall>(call), retry](HttpResponse answer) {
+                            return answer.status == 409 ? retry(owned->call) : answer;
+                        });
 }
 
 HttpResponse ResourceHandler::patch(const Call& call) const {
@@ -902,48 +950,54 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
     if (!patchType) {
         return errorResponse(patchType.error());
     }
-    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-        auto read = readCurrent(call);
-        if (!read) {
-            return errorResponse(read.error(), type, call.info.name);
-        }
-        const store::KeyValue& kv = read->kv;
-        json& current = read->object;
-        const json base = call.info.subresource == "scale" ? scaleOf(type, current) : current;
-        auto patched =
-            api::applyPatch(*patchType, base, call.request.body,
-                            call.info.subresource == "scale" ? nullptr : type.patchMetadata.get());
-        if (!patched) {
-            return errorResponse(patched.error());
-        }
-        auto fields = fieldValidator(call.query, type, call.info);
-        if (!fields) {
-            return errorResponse(fields.error());
-        }
-        if (auto checked = fields->checkPatch(call.request.body, *patchType, *patched); !checked) {
-            return errorResponse(checked.error());
-        }
-        call.warnings = fields->warnings();
-        // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
-        const std::string precondition =
-            patched->value("/metadata/resourceVersion"_json_pointer, std::string());
-        if (!precondition.empty() && precondition != std::to_string(kv.modRevision)) {
-            return errorResponse(conflict(type, call.info.name), type, call.info.name);
-        }
-        json desired = std::move(*patched);
-        if (call.info.subresource == "scale") {
-            auto fromScale = desiredFromScale(type, current, desired);
-            if (!fromScale) {
-                return errorResponse(fromScale.error(), type, call.info.name);
-            }
-            desired = std::move(*fromScale);
-        }
-        auto result = commit(call, kv, current, std::move(desired));
-        if (result.status != 409 || !precondition.empty()) {
-            return result;
-        }
+    return patchAttempt(call, *patchType, 0);
+}
+
+HttpResponse ResourceHandler::patchAttempt(const Call& call, api::PatchType patchType,
+                                           int attempt) const {
+    const auto& type = *call.type;
+    auto read = readCurrent(call);
+    if (!read) {
+        return errorResponse(read.error(), type, call.info.name);
     }
-    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+    const store::KeyValue& kv = read->kv;
+    json& current = read->object;
+    const json base = call.info.subresource == "scale" ? scaleOf(type, current) : current;
+    auto patched =
+        api::applyPatch(patchType, base, call.request.body,
+                        call.info.subresource == "scale" ? nullptr : type.patchMetadata.get());
+    if (!patched) {
+        return errorResponse(patched.error());
+    }
+    auto fields = fieldValidator(call.query, type, call.info);
+    if (!fields) {
+        return errorResponse(fields.error());
+    }
+    if (auto checked = fields->checkPatch(call.request.body, patchType, *patched); !checked) {
+        return errorResponse(checked.error());
+    }
+    call.warnings = fields->warnings();
+    // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
+    const std::string precondition =
+        patched->value("/metadata/resourceVersion"_json_pointer, std::string());
+    if (!precondition.empty() && precondition != std::to_string(kv.modRevision)) {
+        return errorResponse(conflict(type, call.info.name), type, call.info.name);
+    }
+    json desired = std::move(*patched);
+    if (call.info.subresource == "scale") {
+        auto fromScale = desiredFromScale(type, current, desired);
+        if (!fromScale) {
+            return errorResponse(fromScale.error(), type, call.info.name);
+        }
+        desired = std::move(*fromScale);
+    }
+    auto result = commit(call, kv, current, std::move(desired));
+    if (!precondition.empty() || attempt + 1 >= kPatchAttempts) {
+        return result;
+    }
+    return retryOnConflict(call, std::move(result), [this, patchType, attempt](const Call& again) {
+        return patchAttempt(again, patchType, attempt + 1);
+    });
 }
 
 HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv,
@@ -973,13 +1027,16 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
         if (call.dryRun) {
             return respond(*next);
         }
-        auto removed = m_store.remove(kv.key, kv.modRevision);
-        if (!removed) {
-            return removed.error().code() == core::ErrorCode::Conflict
-                       ? errorResponse(conflict(type, call.info.name), type, call.info.name)
-                       : errorResponse(removed.error());
-        }
-        return respond(*next);
+        const bool scale = call.info.subresource == "scale";
+        return submitWrite(
+            store::Mutation{store::Mutation::Kind::Delete, kv.key, {}, kv.modRevision},
+            [typeOf = call.type, name = call.info.name, scale,
+             object = std::move(*next)](core::Result<store::KeyValue> removed) {
+                if (!removed) {
+                    return writeError(removed.error(), *typeOf, name);
+                }
+                return jsonResponse(200, scale ? scaleOf(*typeOf, object) : object);
+            });
     }
     if (call.dryRun) {
         return respond(*next);
@@ -987,34 +1044,65 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
     if (*next == current) {
         return respond(current);  // nothing changed: no new revision, as kube-apiserver
     }
-    auto updated = m_store.update(kv.key, encodeObject(*next, type), kv.modRevision);
-    if (!updated) {
-        return updated.error().code() == core::ErrorCode::Conflict
-                   ? errorResponse(conflict(type, call.info.name), type, call.info.name)
-                   : errorResponse(updated.error());
-    }
-    auto stored = decodeObject(*updated, type);
-    return stored ? respond(*stored) : errorResponse(stored.error());
+    const bool scale = call.info.subresource == "scale";
+    return submitWrite(
+        store::Mutation{store::Mutation::Kind::Update, kv.key, encodeObject(*next, type),
+                        kv.modRevision},
+        [typeOf = call.type, name = call.info.name, scale](core::Result<store::KeyValue> updated) {
+            if (!updated) {
+                return writeError(updated.error(), *typeOf, name);
+            }
+            auto stored = decodeObject(*updated, *typeOf);
+            if (!stored) {
+                return errorResponse(stored.error());
+            }
+            return jsonResponse(200, scale ? scaleOf(*typeOf, *stored) : *stored);
+        });
+}
+
+HttpResponse ResourceHandler::submitWrite(
+    store::Mutation mutation,
+    std::function<HttpResponse(core::Result<store::KeyValue>)> answer) const {
+    // The answer waits for the write to be durable, but no thread waits with it: the store's
+    // commit thread hands the outcome back, and the answer is made where it is resumed.
+    HttpResponse pending;
+    pending.deferred = [&store = m_store, mutation = std::move(mutation),
+                        answer = std::move(answer)](ResumeResponse resume) mutable {
+        store.submit(std::move(mutation), [resume = std::move(resume), answer = std::move(answer)](
+                                              core::Result<store::KeyValue> written) {
+            resume([written = std::move(written), answer] { return answer(written); });
+        });
+    };
+    return pending;
 }
 
 HttpResponse ResourceHandler::remove(const Call& call) const {
-    const auto& type = *call.type;
     auto options = parseDeleteOptions(call.request, call.query);
     if (!options) {
         return errorResponse(options.error());
     }
-    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
-    for (int attempt = 0; attempt < kPatchAttempts; ++attempt) {
-        auto kv = m_store.get(key);
-        if (!kv) {
-            return errorResponse(notFound(type, call.info.name), type, call.info.name);
-        }
-        auto result = deleteObject(call, *options, *kv);
-        if (result.status != 409) {
-            return result;
-        }
+    return removeAttempt(call, *options, 0);
+}
+
+HttpResponse ResourceHandler::removeAttempt(const Call& call, const DeleteOptions& options,
+                                            int attempt) const {
+    const auto& type = *call.type;
+    auto kv = m_store.get(storageKey(type, call.info.nameSpace, call.info.name));
+    if (!kv) {
+        return errorResponse(notFound(type, call.info.name), type, call.info.name);
     }
-    return errorResponse(conflict(type, call.info.name), type, call.info.name);
+    auto result = deleteObject(call, options, *kv);
+    if (attempt + 1 >= kPatchAttempts) {
+        // As many lost races (or failed preconditions) as attempts: kube's generic Conflict.
+        return thenResponse(
+            std::move(result), [typeOf = call.type, name = call.info.name](HttpResponse answer) {
+                return answer.status == 409 ? errorResponse(conflict(*typeOf, name), *typeOf, name)
+                                            : answer;
+            });
+    }
+    return retryOnConflict(call, std::move(result), [this, options, attempt](const Call& again) {
+        return removeAttempt(again, options, attempt + 1);
+    });
 }
 
 HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions& options,
@@ -1075,30 +1163,35 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
         if (object == before || options.dryRun) {
             return jsonResponse(200, object);
         }
-        auto updated = m_store.update(kv.key, encodeObject(object, type), kv.modRevision);
-        if (!updated) {
-            return updated.error().code() == core::ErrorCode::Conflict
-                       ? errorResponse(conflict(type, name), type, name)
-                       : errorResponse(updated.error());
-        }
-        auto stored = decodeObject(*updated, type);
-        return stored ? jsonResponse(200, *stored) : errorResponse(stored.error());
-    }
-    if (!options.dryRun) {
-        auto removed = m_store.remove(kv.key, kv.modRevision);
-        if (!removed) {
-            return removed.error().code() == core::ErrorCode::Conflict
-                       ? errorResponse(conflict(type, name), type, name)
-                       : errorResponse(removed.error());
-        }
+        return submitWrite(store::Mutation{store::Mutation::Kind::Update, kv.key,
+                                           encodeObject(object, type), kv.modRevision},
+                           [typeOf = call.type, name](core::Result<store::KeyValue> updated) {
+                               if (!updated) {
+                                   return writeError(updated.error(), *typeOf, name);
+                               }
+                               auto stored = decodeObject(*updated, *typeOf);
+                               return stored ? jsonResponse(200, *stored)
+                                             : errorResponse(stored.error());
+                           });
     }
     json details = statusDetails(type, name);
     details["uid"] = stringField(metadata, "uid");
-    return jsonResponse(200, {{"kind", "Status"},
-                              {"apiVersion", "v1"},
-                              {"metadata", json::object()},
-                              {"status", "Success"},
-                              {"details", details}});
+    json success = {{"kind", "Status"},
+                    {"apiVersion", "v1"},
+                    {"metadata", json::object()},
+                    {"status", "Success"},
+                    {"details", details}};
+    if (options.dryRun) {
+        return jsonResponse(200, success);
+    }
+    return submitWrite(store::Mutation{store::Mutation::Kind::Delete, kv.key, {}, kv.modRevision},
+                       [typeOf = call.type, name,
+                        success = std::move(success)](core::Result<store::KeyValue> removed) {
+                           if (!removed) {
+                               return writeError(removed.error(), *typeOf, name);
+                           }
+                           return jsonResponse(200, success);
+                       });
 }
 
 HttpResponse ResourceHandler::removeCollection(const Call& call) const {
@@ -1123,7 +1216,7 @@ HttpResponse ResourceHandler::removeCollection(const Call& call) const {
         if (!object || !selectors->matches(*object)) {
             continue;
         }
-        auto result = deleteObject(call, *options, kv);
+        auto result = awaitResponse(deleteObject(call, *options, kv));
         if (result.status >= 300 && result.status != 404 && result.status != 409) {
             return result;
         }
@@ -1389,7 +1482,7 @@ HttpResponse ResourceHandler::evict(const Call& call) const {
                 }
             }
         }
-        auto deleted = deleteObject(call, options, kv);
+        auto deleted = awaitResponse(deleteObject(call, options, kv));
         if (deleted.status == 409 && attempt + 1 < kPatchAttempts) {
             continue;
         }

@@ -12,10 +12,12 @@
 
 namespace slipway::store {
 class Store;
-}
+struct Mutation;
+}  // namespace slipway::store
 namespace slipway::api {
 class KindRegistry;
 struct ResourceType;
+enum class PatchType;
 }  // namespace slipway::api
 
 namespace slipway::apiserver {
@@ -57,6 +59,7 @@ public:
 
 private:
     struct Call;
+    struct OwnedCall;
     /// An object as stored: its key-value (for compare-and-swap) and its decoded JSON.
     struct Current {
         store::KeyValue kv;
@@ -84,6 +87,20 @@ private:
                         nlohmann::json desired) const;
     HttpResponse deleteObject(const Call& call, const DeleteOptions& options,
                               const store::KeyValue& kv) const;
+    /// One read-modify-write of update, patch or delete; an unconditional one that loses a
+    /// race (409) is tried again, up to kube-apiserver's five attempts.
+    HttpResponse updateAttempt(const Call& call, std::shared_ptr<const nlohmann::json> body,
+                               std::int64_t expected, int attempt) const;
+    HttpResponse patchAttempt(const Call& call, api::PatchType patchType, int attempt) const;
+    HttpResponse removeAttempt(const Call& call, const DeleteOptions& options, int attempt) const;
+    /// `result`, or on a 409 `retry(call)`: at once, or where a deferred result is resumed
+    /// (with a copy of the call, since the request is gone by then).
+    HttpResponse retryOnConflict(const Call& call, HttpResponse result,
+                                 const std::function<HttpResponse(const Call&)>& retry) const;
+    /// Queues `mutation` and answers, deferred, with `answer(outcome)` once it has committed.
+    HttpResponse submitWrite(
+        store::Mutation mutation,
+        std::function<HttpResponse(core::Result<store::KeyValue>)> answer) const;
 
     store::Store& m_store;
     const api::KindRegistry& m_registry;

@@ -2,6 +2,7 @@
 #include "engine/apiserver/router.h"
 
 #include <algorithm>
+#include <future>
 #include <optional>
 
 #include "engine/api/status.h"
@@ -158,7 +159,41 @@ Target splitTarget(std::string_view target) {
     return {target.substr(0, question), target.substr(question + 1)};
 }
 
+HttpResponse awaitResponse(HttpResponse response) {
+    while (response.deferred) {
+        auto deferred = std::move(response.deferred);
+        std::promise<std::function<HttpResponse()>> promise;
+        auto finished = promise.get_future();
+        deferred([&promise](std::function<HttpResponse()> finish) {
+            promise.set_value(std::move(finish));
+        });
+        response = finished.get()();
+    }
+    return response;
+}
+
+HttpResponse thenResponse(HttpResponse response, std::function<HttpResponse(HttpResponse)> then) {
+    if (!response.deferred) {
+        return then(std::move(response));
+    }
+    HttpResponse later;
+    later.deferred = [deferred = std::move(response.deferred),
+                      then = std::move(then)](ResumeResponse resume) mutable {
+        deferred([resume = std::move(resume),
+                  then = std::move(then)](std::function<HttpResponse()> finish) mutable {
+            resume([finish = std::move(finish), then = std::move(then)]() mutable {
+                return thenResponse(finish(), std::move(then));
+            });
+        });
+    };
+    return later;
+}
+
 HttpResponse Router::handle(const HttpRequest& request) const {
+    return awaitResponse(handleAsync(request));
+}
+
+HttpResponse Router::handleAsync(const HttpRequest& request) const {
     const auto [path, query] = splitTarget(request.target);
     const bool readOnly = request.method == "GET" || request.method == "HEAD";
 

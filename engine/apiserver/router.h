@@ -61,6 +61,14 @@ public:
     virtual std::chrono::milliseconds heartbeat() const { return std::chrono::milliseconds(0); }
 };
 
+struct HttpResponse;
+
+/// How a deferred answer is delivered: called once, from any thread, with a function that
+/// makes the answer. The caller of `deferred` runs that function on a thread of its own
+/// choosing (the server: the connection's strand), so that the thread that completed the work
+/// (the store's commit thread) only hands it over.
+using ResumeResponse = std::function<void(std::function<HttpResponse()> finish)>;
+
 /// The answer to an HttpRequest.
 struct HttpResponse {
     /// A whole response: `status`, `contentType`, `body`.
@@ -81,7 +89,21 @@ struct HttpResponse {
     std::shared_ptr<ResponseStream> stream;
     /// ... and the stream is ended after this long (a watch's timeoutSeconds); 0 = never.
     std::chrono::milliseconds streamTimeout{0};
+    /// When set, the answer is not ready yet (a write waiting for its fsync) and everything
+    /// else is ignored: whoever answers the request calls `deferred` once, with a
+    /// ResumeResponse, and answers with what `finish` returns (which may be deferred again).
+    /// The server's I/O thread is free meanwhile. It must not capture the request by
+    /// reference.
+    std::function<void(ResumeResponse resume)> deferred;
 };
+
+/// The answer itself: waits on this thread for a deferred response (for callers without an
+/// executor, such as the in-process client and tests); any other response as it is. Must not
+/// be called on the store's commit thread.
+HttpResponse awaitResponse(HttpResponse response);
+
+/// `then(response)`, now or, for a deferred response, on the thread that finishes it.
+HttpResponse thenResponse(HttpResponse response, std::function<HttpResponse(HttpResponse)> then);
 
 /// Splits a request target into path and query: "/a/b?x=1" → {"/a/b", "x=1"}.
 struct Target {
@@ -118,7 +140,12 @@ public:
     /// the Authenticator's for a bearer token. Then, with an Authorizer, the request must be
     /// allowed (403 Forbidden Status otherwise): discovery under /api and /apis, resources,
     /// and a 404 Status for anything unknown.
+    /// Waits for a deferred answer on the calling thread (see handleAsync()).
     HttpResponse handle(const HttpRequest& request) const;
+    /// As handle(), but a write's answer may be deferred (HttpResponse::deferred) until the
+    /// store has made it durable: what the HTTP server calls, so that its I/O threads serve
+    /// other connections meanwhile.
+    HttpResponse handleAsync(const HttpRequest& request) const;
 
     /// Authentication of bearer tokens; without one, a token is ignored. Must outlive the
     /// router; set before serving.

@@ -12,10 +12,9 @@ struct ServerFlags {
     std::string listen = "127.0.0.1:6443";
     std::filesystem::path kubeconfigOut;
     std::string clusterName = "slipway";
-    /// One per core. Handlers block while their write is made durable, so more threads let
-    /// more writes share one fsync (8 threads: creates 1,600 → 2,000-2,400/s), but on two cores
-    /// they halve GET throughput and slow lists (bench_apiserver, BENCHMARKS.md); the fix for
-    /// writes is a commit that does not hold the I/O thread.
+    /// One per core. A create does not hold its thread while it is made durable (its answer
+    /// is resumed by the store's commit), so two threads keep 64 writers in one group commit;
+    /// more threads halve GET throughput and slow lists on two cores (BENCHMARKS.md).
     int threads = 2;
     std::string logLevel = "info";
     /// Plain HTTP with no authentication: for tests only, never the default.

@@ -72,16 +72,16 @@ core::Result<void> Store::load() {
     }
     m_cache->reset(meta->compacted);
     auto loaded = m_log->load([this](detail::LogRow&& row) {
-        const KeyValue* previous = m_cache->latest(row.key);
+        auto previous = m_cache->latestShared(row.key);
         if (row.deleted) {
             // A tombstone with nothing before it deletes nothing; compaction never leaves one.
             if (previous != nullptr) {
-                m_cache->apply(detail::makeDeleteEvent(*previous, row.revision));
+                m_cache->apply(detail::makeDeleteEvent(std::move(previous), row.revision));
             }
             return;
         }
         m_cache->apply(detail::makePutEvent(std::move(row.key), std::move(row.value), row.revision,
-                                            row.createRevision, previous));
+                                            row.createRevision, std::move(previous)));
     });
     if (!loaded) {
         return loaded.error();
@@ -217,10 +217,10 @@ void Store::commitBatch(std::vector<PendingWrite>& batch) {
     std::vector<std::optional<core::Error>> errors(batch.size());
     // Later writes in a batch must see earlier ones: create then update of one key in one
     // batch is valid. nullptr marks a key deleted in this batch.
-    std::unordered_map<std::string_view, const KeyValue*> written;
-    const auto latest = [&](const std::string& key) -> const KeyValue* {
+    std::unordered_map<std::string_view, std::shared_ptr<const KeyValue>> written;
+    const auto latest = [&](const std::string& key) -> std::shared_ptr<const KeyValue> {
         const auto it = written.find(key);
-        return it != written.end() ? it->second : m_cache->latest(key);
+        return it != written.end() ? it->second : m_cache->latestShared(key);
     };
     std::int64_t compactTarget = 0;
 
@@ -238,7 +238,7 @@ void Store::commitBatch(std::vector<PendingWrite>& batch) {
             continue;
         }
         Mutation& mutation = write.mutation;
-        const KeyValue* current = latest(mutation.key);
+        std::shared_ptr<const KeyValue> current = latest(mutation.key);
         WatchEventPtr event;
         if (mutation.kind == Mutation::Kind::Create) {
             if (current != nullptr) {
@@ -265,12 +265,13 @@ void Store::commitBatch(std::vector<PendingWrite>& batch) {
                 continue;
             }
             ++next;
+            const std::int64_t createRevision = current->createRevision;
             event = mutation.kind == Mutation::Kind::Update
                         ? detail::makePutEvent(std::move(mutation.key), std::move(mutation.value),
-                                               next, current->createRevision, current)
-                        : detail::makeDeleteEvent(*current, next);
+                                               next, createRevision, std::move(current))
+                        : detail::makeDeleteEvent(std::move(current), next);
         }
-        written[event->kv.key] = event->type == WatchEvent::Type::Put ? &event->kv : nullptr;
+        written[event->kv.key] = event->type == WatchEvent::Type::Put ? event->state() : nullptr;
         outcomes[i] = event;
         events.push_back(std::move(event));
     }

@@ -23,28 +23,21 @@ const WatchEvent* versionAt(const std::vector<WatchEventPtr>& versions, std::int
 }  // namespace
 
 WatchEventPtr makePutEvent(std::string key, std::string value, std::int64_t revision,
-                           std::int64_t createRevision, const KeyValue* previous) {
-    auto event = std::make_shared<WatchEvent>();
-    event->type = WatchEvent::Type::Put;
-    event->kv.key = std::move(key);
-    event->kv.value = std::move(value);
-    event->kv.createRevision = createRevision;
-    event->kv.modRevision = revision;
-    if (previous != nullptr) {
-        event->previous = *previous;
-    }
-    event->revision = revision;
-    return event;
+                           std::int64_t createRevision, std::shared_ptr<const KeyValue> previous) {
+    auto state = std::make_shared<KeyValue>();
+    state->key = std::move(key);
+    state->value = std::move(value);
+    state->createRevision = createRevision;
+    state->modRevision = revision;
+    return std::make_shared<const WatchEvent>(WatchEvent::Type::Put, std::move(state),
+                                              std::move(previous), revision);
 }
 
-WatchEventPtr makeDeleteEvent(const KeyValue& previous, std::int64_t revision) {
-    auto event = std::make_shared<WatchEvent>();
-    event->type = WatchEvent::Type::Delete;
-    event->kv = previous;
-    event->kv.modRevision = revision;
-    event->previous = previous;
-    event->revision = revision;
-    return event;
+WatchEventPtr makeDeleteEvent(std::shared_ptr<const KeyValue> previous, std::int64_t revision) {
+    auto state = std::make_shared<KeyValue>(*previous);
+    state->modRevision = revision;
+    return std::make_shared<const WatchEvent>(WatchEvent::Type::Delete, std::move(state),
+                                              std::move(previous), revision);
 }
 
 void WatchCache::reset(std::int64_t compacted) {
@@ -65,6 +58,14 @@ const KeyValue* WatchCache::latest(std::string_view key) const {
         return nullptr;
     }
     return &it->second.back()->kv;
+}
+
+std::shared_ptr<const KeyValue> WatchCache::latestShared(std::string_view key) const {
+    const auto it = m_index.find(key);
+    if (it == m_index.end() || it->second.back()->type == WatchEvent::Type::Delete) {
+        return nullptr;
+    }
+    return it->second.back()->state();
 }
 
 void WatchCache::apply(WatchEventPtr event) {

@@ -16,9 +16,9 @@ namespace slipway::store::detail {
 
 /// Builds the event for a create (previous == nullptr) or an update of `previous`.
 WatchEventPtr makePutEvent(std::string key, std::string value, std::int64_t revision,
-                           std::int64_t createRevision, const KeyValue* previous);
+                           std::int64_t createRevision, std::shared_ptr<const KeyValue> previous);
 /// Builds the event for deleting `previous` at `revision`.
-WatchEventPtr makeDeleteEvent(const KeyValue& previous, std::int64_t revision);
+WatchEventPtr makeDeleteEvent(std::shared_ptr<const KeyValue> previous, std::int64_t revision);
 
 /// The in-memory image of the store: every key's versions back to the compacted revision
 /// (a small multi-version index), plus the ordered event history that watches replay from.
@@ -59,6 +59,8 @@ public:
 
     /// The newest state of `key`, or nullptr when absent (never written, or deleted).
     const KeyValue* latest(std::string_view key) const;
+    /// The same, shared: what the next write's event keeps as its `previous`.
+    std::shared_ptr<const KeyValue> latestShared(std::string_view key) const;
 
     /// Applies a committed event; its revision must be above every applied one.
     void apply(WatchEventPtr event);

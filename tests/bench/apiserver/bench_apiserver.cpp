@@ -267,6 +267,9 @@ private slots:
         std::vector<Clock::time_point> seenAt(kWatchers);
         std::atomic<int> count{0};
         std::atomic<bool> armed{false};
+        // What the watches themselves cost is the difference from here.
+        std::printf("BENCH slipwayd RSS before opening watches: %.1f MiB\n",
+                    static_cast<double>(rssKiB(m_server.process().processId())) / 1024.0);
         const auto opening = Clock::now();
         for (int i = 0; i < kWatchers; ++i) {
             client::WatchOptions options;

@@ -20,7 +20,7 @@ public:
 
     std::int64_t put(const std::string& key, const std::string& value) {
         const std::int64_t revision = m_cache.revision() + 1;
-        const KeyValue* previous = m_cache.latest(key);
+        auto previous = m_cache.latestShared(key);
         const std::int64_t created = previous != nullptr ? previous->createRevision : revision;
         m_cache.apply(store::detail::makePutEvent(key, value, revision, created, previous));
         return revision;
@@ -28,7 +28,7 @@ public:
 
     std::int64_t remove(const std::string& key) {
         const std::int64_t revision = m_cache.revision() + 1;
-        m_cache.apply(store::detail::makeDeleteEvent(*m_cache.latest(key), revision));
+        m_cache.apply(store::detail::makeDeleteEvent(m_cache.latestShared(key), revision));
         return revision;
     }
 
