@@ -133,8 +133,12 @@ ScheduleResult Framework::schedule(const PodInfo& pod, const ClusterView& cluste
     m_feasible.clear();
     std::vector<std::pair<std::string, Status>> failures;
     std::size_t processed = 0;
+    std::size_t index = m_nextStartNodeIndex % numNodes;
     for (; processed < numNodes && m_feasible.size() < toFind; ++processed) {
-        const NodeInfo* node = cluster.nodes[(m_nextStartNodeIndex + processed) % numNodes];
+        const NodeInfo* node = cluster.nodes[index];
+        if (++index == numNodes) {
+            index = 0;
+        }
         bool fits = true;
         for (Plugin* plugin : m_activeFilters) {
             Status status = plugin->filter(pod, *node);
@@ -191,7 +195,7 @@ ScheduleResult Framework::schedule(const PodInfo& pod, const ClusterView& cluste
             ties = 1;
         } else if (m_totals[i] == m_totals[best]) {
             ++ties;
-            if (std::uniform_int_distribution<std::size_t>(0, ties - 1)(m_random) == 0) {
+            if (m_random() % ties == 0) {
                 best = i;
             }
         }

@@ -177,7 +177,8 @@ private:
     std::vector<Plugin*> m_filters;
     std::vector<Plugin*> m_scorers;
     std::size_t m_nextStartNodeIndex = 0;
-    std::mt19937 m_random;
+    /// A cheap generator: only tie-breaks use it, and it runs once per tied node.
+    std::minstd_rand m_random;
 
     // Reused from cycle to cycle.
     std::vector<Plugin*> m_activeFilters;

@@ -43,6 +43,9 @@ bool toleratesAll(const std::vector<Toleration>& tolerations, const Taint& taint
 
 /// The first NoSchedule / NoExecute taint no toleration tolerates, or null.
 const Taint* untoleratedTaint(const PodInfo& pod, const NodeInfo& node) {
+    if (!node.spec().hasHardTaints) {
+        return nullptr;
+    }
     for (const auto& taint : node.spec().taints) {
         if (taint.effect != "NoSchedule" && taint.effect != "NoExecute") {
             continue;
@@ -175,6 +178,9 @@ bool TaintTolerationPlugin::preScore(const PodInfo& pod, std::span<const NodeInf
 
 std::int64_t TaintTolerationPlugin::score(const PodInfo& pod, const NodeInfo& node) const {
     (void)pod;
+    if (!node.spec().hasPreferNoScheduleTaints) {
+        return 0;
+    }
     std::int64_t intolerable = 0;
     for (const auto& taint : node.spec().taints) {
         if (taint.effect != "PreferNoSchedule") {

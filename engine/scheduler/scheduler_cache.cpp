@@ -90,7 +90,8 @@ void SchedulerCache::addPod(PodInfoPtr pod) {
     }
     const std::string node = pod->nodeName;
     placeLocked(pod, node);
-    m_pods.emplace(pod->key, PodState{std::move(pod), node, false, false});
+    std::string key = pod->key;
+    m_pods.emplace(std::move(key), PodState{std::move(pod), node, false, false});
 }
 
 void SchedulerCache::updatePod(PodInfoPtr pod) {
@@ -113,7 +114,8 @@ bool SchedulerCache::assumePod(PodInfoPtr pod, const std::string& node) {
         return false;
     }
     placeLocked(pod, node);
-    m_pods.emplace(pod->key, PodState{std::move(pod), node, true, false});
+    std::string key = pod->key;
+    m_pods.emplace(std::move(key), PodState{std::move(pod), node, true, false});
     return true;
 }
 

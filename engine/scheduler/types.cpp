@@ -533,6 +533,10 @@ NodeSpec NodeSpec::fromJson(const json& node) {
             }
         }
     }
+    for (const auto& taint : spec.taints) {
+        spec.hasHardTaints |= taint.effect == "NoSchedule" || taint.effect == "NoExecute";
+        spec.hasPreferNoScheduleTaints |= taint.effect == "PreferNoSchedule";
+    }
     if (const json* status = member(node, "status")) {
         if (const json* allocatable = member(*status, "allocatable")) {
             spec.allocatable = ResourceVector::fromJson(*allocatable, &spec.allowedPods);

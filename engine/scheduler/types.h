@@ -191,6 +191,10 @@ struct NodeSpec {
     bool unschedulable = false;
     ResourceVector allocatable;
     std::int64_t allowedPods = 0;
+    /// Whether any taint has effect NoSchedule or NoExecute / PreferNoSchedule: most nodes have
+    /// none, and the taint plugins skip them at once.
+    bool hasHardTaints = false;
+    bool hasPreferNoScheduleTaints = false;
 
     static NodeSpec fromJson(const nlohmann::json& node);
     friend bool operator==(const NodeSpec& a, const NodeSpec& b);
