@@ -222,8 +222,16 @@ void Scheduler::bind(const QueuedPod& queued, const std::string& node, std::uint
         {"kind", "Binding"},
         {"metadata", {{"name", pod.name}, {"namespace", pod.nameSpace}, {"uid", pod.uid}}},
         {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", node}}}};
-    const auto written = m_client.create(
-        client::resources::pods().in(pod.nameSpace).named(pod.name).sub("binding"), binding);
+    // POST pods/NAME/binding through send(): Client::create posts to a collection.
+    const client::Request request(
+        "POST", client::resources::pods().in(pod.nameSpace).named(pod.name).sub("binding").path(),
+        binding.dump(), "application/json");
+    core::Result<void> written = core::success();
+    if (auto answer = m_client.send(request); !answer) {
+        written = answer.error();
+    } else if (auto failure = client::Client::failureOf(*answer)) {
+        written = std::move(*failure);
+    }
     if (written) {
         m_cache.finishBinding(pod.key);
         m_queue.done(pod.key);
