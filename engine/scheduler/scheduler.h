@@ -44,7 +44,8 @@ struct SchedulerOptions {
 /// a FailedScheduling event and PodScheduled=False (reason Unschedulable) with kube's message,
 /// and waits in the queue. Events come from "default-scheduler".
 ///
-/// The Client and the informers must outlive the scheduler.
+/// The Client and the informers must outlive the scheduler, and the informers must be stopped
+/// before it is destroyed (their handlers call it).
 class Scheduler {
 public:
     Scheduler(const client::Client& client, client::SharedInformers& informers,

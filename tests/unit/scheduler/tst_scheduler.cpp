@@ -125,6 +125,9 @@ private slots:
     }
 
     void cleanup() {
+        if (m_informers) {
+            m_informers->stop();
+        }
         if (m_scheduler) {
             m_scheduler->stop();
         }
