@@ -109,9 +109,26 @@ void Scheduler::onPodUpdate(const client::ObjectPtr& oldObject,
             m_queue.moveAllToActiveOrBackoff(events::kAssignedPodDelete);
             return;
         }
-        m_cache.addPod(std::move(pod));
-        m_queue.moveAllToActiveOrBackoff(oldNode.empty() ? events::kAssignedPodAdd
-                                                         : events::kAssignedPodUpdate);
+        if (oldNode.empty()) {
+            m_cache.addPod(std::move(pod));
+            m_queue.moveAllToActiveOrBackoff(events::kAssignedPodAdd);
+            return;
+        }
+        // A bound pod's status changes all the time (the node agent reports it); only new
+        // labels (affinity, spread) or smaller requests (fit) may help a parked pod.
+        const auto before = PodInfo::fromJson(oldObject);
+        PluginMask helps = 0;
+        if (before->labels != pod->labels) {
+            helps |= maskOf(PluginId::InterPodAffinity) | maskOf(PluginId::PodTopologySpread);
+        }
+        if (pod->requests.milliCpu < before->requests.milliCpu ||
+            pod->requests.memory < before->requests.memory) {
+            helps |= maskOf(PluginId::NodeResourcesFit);
+        }
+        m_cache.updatePod(std::move(pod));
+        if (helps != 0) {
+            m_queue.moveAllToActiveOrBackoff(helps & events::kAssignedPodUpdate);
+        }
         return;
     }
     if (responsibleFor(*pod)) {
