@@ -43,7 +43,7 @@ std::string availabilityMessage(std::size_t numAllNodes,
 std::string FitError::message() const {
     std::map<std::string, std::size_t> reasons;
     for (const auto& [node, status] : nodeStatuses) {
-        for (const auto& reason : status.reasons) {
+        for (const auto& reason : status.reasons()) {
             ++reasons[reason];
         }
     }
@@ -131,7 +131,7 @@ ScheduleResult Framework::schedule(const PodInfo& pod, const ClusterView& cluste
     // Filter from where the last cycle stopped, until enough feasible nodes are found.
     const std::size_t toFind = feasibleNodesToFind(numNodes);
     m_feasible.clear();
-    std::vector<std::pair<std::string, Status>> failures;
+    m_failures.clear();
     std::size_t processed = 0;
     std::size_t index = m_nextStartNodeIndex % numNodes;
     for (; processed < numNodes && m_feasible.size() < toFind; ++processed) {
@@ -144,7 +144,7 @@ ScheduleResult Framework::schedule(const PodInfo& pod, const ClusterView& cluste
             Status status = plugin->filter(pod, *node);
             if (!status.ok()) {
                 result.fitError.unschedulablePlugins |= maskOf(status.plugin);
-                failures.emplace_back(node->name(), std::move(status));
+                m_failures.emplace_back(node, std::move(status));
                 fits = false;
                 break;
             }
@@ -159,7 +159,10 @@ ScheduleResult Framework::schedule(const PodInfo& pod, const ClusterView& cluste
 
     if (m_feasible.empty()) {
         result.fitError.numAllNodes = numNodes;
-        result.fitError.nodeStatuses = std::move(failures);
+        result.fitError.nodeStatuses.reserve(m_failures.size());
+        for (auto& [node, status] : m_failures) {
+            result.fitError.nodeStatuses.emplace_back(node->name(), std::move(status));
+        }
         result.fitError.postFilterMessage = preemptionMessage(pod, result.fitError);
         return result;
     }

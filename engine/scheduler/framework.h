@@ -41,20 +41,35 @@ struct Status {
     enum class Code { Success, Unschedulable, UnschedulableAndUnresolvable, Error, Skip };
 
     Code code = Code::Success;
-    std::vector<std::string> reasons;
     PluginId plugin = PluginId::NodeUnschedulable;
+    /// The first reason when it is a fixed sentence: rejecting a node allocates nothing.
+    const char* reason = nullptr;
+    /// Further reasons, and reasons built at run time ("node(s) had untolerated taint {a: b}").
+    std::vector<std::string> moreReasons;
 
     static Status success() { return {}; }
-    static Status skip() { return {Code::Skip, {}, {}}; }
-    static Status unschedulable(PluginId plugin, std::string reason) {
-        return {Code::Unschedulable, {std::move(reason)}, plugin};
+    static Status skip() { return {Code::Skip, {}, nullptr, {}}; }
+    static Status unschedulable(PluginId plugin, const char* reason) {
+        return {Code::Unschedulable, plugin, reason, {}};
+    }
+    static Status unresolvable(PluginId plugin, const char* reason) {
+        return {Code::UnschedulableAndUnresolvable, plugin, reason, {}};
     }
     static Status unresolvable(PluginId plugin, std::string reason) {
-        return {Code::UnschedulableAndUnresolvable, {std::move(reason)}, plugin};
+        return {Code::UnschedulableAndUnresolvable, plugin, nullptr, {std::move(reason)}};
     }
     bool ok() const { return code == Code::Success; }
     bool rejected() const {
         return code == Code::Unschedulable || code == Code::UnschedulableAndUnresolvable;
+    }
+    /// Every reason, in order.
+    std::vector<std::string> reasons() const {
+        std::vector<std::string> all;
+        if (reason != nullptr) {
+            all.emplace_back(reason);
+        }
+        all.insert(all.end(), moreReasons.begin(), moreReasons.end());
+        return all;
     }
 };
 
@@ -183,6 +198,7 @@ private:
     // Reused from cycle to cycle.
     std::vector<Plugin*> m_activeFilters;
     std::vector<const NodeInfo*> m_feasible;
+    std::vector<std::pair<const NodeInfo*, Status>> m_failures;
     std::vector<std::int64_t> m_totals;
     std::vector<std::int64_t> m_scores;
 };

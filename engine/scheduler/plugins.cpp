@@ -165,8 +165,13 @@ Status TaintTolerationPlugin::filter(const PodInfo& pod, const NodeInfo& node) c
 
 bool TaintTolerationPlugin::preScore(const PodInfo& pod, std::span<const NodeInfo* const> feasible,
                                      const ClusterView& cluster) {
-    (void)feasible;
     (void)cluster;
+    // No PreferNoSchedule taint on any feasible node: every node would get 100, which moves no
+    // node ahead of another, so the plugin is left out (as if it added the same to all).
+    if (std::none_of(feasible.begin(), feasible.end(),
+                     [](const NodeInfo* node) { return node->spec().hasPreferNoScheduleTaints; })) {
+        return false;
+    }
     m_preferTolerations.clear();
     for (const auto& toleration : pod.tolerations) {
         if (toleration.effect.empty() || toleration.effect == "PreferNoSchedule") {
@@ -260,10 +265,14 @@ Status NodePortsPlugin::filter(const PodInfo& pod, const NodeInfo& node) const {
 
 Status NodeResourcesFitPlugin::filter(const PodInfo& pod, const NodeInfo& node) const {
     Status status;
-    const auto fail = [&](std::string reason) {
+    const auto fail = [&](const char* reason) {
         status.code = Status::Code::Unschedulable;
         status.plugin = id();
-        status.reasons.push_back(std::move(reason));
+        if (status.reason == nullptr && status.moreReasons.empty()) {
+            status.reason = reason;
+        } else {
+            status.moreReasons.emplace_back(reason);
+        }
     };
     const NodeSpec& spec = node.spec();
     if (static_cast<std::int64_t>(node.pods().size()) + 1 > spec.allowedPods) {
@@ -284,7 +293,9 @@ Status NodeResourcesFitPlugin::filter(const PodInfo& pod, const NodeInfo& node) 
     }
     for (const auto& [resource, amount] : want.scalar) {
         if (amount > 0 && amount > have.scalarValue(resource) - used.scalarValue(resource)) {
-            fail("Insufficient " + resource);
+            status.code = Status::Code::Unschedulable;
+            status.plugin = id();
+            status.moreReasons.push_back("Insufficient " + resource);
         }
     }
     return status;

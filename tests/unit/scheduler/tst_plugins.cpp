@@ -95,18 +95,18 @@ private slots:
         QVERIFY(fit.filter(*podOf(testing::schedulerPod("small", "500m", "1Gi")), node).ok());
         const Status cpu = fit.filter(*podOf(testing::schedulerPod("big", "501m")), node);
         QCOMPARE(cpu.code, Status::Code::Unschedulable);
-        QCOMPARE(cpu.reasons, std::vector<std::string>{"Insufficient cpu"});
+        QCOMPARE(cpu.reasons(), std::vector<std::string>{"Insufficient cpu"});
         const Status both = fit.filter(*podOf(testing::schedulerPod("huge", "1", "4Gi")), node);
-        QCOMPARE(both.reasons,
+        QCOMPARE(both.reasons(),
                  (std::vector<std::string>{"Insufficient cpu", "Insufficient memory"}));
 
         node.addPod(podOf(testing::schedulerPod("second")));
         const Status full = fit.filter(*podOf(testing::schedulerPod("third")), node);
-        QCOMPARE(full.reasons, std::vector<std::string>{"Too many pods"});
+        QCOMPARE(full.reasons(), std::vector<std::string>{"Too many pods"});
 
         json gpu = testing::schedulerPod("gpu");
         gpu["spec"]["containers"][0]["resources"] = {{"requests", {{"nvidia.com/gpu", "1"}}}};
-        QCOMPARE(fit.filter(*podOf(gpu), *cluster.pointers[0]).reasons,
+        QCOMPARE(fit.filter(*podOf(gpu), *cluster.pointers[0]).reasons(),
                  (std::vector<std::string>{"Too many pods", "Insufficient nvidia.com/gpu"}));
 
         // A pod removed frees what it held.
@@ -141,14 +141,14 @@ private slots:
         const auto pod = podOf(testing::schedulerPod("p"));
         const Status status = NodeUnschedulablePlugin().filter(*pod, node);
         QCOMPARE(status.code, Status::Code::UnschedulableAndUnresolvable);
-        QCOMPARE(status.reasons.front(), std::string("node(s) were unschedulable"));
+        QCOMPARE(status.reasons().front(), std::string("node(s) were unschedulable"));
         const auto tolerating = podOf(withSpec(
             testing::schedulerPod("t"), "tolerations",
             json::array({{{"key", "node.kubernetes.io/unschedulable"}, {"operator", "Exists"}}})));
         QVERIFY(NodeUnschedulablePlugin().filter(*tolerating, node).ok());
 
         const auto named = podOf(withSpec(testing::schedulerPod("n"), "nodeName", "n2"));
-        QCOMPARE(NodeNamePlugin().filter(*named, node).reasons.front(),
+        QCOMPARE(NodeNamePlugin().filter(*named, node).reasons().front(),
                  std::string("node(s) didn't match the requested node name"));
     }
 
@@ -159,7 +159,7 @@ private slots:
         const Status status = plugin.filter(*podOf(testing::schedulerPod("p")), tainted);
         QCOMPARE(status.code, Status::Code::UnschedulableAndUnresolvable);
         QCOMPARE(
-            status.reasons.front(),
+            status.reasons().front(),
             std::string("node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"));
         const auto tolerating =
             podOf(withSpec(testing::schedulerPod("t"), "tolerations",
@@ -174,7 +174,7 @@ private slots:
         const auto wrongValue = podOf(
             withSpec(testing::schedulerPod("w"), "tolerations",
                      json::array({{{"key", "gpu"}, {"operator", "Equal"}, {"value", "false"}}})));
-        QCOMPARE(plugin.filter(*wrongValue, gpu).reasons.front(),
+        QCOMPARE(plugin.filter(*wrongValue, gpu).reasons().front(),
                  std::string("node(s) had untolerated taint {gpu: true}"));
         const auto everything = podOf(withSpec(testing::schedulerPod("e"), "tolerations",
                                                json::array({{{"operator", "Exists"}}})));
@@ -206,7 +206,7 @@ private slots:
         const auto selector =
             podOf(withSpec(testing::schedulerPod("s"), "nodeSelector", {{"disk", "ssd"}}));
         QVERIFY(plugin.filter(*selector, a).ok());
-        QCOMPARE(plugin.filter(*selector, b).reasons.front(),
+        QCOMPARE(plugin.filter(*selector, b).reasons().front(),
                  std::string("node(s) didn't match Pod's node affinity/selector"));
 
         const json required = {
@@ -255,7 +255,7 @@ private slots:
         QVERIFY(plugin.filter(*podOf(withPort), node).ok());
         node.addPod(podOf(withPort));
         withPort["metadata"]["name"] = "web-2";
-        QCOMPARE(plugin.filter(*podOf(withPort), node).reasons.front(),
+        QCOMPARE(plugin.filter(*podOf(withPort), node).reasons().front(),
                  std::string("node(s) didn't have free ports for the requested pod ports"));
         withPort["spec"]["containers"][0]["ports"][0]["protocol"] = "UDP";
         QVERIFY(plugin.filter(*podOf(withPort), node).ok());
@@ -287,13 +287,13 @@ private slots:
         // Zones a:2 b:1 c:1, minimum 1: a gives skew 2+1-1 = 2 > 1.
         const Status onA = plugin.filter(*pod, a);
         QCOMPARE(onA.code, Status::Code::Unschedulable);
-        QCOMPARE(onA.reasons.front(),
+        QCOMPARE(onA.reasons().front(),
                  std::string("node(s) didn't match pod topology spread constraints"));
         QVERIFY(plugin.filter(*pod, b).ok());
         QVERIFY(plugin.filter(*pod, c).ok());
         const Status missing = plugin.filter(*pod, bare);
         QCOMPARE(missing.code, Status::Code::UnschedulableAndUnresolvable);
-        QCOMPARE(missing.reasons.front(),
+        QCOMPARE(missing.reasons().front(),
                  std::string("node(s) didn't match pod topology spread constraints (missing "
                              "required label)"));
 
@@ -336,7 +336,7 @@ private slots:
         QVERIFY(plugin.filter(*withDb, a2).ok());
         const Status inB = plugin.filter(*withDb, b1);
         QCOMPARE(inB.code, Status::Code::UnschedulableAndUnresolvable);
-        QCOMPARE(inB.reasons.front(), std::string("node(s) didn't match pod affinity rules"));
+        QCOMPARE(inB.reasons().front(), std::string("node(s) didn't match pod affinity rules"));
 
         // The first pod of a group with affinity to itself goes anywhere.
         const json cache = {{"app", "cache"}};
@@ -355,7 +355,7 @@ private slots:
                              {{"requiredDuringSchedulingIgnoredDuringExecution",
                                json::array({term({{"app", "db"}}, "kubernetes.io/hostname")})}}}}));
         QVERIFY(plugin.preFilter(*awayFromDb, cluster.view()).ok());
-        QCOMPARE(plugin.filter(*awayFromDb, a1).reasons.front(),
+        QCOMPARE(plugin.filter(*awayFromDb, a1).reasons().front(),
                  std::string("node(s) didn't match pod anti-affinity rules"));
         QCOMPARE(plugin.filter(*awayFromDb, a1).code, Status::Code::Unschedulable);
         QVERIFY(plugin.filter(*awayFromDb, a2).ok());
@@ -368,7 +368,7 @@ private slots:
                 json::array({term({{"app", "web"}}, "topology.kubernetes.io/zone")})}}}})));
         const auto web = podOf(testing::schedulerPod("web", "", "", {{"app", "web"}}));
         QVERIFY(plugin.preFilter(*web, cluster.view()).ok());
-        QCOMPARE(plugin.filter(*web, b1).reasons.front(),
+        QCOMPARE(plugin.filter(*web, b1).reasons().front(),
                  std::string("node(s) didn't satisfy existing pods anti-affinity rules"));
         QVERIFY(plugin.filter(*web, a1).ok());
         // Without any pod with required anti-affinity in the cluster, nothing to check.
