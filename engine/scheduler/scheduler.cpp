@@ -223,12 +223,13 @@ void Scheduler::scheduleOne(const QueuedPod& queued) {
         submit([this, queued, node = result.node, cycle] { bind(queued, node, cycle); });
         return;
     }
-    const bool error = !result.error.empty();
-    m_queue.addUnschedulable(queued, cycle, result.fitError.unschedulablePlugins, error);
-    std::string message = error ? result.error : result.fitError.message();
+    // No nodes at all is unschedulable too (kube: UnschedulableAndUnresolvable with
+    // ErrNoNodesAvailable): parked with no plugin to blame, so any cluster event moves it.
+    m_queue.addUnschedulable(queued, cycle, result.fitError.unschedulablePlugins, false);
+    std::string message = result.error.empty() ? result.fitError.message() : result.error;
     spdlog::debug("scheduler: {} is unschedulable: {}", pod->key, message);
-    submit([this, pod, error, message = std::move(message)] {
-        reportFailure(pod, error ? "SchedulerError" : "Unschedulable", message);
+    submit([this, pod, message = std::move(message)] {
+        reportFailure(pod, "Unschedulable", message);
     });
 }
 

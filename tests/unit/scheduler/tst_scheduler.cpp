@@ -255,6 +255,18 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!events("big", "Scheduled").empty(), 10000);
     }
 
+    void aPodWaitsForTheFirstNode() {
+        start();
+        createPod(testing::schedulerPod("early", "100m"));
+        QTRY_VERIFY_WITH_TIMEOUT(!events("early", "FailedScheduling").empty(), 10000);
+        QCOMPARE(events("early", "FailedScheduling").front().value("message", ""),
+                 std::string("no nodes available to schedule pods"));
+        QTRY_COMPARE_WITH_TIMEOUT(podScheduled("early").value("reason", ""),
+                                  std::string("Unschedulable"), 10000);
+        createNode(testing::schedulerNode("first"));
+        QTRY_COMPARE_WITH_TIMEOUT(nodeOf("early"), std::string("first"), 15000);
+    }
+
     void deletedPodsFreeTheirRoom() {
         createNode(testing::schedulerNode("only", "2", "4Gi"));
         start();
