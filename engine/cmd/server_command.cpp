@@ -32,6 +32,7 @@
 #include "engine/core/version.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
+#include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 
 namespace slipway::cmd {
@@ -197,6 +198,13 @@ int runServer(const ServerFlags& flags) {
             "system:kube-controller-manager", {"system:masters", "system:authenticated"}, true});
     controllers::ControllerManager controllerManager(controllerClient);
     controllerManager.start();
+    // kube-scheduler: its own component, identity and informers.
+    const client::InProcessClient schedulerClient(
+        router, apiserver::Identity{"system:kube-scheduler", {"system:masters"}, true});
+    client::SharedInformers schedulerInformers(schedulerClient);
+    scheduler::Scheduler podScheduler(schedulerClient, schedulerInformers);
+    schedulerInformers.start();
+    podScheduler.run();
 
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
@@ -206,6 +214,8 @@ int runServer(const ServerFlags& flags) {
     sigwait(&shutdownSignals, &signal);
     spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     router.setReady(false);
+    schedulerInformers.stop();
+    podScheduler.stop();
     controllerManager.stop();
     crdController.stop();
     server.stop();
