@@ -5,7 +5,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/controllers/cronjob/cron_job_controller.h"
+#include "engine/controllers/endpoints/endpoints_controller.h"
+#include "engine/controllers/endpointslice/endpoint_slice_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
+#include "engine/controllers/job/job_controller.h"
 #include "engine/controllers/namespace/namespace_controller.h"
 
 namespace slipway::controllers {
@@ -29,6 +33,11 @@ void ControllerManager::start() {
     const ControllerContext context{m_client, m_informers};
     // Controllers built on the shared informers: one line each.
     (void)context;
+    m_controllers.push_back(std::make_unique<EndpointsController>(context));
+    m_controllers.push_back(std::make_unique<EndpointSliceController>(context));
+    m_controllers.push_back(std::make_unique<JobController>(context));
+    m_controllers.push_back(std::make_unique<TtlAfterFinishedController>(context));
+    m_controllers.push_back(std::make_unique<CronJobController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
