@@ -89,21 +89,25 @@ bool podReady(const json& pod) {
     return false;
 }
 
-/// A condition of the Job's status by type, or null.
-const json* condition(const json& job, const std::string& type) {
-    const json* conditions = nullptr;
-    if (job.contains("/status/conditions"_json_pointer)) {
-        conditions = &job.at("/status/conditions"_json_pointer);
-    }
-    if (conditions == nullptr || !conditions->is_array()) {
+/// A condition by type among `status.conditions`, or null.
+const json* statusCondition(const json& status, const std::string& type) {
+    if (!status.is_object() || !status.contains("conditions") || !status["conditions"].is_array()) {
         return nullptr;
     }
-    for (const json& entry : *conditions) {
+    for (const json& entry : status["conditions"]) {
         if (entry.value("type", std::string()) == type) {
             return &entry;
         }
     }
     return nullptr;
+}
+
+/// A condition of the Job's status by type, or null.
+const json* condition(const json& job, const std::string& type) {
+    if (!job.is_object() || !job.contains("status")) {
+        return nullptr;
+    }
+    return statusCondition(job["status"], type);
 }
 
 bool conditionTrue(const json& job, const std::string& type) {
@@ -740,7 +744,7 @@ core::Result<void> JobController::sync(const std::string& key) {
             }
             if (terminating == 0 && uncountedSucceeded.empty() && uncountedFailed.empty()) {
                 const json* target =
-                    condition(status, failing ? "FailureTarget" : "SuccessCriteriaMet");
+                    statusCondition(status, failing ? "FailureTarget" : "SuccessCriteriaMet");
                 const std::string reason = target ? target->value("reason", std::string()) : "";
                 const std::string message = target ? target->value("message", std::string()) : "";
                 if (failing) {
@@ -767,7 +771,9 @@ core::Result<void> JobController::sync(const std::string& key) {
                                   "Job suspended");
             }
         } else {
-            if (conditionTrue(json{{"status", status}}, "Suspended")) {
+            const json* suspendedCondition = statusCondition(status, "Suspended");
+            if (suspendedCondition != nullptr &&
+                suspendedCondition->value("status", std::string()) == "True") {
                 setCondition(status, "Suspended", "False", "JobResumed", "Job resumed", now);
                 status["startTime"] = now;  // the deadline counts from the resumption
                 m_recorder->event(job, client::EventRecorder::kNormal, "Resumed", "Job resumed");
