@@ -571,7 +571,9 @@ core::Result<void> JobController::sync(const std::string& key) {
                 }
             }
             const std::string uid = str(*pod, "/metadata/uid"_json_pointer);
-            const json patch = {{"metadata", {{"finalizers", finalizers}}}};
+            // An emptied list is removed, as Kubernetes omits empty finalizers.
+            const json patch = {
+                {"metadata", {{"finalizers", finalizers.empty() ? json() : finalizers}}}};
             auto patched = m_client.patch(podsRef.named(str(*pod, "/metadata/name"_json_pointer)),
                                           client::PatchType::Merge, patch);
             if (!patched && patched.error().code() != core::ErrorCode::NotFound) {
