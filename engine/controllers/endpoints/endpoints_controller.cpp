@@ -99,30 +99,37 @@ json desiredSubsets(const json& service, const std::vector<client::ObjectPtr>& p
     }
 
     // Addresses with the same ports across service ports merge into one subset (Repack).
-    std::map<std::string, std::map<std::string, json>> portsByAddress;  // address key → ports
+    struct AddressPorts {
+        const json* address = nullptr;
+        bool ready = false;
+        std::map<std::string, json> ports;  // by their text, for a canonical order
+    };
+    std::map<std::string, AddressPorts> portsByAddress;  // by readiness, pod uid and IP
     for (auto& [portsKey, subset] : byPorts) {
         for (const bool ready : {true, false}) {
             for (const json& address : ready ? subset.addresses : subset.notReady) {
-                const std::string addressKey = (ready ? "r" : "n") + address.dump();
+                const std::string addressKey =
+                    (ready ? "r" : "n") +
+                    address.value("/targetRef/uid"_json_pointer, std::string()) + "/" +
+                    address.value("ip", std::string());
+                AddressPorts& entry = portsByAddress[addressKey];
+                entry.address = &address;
+                entry.ready = ready;
                 for (const json& port : subset.ports) {
-                    portsByAddress[addressKey].emplace(port.dump(), port);
-                }
-                if (subset.ports.empty()) {
-                    portsByAddress[addressKey];
+                    entry.ports.emplace(port.dump(), port);
                 }
             }
         }
     }
     std::map<std::string, Subset> repacked;
-    for (const auto& [addressKey, ports] : portsByAddress) {
+    for (auto& [addressKey, entry] : portsByAddress) {
         json portList = json::array();
-        for (const auto& [_, port] : ports) {
-            portList.push_back(port);
+        for (auto& [_, port] : entry.ports) {
+            portList.push_back(std::move(port));
         }
         Subset& subset = repacked[portList.dump()];
-        subset.ports = portList;
-        const json address = json::parse(addressKey.substr(1));
-        (addressKey[0] == 'r' ? subset.addresses : subset.notReady).push_back(address);
+        subset.ports = std::move(portList);
+        (entry.ready ? subset.addresses : subset.notReady).push_back(*entry.address);
     }
 
     json subsets = json::array();
