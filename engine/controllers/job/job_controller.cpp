@@ -322,12 +322,13 @@ JobController::JobController(const ControllerContext& context, Options options)
       m_pods(context.informers.informerFor(client::resources::pods())),
       m_recorder(context.recorder("job-controller")),
       m_queue(queueOptions()) {
+    // Pods by their Job's key ("ns/name"): found again when the Job is gone, to let them go.
     m_pods.addIndex(kOwnerIndex, [](const json& pod) -> std::vector<std::string> {
-        std::string uid = controllerUid(pod, "Job");
-        if (uid.empty()) {
+        const std::string job = controllerName(pod, "Job");
+        if (job.empty()) {
             return {};
         }
-        return {std::move(uid)};
+        return {str(pod, "/metadata/namespace"_json_pointer) + "/" + job};
     });
 
     client::EventHandlers jobHandlers;
@@ -339,9 +340,12 @@ JobController::JobController(const ControllerContext& context, Options options)
     };
     jobHandlers.onDelete = [this](const client::ObjectPtr& job) {
         const std::string key = client::objectKey(*job);
-        std::lock_guard lock(m_mutex);
-        m_expectations.erase(key);
-        m_backoff.erase(key);
+        {
+            std::lock_guard lock(m_mutex);
+            m_expectations.erase(key);
+            m_backoff.erase(key);
+        }
+        m_queue.add(key);  // to release its pods' finalizers
     };
     m_jobs.addEventHandler(std::move(jobHandlers));
 
@@ -414,7 +418,12 @@ bool JobController::expectationsSatisfied(const std::string& key) {
 }
 
 std::vector<client::ObjectPtr> JobController::podsOf(const json& job) const {
-    return m_pods.lister().byIndex(kOwnerIndex, str(job, "/metadata/uid"_json_pointer));
+    const std::string uid = str(job, "/metadata/uid"_json_pointer);
+    std::vector<client::ObjectPtr> pods =
+        m_pods.lister().byIndex(kOwnerIndex, client::objectKey(job));
+    std::erase_if(pods,
+                  [&](const client::ObjectPtr& pod) { return controllerUid(*pod, "Job") != uid; });
+    return pods;
 }
 
 void JobController::run(int workers) {
@@ -438,12 +447,33 @@ void JobController::stop() {
 
 core::Result<void> JobController::sync(const std::string& key) {
     const auto cached = m_jobs.lister().getByKey(key);
-    if (!cached) {
+    const auto parts = client::splitObjectKey(key);
+    const auto podsRef = client::resources::pods().in(parts.nameSpace);
+    if (!cached || deleting(*cached)) {
+        // The Job is gone or going: its pods must not be held by the tracking finalizer (kube
+        // removes it from orphaned pods too), so that the garbage collector can finish.
+        for (const auto& pod : m_pods.lister().byIndex(kOwnerIndex, key)) {
+            if (!hasFinalizer(*pod)) {
+                continue;
+            }
+            json finalizers = json::array();
+            for (const json& finalizer :
+                 pod->value("/metadata/finalizers"_json_pointer, json::array())) {
+                if (finalizer != kTrackingFinalizer) {
+                    finalizers.push_back(finalizer);
+                }
+            }
+            const json patch = {
+                {"metadata", {{"finalizers", finalizers.empty() ? json() : finalizers}}}};
+            auto patched = m_client.patch(podsRef.named(str(*pod, "/metadata/name"_json_pointer)),
+                                          client::PatchType::Merge, patch);
+            if (!patched && patched.error().code() != core::ErrorCode::NotFound) {
+                return patched.error();
+            }
+        }
         return core::success();
     }
     json job = *cached;
-    const auto parts = client::splitObjectKey(key);
-    const auto podsRef = client::resources::pods().in(parts.nameSpace);
     const auto jobRef = client::resources::jobs().in(parts.nameSpace).named(parts.name);
     const auto clockNow = m_options.now();
     const std::string now = core::formatTimestamp(clockNow);

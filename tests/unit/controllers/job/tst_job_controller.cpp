@@ -224,6 +224,29 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(getJob("brief").is_null(), 10000);
     }
 
+    void deletedJobReleasesItsPods() {
+        start();
+        testing::FakeKubelet kubelet(api(), "default",
+                                     [](const json&, std::chrono::milliseconds) { return ""; });
+        QVERIFY(api()
+                    .create(client::resources::jobs().in("default"),
+                            job("gone", {{"parallelism", 2}, {"completions", 2}}))
+                    .ok());
+        QTRY_VERIFY_WITH_TIMEOUT(podsOf("gone").size() == 2, 10000);
+        client::DeleteOptions orphan;
+        orphan.propagationPolicy = client::PropagationPolicy::Orphan;
+        QVERIFY(api().remove(client::resources::jobs().in("default").named("gone"), orphan).ok());
+        const auto released = [&] {
+            const auto pods = podsOf("gone");
+            return pods.size() == 2 && std::none_of(pods.begin(), pods.end(), [](const json& pod) {
+                       return pod["metadata"].contains("finalizers") &&
+                              pod["metadata"]["finalizers"].dump().find("job-tracking") !=
+                                  std::string::npos;
+                   });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(released(), 10000);
+    }
+
     void suspendDeletesPodsAndResumeRestarts() {
         start();
         testing::FakeKubelet kubelet(api(), "default",
