@@ -5,8 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/controllers/deployment/deployment_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/replicaset/replica_set_controller.h"
 
 namespace slipway::controllers {
 
@@ -29,6 +31,8 @@ void ControllerManager::start() {
     const ControllerContext context{m_client, m_informers};
     // Controllers built on the shared informers: one line each.
     (void)context;
+    m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
+    m_controllers.push_back(std::make_unique<DeploymentController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
