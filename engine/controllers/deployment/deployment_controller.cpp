@@ -68,6 +68,13 @@ const json* findNewSet(const json& d, const std::vector<json>& sortedSets) {
     return nullptr;
 }
 
+/// The object's status, or an empty one: a reference that outlives the call.
+const json& statusOf(const json& object) {
+    static const json kEmpty = json::object();
+    const auto it = object.find("status");
+    return it != object.end() && it->is_object() ? *it : kEmpty;
+}
+
 std::string describeName(const json& object) {
     return "\"" + stringAt(object, kName) + "\"";
 }
@@ -318,8 +325,7 @@ core::Result<std::optional<json>> DeploymentController::newReplicaSet(
         if (auto revised = setRevision(d, annotation(rs, kRevisionAnnotation)); !revised) {
             return revised.error();
         }
-        if (hasProgressDeadline(d) &&
-            findCondition(d.value("status", json::object()), "Progressing") == nullptr) {
+        if (hasProgressDeadline(d) && findCondition(statusOf(d), "Progressing") == nullptr) {
             setCondition(d["status"], newCondition("Progressing", "True", kFoundNewReplicaSet,
                                                    "Found new replica set " + describeName(rs)));
             if (auto written = writeStatus(d); !written) {
@@ -582,7 +588,7 @@ core::Result<void> DeploymentController::checkPausedConditions(json& d) {
     if (!hasProgressDeadline(d)) {
         return core::success();
     }
-    const json* condition = findCondition(d.value("status", json::object()), "Progressing");
+    const json* condition = findCondition(statusOf(d), "Progressing");
     if (condition != nullptr && condition->value("reason", "") == kProgressDeadlineExceeded) {
         return core::success();  // a timeout stays reported
     }
@@ -658,7 +664,7 @@ core::Result<void> DeploymentController::syncDeploymentStatus(const Sets& sets, 
 }
 
 void DeploymentController::requeueStuck(const json& d, const json& newStatus) {
-    const json* condition = findCondition(d.value("status", json::object()), "Progressing");
+    const json* condition = findCondition(statusOf(d), "Progressing");
     if (!hasProgressDeadline(d) || condition == nullptr) {
         return;
     }
@@ -686,7 +692,7 @@ core::Result<void> DeploymentController::syncRolloutStatus(const Sets& sets, jso
     if (!hasProgressDeadline(d)) {
         removeCondition(status, "Progressing");
     }
-    const json* current = findCondition(d.value("status", json::object()), "Progressing");
+    const json* current = findCondition(statusOf(d), "Progressing");
     const bool complete = intAt(status, json::json_pointer("/replicas")) ==
                               intAt(status, json::json_pointer("/updatedReplicas")) &&
                           current != nullptr &&
@@ -715,11 +721,11 @@ core::Result<void> DeploymentController::syncRolloutStatus(const Sets& sets, jso
     // A ReplicaSet's failure (quota, admission) shows on the Deployment.
     const json* failure = nullptr;
     if (sets.newSet) {
-        failure = findCondition(sets.newSet->value("status", json::object()), "ReplicaFailure");
+        failure = findCondition(statusOf(*sets.newSet), "ReplicaFailure");
     }
     for (const auto& rs : sets.oldSets) {
         if (failure == nullptr) {
-            failure = findCondition(rs.value("status", json::object()), "ReplicaFailure");
+            failure = findCondition(statusOf(rs), "ReplicaFailure");
         }
     }
     if (failure != nullptr) {

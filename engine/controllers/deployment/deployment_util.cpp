@@ -60,6 +60,37 @@ void removeHashLabel(json& podTemplate) {
     }
 }
 
+/// Null, false, 0, "", {} and []: what a typed Go struct cannot tell from absent.
+bool semanticallyEmpty(const json& value) {
+    return value.is_null() || (value.is_boolean() && !value.get<bool>()) ||
+           (value.is_number() && value == 0) || (value.is_string() && value.empty()) ||
+           ((value.is_object() || value.is_array()) && value.empty());
+}
+
+/// A copy without zero values at any depth, so that templates compare as kube's
+/// Semantic.DeepEqual compares structs: kubectl's rollback sends "creationTimestamp": null and
+/// "resources": {}, which the stored set's template may lack.
+json withoutZeroValues(const json& value) {
+    if (value.is_object()) {
+        json result = json::object();
+        for (const auto& [key, member] : value.items()) {
+            json cleaned = withoutZeroValues(member);
+            if (!semanticallyEmpty(cleaned)) {
+                result[key] = std::move(cleaned);
+            }
+        }
+        return result;
+    }
+    if (value.is_array()) {
+        json result = json::array();
+        for (const auto& element : value) {
+            result.push_back(withoutZeroValues(element));
+        }
+        return result;
+    }
+    return value;
+}
+
 }  // namespace
 
 std::int64_t replicasOf(const json& object) {
@@ -108,7 +139,7 @@ std::string computeHash(const json& podTemplate, std::optional<std::int64_t> col
 bool equalIgnoreHash(json a, json b) {
     removeHashLabel(a);
     removeHashLabel(b);
-    return a == b;
+    return withoutZeroValues(a) == withoutZeroValues(b);
 }
 
 std::int64_t scaledValue(const json& intOrPercent, std::int64_t total, bool roundUp) {
