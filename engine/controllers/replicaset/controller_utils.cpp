@@ -161,11 +161,15 @@ core::Result<bool> claimObject(const client::Client& client, const client::Resou
                                const core::LabelSelector& selector,
                                const std::function<core::Result<void>()>& canAdopt) {
     const std::string ownerUid = ownerRef.value("uid", "");
-    const json labels = object.contains(json::json_pointer("/metadata/labels"))
-                            ? object.at(json::json_pointer("/metadata/labels"))
-                            : json::object();
-    const bool selected = selector.matches(labels);
+    static const json kNoLabels = json::object();
+    const json::json_pointer labelsPath("/metadata/labels");
+    const bool selected =
+        selector.matches(object.contains(labelsPath) ? object.at(labelsPath) : kNoLabels);
     const json* controllerRef = controllerRefOf(object);
+    // The common case first, without building anything: ours and still selected.
+    if (controllerRef != nullptr && selected && controllerRef->value("uid", "") == ownerUid) {
+        return true;
+    }
     const auto target = ref.in(stringAt(object, json::json_pointer("/metadata/namespace")))
                             .named(stringAt(object, json::json_pointer("/metadata/name")));
     json refs = object.contains(json::json_pointer("/metadata/ownerReferences"))

@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kMaxRetries = 15;
 /// Threads that create or delete the pods of one batch at once.
-constexpr std::size_t kWriteParallelism = 16;
+constexpr std::size_t kWriteParallelism = 64;
 constexpr const char* kPodDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
 const json::json_pointer kName("/metadata/name");
@@ -395,8 +395,16 @@ std::vector<client::ObjectPtr> ReplicaSetController::relatedPods(const json& rep
 
 core::Result<void> ReplicaSetController::createPod(const json& replicaSet,
                                                    const json& podTemplate) {
-    auto created = m_client.create(client::resources::pods().in(stringAt(replicaSet, kNamespace)),
-                                   podFromTemplate(replicaSet, podTemplate));
+    const auto pods = client::resources::pods().in(stringAt(replicaSet, kNamespace));
+    const json pod = podFromTemplate(replicaSet, podTemplate);
+    auto created = m_client.create(pods, pod);
+    // Five random characters collide now and then among 10,000 pods; kube-apiserver 1.32
+    // retries such a generateName collision itself (RetryGenerateName), so try again here.
+    for (int retry = 0;
+         retry < 3 && !created && created.error().code() == core::ErrorCode::AlreadyExists;
+         ++retry) {
+        created = m_client.create(pods, pod);
+    }
     const auto involved = client::ObjectReference::to(replicaSet, "apps/v1", "ReplicaSet");
     if (!created) {
         m_recorder->event(involved, client::EventRecorder::kWarning, "FailedCreate",
@@ -552,8 +560,9 @@ core::Result<void> ReplicaSetController::sync(const std::string& key) {
     std::int64_t fullyLabeled = 0;
     std::int64_t ready = 0;
     std::int64_t available = 0;
+    static const json kNoLabels = json::object();
     for (const auto& pod : pods) {
-        const json labels = labelsOf(*pod);
+        const json& labels = pod->contains(kLabels) ? pod->at(kLabels) : kNoLabels;
         bool allLabels = true;
         for (const auto& [label, value] : templateLabels.items()) {
             if (!labels.contains(label) || labels[label] != value) {
