@@ -130,8 +130,17 @@ DeploymentController::~DeploymentController() {
 void DeploymentController::run(int workers) {
     for (int i = 0; i < workers; ++i) {
         m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
+            m_queue.processUntilShutDown(
+                [this](const std::string& key) -> core::Result<void> {
+                    // An object of an unexpected shape must not take slipwayd down with it.
+                    try {
+                        return sync(key);
+                    } catch (const std::exception& error) {
+                        return core::Error(core::ErrorCode::Internal,
+                                           std::string("sync failed: ") + error.what());
+                    }
+                },
+                kMaxRetries);
         });
     }
 }
@@ -396,7 +405,7 @@ core::Result<std::optional<json>> DeploymentController::newReplicaSet(
     }
     if (!alreadyExists && replicas > 0) {
         m_recorder->event(involvedOf(d), client::EventRecorder::kNormal, "ScalingReplicaSet",
-                          "Scaled up replica set " + stringAt(createdSet, kName) + " to " +
+                          "Scaled up replica set " + stringAt(createdSet, kName) + " from 0 to " +
                               std::to_string(replicas));
     }
     if (auto revised = setRevision(d, newRevision); !revised) {
@@ -452,9 +461,10 @@ core::Result<bool> DeploymentController::scaleReplicaSet(json& rs, std::int64_t 
     }
     rs = *updated;
     if (sizeChanges) {
+        // kube 1.31+ (kubernetes#125118) words it "from <old> to <new>".
         m_recorder->event(involvedOf(d), client::EventRecorder::kNormal, "ScalingReplicaSet",
-                          "Scaled " + operation + " replica set " + stringAt(rs, kName) + " to " +
-                              std::to_string(newScale) + " from " + std::to_string(oldScale));
+                          "Scaled " + operation + " replica set " + stringAt(rs, kName) + " from " +
+                              std::to_string(oldScale) + " to " + std::to_string(newScale));
     }
     return sizeChanges;
 }

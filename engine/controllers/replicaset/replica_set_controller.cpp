@@ -256,8 +256,17 @@ ReplicaSetController::~ReplicaSetController() {
 void ReplicaSetController::run(int workers) {
     for (int i = 0; i < workers; ++i) {
         m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
+            m_queue.processUntilShutDown(
+                [this](const std::string& key) -> core::Result<void> {
+                    // An object of an unexpected shape must not take slipwayd down with it.
+                    try {
+                        return sync(key);
+                    } catch (const std::exception& error) {
+                        return core::Error(core::ErrorCode::Internal,
+                                           std::string("sync failed: ") + error.what());
+                    }
+                },
+                kMaxRetries);
         });
     }
 }
@@ -407,6 +416,12 @@ core::Result<void> ReplicaSetController::createPod(const json& replicaSet,
     }
     const auto involved = client::ObjectReference::to(replicaSet, "apps/v1", "ReplicaSet");
     if (!created) {
+        if (created.error().code() == core::ErrorCode::Forbidden &&
+            created.error().message().find("because it is being terminated") != std::string::npos) {
+            // As kube: every create in a terminating namespace fails, and that is no failure
+            // of the ReplicaSet's.
+            return core::success();
+        }
         m_recorder->event(involved, client::EventRecorder::kWarning, "FailedCreate",
                           "Error creating: " + created.error().message());
         return created.error();

@@ -200,9 +200,9 @@ private slots:
                  std::string("4"));
         QCOMPARE(conditionOf(d, "Progressing", "message"),
                  "ReplicaSet \"" + rsName + "\" has successfully progressed.");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            hasEvent("web", "ScalingReplicaSet", "Scaled up replica set " + rsName + " to 3"),
-            10000);
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent("web", "ScalingReplicaSet",
+                                          "Scaled up replica set " + rsName + " from 0 to 3"),
+                                 10000);
     }
 
     void scalesUpAndDown() {
@@ -216,10 +216,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(complete("scaled") && status("scaled", "replicas") == 3, 15000);
         QCOMPARE(replicaSets("scaled").size(), std::size_t(1));
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent("scaled", "ScalingReplicaSet",
-                                          "Scaled up replica set " + rsName + " to 10 from 3"),
+                                          "Scaled up replica set " + rsName + " from 3 to 10"),
                                  10000);
         QTRY_VERIFY_WITH_TIMEOUT(hasEvent("scaled", "ScalingReplicaSet",
-                                          "Scaled down replica set " + rsName + " to 3 from 10"),
+                                          "Scaled down replica set " + rsName + " from 10 to 3"),
                                  10000);
     }
 
