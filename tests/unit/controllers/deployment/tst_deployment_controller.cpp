@@ -97,19 +97,33 @@ class TstDeploymentController : public QObject {
                conditionOf(d, "Progressing", "reason") == "NewReplicaSetAvailable";
     }
 
+    /// PATCHes a Deployment, again on a Conflict with a concurrent write (as kubectl does).
+    bool patchDeployment(const std::string& name, client::PatchType type, const json& patch) {
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            auto patched = m_client->patch(kDeployments.named(name), type, patch);
+            if (patched) {
+                return true;
+            }
+            qWarning("patch %s: %s", name.c_str(), patched.error().message().c_str());
+            if (patched.error().code() != core::ErrorCode::Conflict) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     bool setImage(const std::string& name, const std::string& image) {
         const json patch = {
             {"spec",
              {{"template",
                {{"spec",
                  {{"containers", json::array({{{"name", "main"}, {"image", image}}})}}}}}}}};
-        return static_cast<bool>(
-            m_client->patch(kDeployments.named(name), client::PatchType::StrategicMerge, patch));
+        return patchDeployment(name, client::PatchType::StrategicMerge, patch);
     }
 
     bool scaleTo(const std::string& name, std::int64_t replicas) {
-        return static_cast<bool>(m_client->patch(kDeployments.named(name), client::PatchType::Merge,
-                                                 {{"spec", {{"replicas", replicas}}}}));
+        return patchDeployment(name, client::PatchType::Merge,
+                               {{"spec", {{"replicas", replicas}}}});
     }
 
     std::vector<std::string> events(const std::string& name, const std::string& reason) {
@@ -312,8 +326,7 @@ private slots:
         const json undo = json::array(
             {{{"op", "replace"}, {"path", "/spec/template"}, {"value", podTemplate}},
              {{"op", "replace"}, {"path", "/metadata/annotations"}, {"value", annotations}}});
-        auto patched = m_client->patch(kDeployments.named("roll"), client::PatchType::Json, undo);
-        QVERIFY2(patched, patched ? "" : patched.error().message().c_str());
+        QVERIFY(patchDeployment("roll", client::PatchType::Json, undo));
         QTRY_VERIFY_WITH_TIMEOUT(
             complete("roll") &&
                 get("roll")["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3",
@@ -339,8 +352,7 @@ private slots:
         startControllers(std::chrono::milliseconds(20));
         QVERIFY(m_client->create(kDeployments, deploymentOf("held", 2, "nginx:1")));
         QTRY_VERIFY_WITH_TIMEOUT(complete("held"), 15000);
-        QVERIFY(m_client->patch(kDeployments.named("held"), client::PatchType::Merge,
-                                {{"spec", {{"paused", true}}}}));
+        QVERIFY(patchDeployment("held", client::PatchType::Merge, {{"spec", {{"paused", true}}}}));
         QVERIFY(setImage("held", "nginx:2"));
         QTRY_VERIFY_WITH_TIMEOUT(
             status("held", "observedGeneration") ==
@@ -355,8 +367,7 @@ private slots:
         QCOMPARE(replicaSets("held").size(), std::size_t(1));
         QCOMPARE(status("held", "updatedReplicas"), 0LL);  // the template changed: nothing updated
 
-        QVERIFY(m_client->patch(kDeployments.named("held"), client::PatchType::Merge,
-                                {{"spec", {{"paused", false}}}}));
+        QVERIFY(patchDeployment("held", client::PatchType::Merge, {{"spec", {{"paused", false}}}}));
         QTRY_VERIFY_WITH_TIMEOUT(complete("held") && replicaSets("held").size() == 2, 20000);
     }
 
@@ -450,8 +461,7 @@ private slots:
                {{"metadata",
                  {{"annotations",
                    {{"kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z"}}}}}}}}}};
-        QVERIFY(m_client->patch(kDeployments.named("restarted"), client::PatchType::StrategicMerge,
-                                patch));
+        QVERIFY(patchDeployment("restarted", client::PatchType::StrategicMerge, patch));
         QTRY_VERIFY_WITH_TIMEOUT(complete("restarted") && replicaSets("restarted").size() == 2,
                                  20000);
     }
