@@ -5,14 +5,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include "engine/controllers/daemonset/daemonset_controller.h"
 #include "engine/controllers/clusterroleaggregation/cluster_role_aggregation_controller.h"
 #include "engine/controllers/cronjob/cron_job_controller.h"
+#include "engine/controllers/daemonset/daemonset_controller.h"
+#include "engine/controllers/deployment/deployment_controller.h"
 #include "engine/controllers/endpoints/endpoints_controller.h"
 #include "engine/controllers/endpointslice/endpoint_slice_controller.h"
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/job/job_controller.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/replicaset/replica_set_controller.h"
 #include "engine/controllers/resourcequota/resource_quota_controller.h"
 #include "engine/controllers/statefulset/statefulset_controller.h"
 #include "engine/controllers/volume/persistent_volume_controller.h"
@@ -47,6 +49,8 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<JobController>(context));
     m_controllers.push_back(std::make_unique<TtlAfterFinishedController>(context));
     m_controllers.push_back(std::make_unique<CronJobController>(context));
+    m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
+    m_controllers.push_back(std::make_unique<DeploymentController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
