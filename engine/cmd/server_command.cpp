@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/agent/sim/sim_pod.h"
+#include "engine/agent/sim/simulated_nodes.h"
 #include "engine/api/kind_registry.h"
 #include "engine/apiextensions/crd_controller.h"
 #include "engine/apiextensions/crd_validation.h"
@@ -34,6 +36,20 @@
 
 namespace slipway::cmd {
 
+namespace {
+
+/// A flag's Go duration ("500ms", "10s", "5m"), or an error naming the flag.
+core::Result<std::chrono::milliseconds> durationFlag(const std::string& text, const char* flag) {
+    if (auto parsed = agent::sim::parseGoDuration(text)) {
+        return *parsed;
+    }
+    return core::Error(
+        core::ErrorCode::BadRequest,
+        std::string(flag) + ": \"" + text + "\" is not a duration (e.g. 500ms, 10s, 5m)");
+}
+
+}  // namespace
+
 int runServer(const ServerFlags& flags) {
     // Block the shutdown signals before any thread starts, so every thread inherits the mask
     // and the main thread alone receives them through sigwait below.
@@ -59,6 +75,40 @@ int runServer(const ServerFlags& flags) {
         spdlog::critical("data dir {} is in use: {}", flags.dataDir.string(),
                          lock.error().message());
         return 1;
+    }
+
+    controllers::ControllerOptions controllerOptions;
+    agent::sim::SimConfig simConfig;
+    {
+        const std::pair<const std::string*, std::pair<const char*, std::chrono::milliseconds*>>
+            durations[] = {
+                {&flags.nodeMonitorGracePeriod,
+                 {"--node-monitor-grace-period", &controllerOptions.nodeMonitorGracePeriod}},
+                {&flags.nodeMonitorPeriod,
+                 {"--node-monitor-period", &controllerOptions.nodeMonitorPeriod}},
+                {&flags.simStartDelay, {"--sim-start-delay", &simConfig.startDelay}},
+                {&flags.simReadyDelay, {"--sim-ready-delay", &simConfig.readyDelay}},
+                {&flags.simRunDuration, {"--sim-run-duration", &simConfig.runDuration}},
+                {&flags.simBackoff, {"--sim-backoff", &simConfig.backoffInitial}},
+                {&flags.simBackoffMax, {"--sim-backoff-max", &simConfig.backoffMax}},
+                {&flags.simLeaseRenewInterval,
+                 {"--sim-lease-renew-interval", &simConfig.renewInterval}},
+            };
+        for (const auto& [text, target] : durations) {
+            auto parsed = durationFlag(*text, target.first);
+            if (!parsed) {
+                spdlog::critical("{}", parsed.error().message());
+                return 2;
+            }
+            *target.second = *parsed;
+        }
+        simConfig.nodeCount = flags.simNodes;
+        simConfig.cpu = flags.simNodeCpu;
+        simConfig.memory = flags.simNodeMemory;
+        simConfig.pods = flags.simNodePods;
+        simConfig.zones = flags.simZones;
+        simConfig.leaseDurationSeconds = flags.simLeaseDurationSeconds;
+        simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
     auto endpoint = apiserver::parseListenAddress(flags.listen);
@@ -188,8 +238,19 @@ int runServer(const ServerFlags& flags) {
         router,
         apiserver::Identity{
             "system:kube-controller-manager", {"system:masters", "system:authenticated"}, true});
-    controllers::ControllerManager controllerManager(controllerClient);
+    controllers::ControllerManager controllerManager(controllerClient, controllerOptions);
     controllerManager.start();
+
+    // Simulated nodes (KWOK-style), as their own node agent identity.
+    const client::InProcessClient nodeAgentClient(
+        router, apiserver::Identity{"system:node-agent:simulated",
+                                    {"system:nodes", "system:masters", "system:authenticated"},
+                                    true});
+    std::optional<agent::sim::SimulatedNodes> simulatedNodes;
+    if (simConfig.nodeCount > 0) {
+        simulatedNodes.emplace(nodeAgentClient, simConfig);
+        simulatedNodes->start();
+    }
 
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
@@ -199,6 +260,9 @@ int runServer(const ServerFlags& flags) {
     sigwait(&shutdownSignals, &signal);
     spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     router.setReady(false);
+    if (simulatedNodes) {
+        simulatedNodes->stop();
+    }
     controllerManager.stop();
     crdController.stop();
     server.stop();

@@ -7,6 +7,7 @@
 
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/nodelifecycle/node_lifecycle_controller.h"
 
 namespace slipway::controllers {
 
@@ -18,17 +19,18 @@ constexpr std::chrono::seconds kSyncTimeout{30};
 
 }  // namespace
 
-ControllerManager::ControllerManager(const client::Client& client)
-    : m_client(client), m_informers(client) {}
+ControllerManager::ControllerManager(const client::Client& client, ControllerOptions options)
+    : m_client(client), m_options(options), m_informers(client) {}
 
 ControllerManager::~ControllerManager() {
     stop();
 }
 
 void ControllerManager::start() {
-    const ControllerContext context{m_client, m_informers};
+    const ControllerContext context{m_client, m_informers, m_options};
     // Controllers built on the shared informers: one line each.
     (void)context;
+    m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
