@@ -29,6 +29,7 @@
 #include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
+#include "engine/core/quantity.h"
 #include "engine/core/version.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
@@ -101,6 +102,14 @@ int runServer(const ServerFlags& flags) {
                 return 2;
             }
             *target.second = *parsed;
+        }
+        for (const auto& [value, flag] : {std::pair{&flags.simNodeCpu, "--sim-node-cpu"},
+                                          std::pair{&flags.simNodeMemory, "--sim-node-memory"},
+                                          std::pair{&flags.simNodePods, "--sim-node-pods"}}) {
+            if (auto quantity = core::Quantity::parse(*value); !quantity || quantity->sign() < 0) {
+                spdlog::critical("{}: \"{}\" is not a quantity (e.g. 4, 500m, 8Gi)", flag, *value);
+                return 2;
+            }
         }
         simConfig.nodeCount = flags.simNodes;
         simConfig.cpu = flags.simNodeCpu;

@@ -333,6 +333,26 @@ void NodeLifecycleController::monitorNodeHealth() {
         decisions.push_back({name, current, zone, std::move(node)});
     }
 
+    // Nodes that are gone: forget them (RemovingNode, as kube's classifyNodes).
+    {
+        std::set<std::string> seen;
+        for (const auto& decision : decisions) {
+            seen.insert(decision.name);
+        }
+        const std::scoped_lock lock(m_mutex);
+        for (auto it = m_health.begin(); it != m_health.end();) {
+            if (seen.count(it->first) != 0) {
+                ++it;
+                continue;
+            }
+            m_nodeRecorder->event(client::ObjectReference{"v1", "Node", "", it->first, "", "", ""},
+                                  client::EventRecorder::kNormal, "RemovingNode",
+                                  "Node " + it->first + " event: Removing Node " + it->first +
+                                      " from Controller");
+            it = m_health.erase(it);
+        }
+    }
+
     // Zone states (ComputeZoneState): FullDisruption when no node of a zone is ready,
     // PartialDisruption when more than 2 and at least 55% are not.
     bool allFull = !zones.empty();
