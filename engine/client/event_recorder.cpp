@@ -72,13 +72,20 @@ EventRecorder::~EventRecorder() {
 
 void EventRecorder::event(const ObjectReference& involved, const std::string& type,
                           const std::string& reason, const std::string& message) {
+    event(involved, type, reason, message, std::string());
+}
+
+void EventRecorder::event(const ObjectReference& involved, const std::string& type,
+                          const std::string& reason, const std::string& message,
+                          const std::string& host) {
     {
         const std::scoped_lock lock(m_mutex);
         if (m_stopping || m_queue.size() >= m_options.queueCapacity) {
             ++m_stats.dropped;
             return;
         }
-        m_queue.push_back({involved, type, reason, message, std::chrono::system_clock::now()});
+        m_queue.push_back(
+            {involved, type, reason, message, std::chrono::system_clock::now(), host});
     }
     m_changed.notify_all();
 }
@@ -115,9 +122,9 @@ std::string EventRecorder::dedupKey(const Pending& pending) const {
     // client-go's getEventKey: source, the object, type, reason and message.
     const auto& object = pending.involved;
     return fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}",
-                       m_source.component, m_source.host, object.kind, object.nameSpace,
-                       object.name, object.uid, object.apiVersion, object.fieldPath, pending.type,
-                       pending.reason, pending.message);
+                       m_source.component, pending.host.empty() ? m_source.host : pending.host,
+                       object.kind, object.nameSpace, object.name, object.uid, object.apiVersion,
+                       object.fieldPath, pending.type, pending.reason, pending.message);
 }
 
 void EventRecorder::remember(const std::string& key, Seen seen) {
@@ -169,9 +176,10 @@ void EventRecorder::write(const Pending& pending) {
     const std::string name =
         fmt::format("{}.{:x}", pending.involved.name.empty() ? "event" : pending.involved.name,
                     static_cast<std::uint64_t>(nanos) + m_sequence++);
+    const std::string& host = pending.host.empty() ? m_source.host : pending.host;
     json source = {{"component", m_source.component}};
-    if (!m_source.host.empty()) {
-        source["host"] = m_source.host;
+    if (!host.empty()) {
+        source["host"] = host;
     }
     const json event = {
         {"apiVersion", "v1"},
@@ -183,7 +191,7 @@ void EventRecorder::write(const Pending& pending) {
         {"message", pending.message},
         {"source", source},
         {"reportingComponent", m_source.component},
-        {"reportingInstance", m_source.host},
+        {"reportingInstance", host},
         {"firstTimestamp", now},
         {"lastTimestamp", now},
         {"count", 1},

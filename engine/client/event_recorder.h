@@ -84,6 +84,10 @@ public:
                const std::string& message) {
         event(ObjectReference::to(object), type, reason, message);
     }
+    /// The same with the source's host set for this event only: a node agent that records for
+    /// many (simulated) nodes names each event's node, as each kubelet does.
+    void event(const ObjectReference& involved, const std::string& type, const std::string& reason,
+               const std::string& message, const std::string& host);
 
     /// Waits until every queued event has been written (or failed), at most `timeout`.
     bool flush(std::chrono::milliseconds timeout) const;
@@ -106,6 +110,7 @@ private:
         std::string reason;
         std::string message;
         std::chrono::system_clock::time_point at;
+        std::string host;  ///< overrides the source's host when not empty
     };
     struct Seen {
         std::string nameSpace;

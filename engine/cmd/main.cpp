@@ -44,6 +44,59 @@ int main(int argc, char** argv) {
     serverCommand->add_flag("--insecure-http", server.insecureHttp,
                             "Serve plain HTTP and treat every client as an administrator "
                             "(tests only)");
+    serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
+        ->check(CLI::Range(0, 3000))
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-node-cpu", server.simNodeCpu, "CPU capacity of a simulated node")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-node-memory", server.simNodeMemory,
+                     "Memory capacity of a simulated node")
+        ->capture_default_str();
+    serverCommand->add_option("--sim-node-pods", server.simNodePods, "Pods a simulated node takes")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-zones", server.simZones,
+                     "Zones (topology.kubernetes.io/zone) the simulated nodes are spread over")
+        ->delimiter(',')
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-start-delay", server.simStartDelay,
+                     "How long a simulated container is ContainerCreating")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-ready-delay", server.simReadyDelay,
+                     "How long a simulated container runs before it is ready")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-run-duration", server.simRunDuration,
+                     "How long containers of Never/OnFailure pods run before they exit")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-backoff", server.simBackoff,
+                     "Initial restart and image pull back-off (kubelet: 10s)")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-backoff-max", server.simBackoffMax,
+                     "Longest restart and image pull back-off (kubelet: 5m)")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-lease-renew-interval", server.simLeaseRenewInterval,
+                     "How often simulated nodes renew their Lease")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--sim-lease-duration", server.simLeaseDurationSeconds,
+                     "leaseDurationSeconds of the simulated nodes' Leases")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--node-monitor-grace-period", server.nodeMonitorGracePeriod,
+                     "How long a node may go without heartbeat before it is marked Unknown")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--node-monitor-period", server.nodeMonitorPeriod,
+                     "How often the node lifecycle controller checks node heartbeats")
+        ->capture_default_str();
     serverCommand
         ->add_option("--log-level", server.logLevel,
                      "trace, debug, info, warn, error, critical or off")

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/agent/sim/sim_pod.h"
+#include "engine/agent/sim/simulated_nodes.h"
 #include "engine/api/kind_registry.h"
 #include "engine/apiextensions/crd_controller.h"
 #include "engine/apiextensions/crd_validation.h"
@@ -29,6 +31,7 @@
 #include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
+#include "engine/core/quantity.h"
 #include "engine/core/version.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
@@ -36,6 +39,20 @@
 #include "engine/store/store.h"
 
 namespace slipway::cmd {
+
+namespace {
+
+/// A flag's Go duration ("500ms", "10s", "5m"), or an error naming the flag.
+core::Result<std::chrono::milliseconds> durationFlag(const std::string& text, const char* flag) {
+    if (auto parsed = agent::sim::parseGoDuration(text)) {
+        return *parsed;
+    }
+    return core::Error(
+        core::ErrorCode::BadRequest,
+        std::string(flag) + ": \"" + text + "\" is not a duration (e.g. 500ms, 10s, 5m)");
+}
+
+}  // namespace
 
 int runServer(const ServerFlags& flags) {
     // Block the shutdown signals before any thread starts, so every thread inherits the mask
@@ -62,6 +79,48 @@ int runServer(const ServerFlags& flags) {
         spdlog::critical("data dir {} is in use: {}", flags.dataDir.string(),
                          lock.error().message());
         return 1;
+    }
+
+    controllers::ControllerOptions controllerOptions;
+    agent::sim::SimConfig simConfig;
+    {
+        const std::pair<const std::string*, std::pair<const char*, std::chrono::milliseconds*>>
+            durations[] = {
+                {&flags.nodeMonitorGracePeriod,
+                 {"--node-monitor-grace-period", &controllerOptions.nodeMonitorGracePeriod}},
+                {&flags.nodeMonitorPeriod,
+                 {"--node-monitor-period", &controllerOptions.nodeMonitorPeriod}},
+                {&flags.simStartDelay, {"--sim-start-delay", &simConfig.startDelay}},
+                {&flags.simReadyDelay, {"--sim-ready-delay", &simConfig.readyDelay}},
+                {&flags.simRunDuration, {"--sim-run-duration", &simConfig.runDuration}},
+                {&flags.simBackoff, {"--sim-backoff", &simConfig.backoffInitial}},
+                {&flags.simBackoffMax, {"--sim-backoff-max", &simConfig.backoffMax}},
+                {&flags.simLeaseRenewInterval,
+                 {"--sim-lease-renew-interval", &simConfig.renewInterval}},
+            };
+        for (const auto& [text, target] : durations) {
+            auto parsed = durationFlag(*text, target.first);
+            if (!parsed) {
+                spdlog::critical("{}", parsed.error().message());
+                return 2;
+            }
+            *target.second = *parsed;
+        }
+        for (const auto& [value, flag] : {std::pair{&flags.simNodeCpu, "--sim-node-cpu"},
+                                          std::pair{&flags.simNodeMemory, "--sim-node-memory"},
+                                          std::pair{&flags.simNodePods, "--sim-node-pods"}}) {
+            if (auto quantity = core::Quantity::parse(*value); !quantity || quantity->sign() < 0) {
+                spdlog::critical("{}: \"{}\" is not a quantity (e.g. 4, 500m, 8Gi)", flag, *value);
+                return 2;
+            }
+        }
+        simConfig.nodeCount = flags.simNodes;
+        simConfig.cpu = flags.simNodeCpu;
+        simConfig.memory = flags.simNodeMemory;
+        simConfig.pods = flags.simNodePods;
+        simConfig.zones = flags.simZones;
+        simConfig.leaseDurationSeconds = flags.simLeaseDurationSeconds;
+        simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
     auto endpoint = apiserver::parseListenAddress(flags.listen);
@@ -196,7 +255,7 @@ int runServer(const ServerFlags& flags) {
         router,
         apiserver::Identity{
             "system:kube-controller-manager", {"system:masters", "system:authenticated"}, true});
-    controllers::ControllerManager controllerManager(controllerClient);
+    controllers::ControllerManager controllerManager(controllerClient, controllerOptions);
     controllerManager.start();
     // kube-scheduler: its own component, identity and informers.
     const client::InProcessClient schedulerClient(
@@ -205,6 +264,17 @@ int runServer(const ServerFlags& flags) {
     scheduler::Scheduler podScheduler(schedulerClient, schedulerInformers);
     schedulerInformers.start();
     podScheduler.run();
+
+    // Simulated nodes (KWOK-style), as their own node agent identity.
+    const client::InProcessClient nodeAgentClient(
+        router, apiserver::Identity{"system:node-agent:simulated",
+                                    {"system:nodes", "system:masters", "system:authenticated"},
+                                    true});
+    std::optional<agent::sim::SimulatedNodes> simulatedNodes;
+    if (simConfig.nodeCount > 0) {
+        simulatedNodes.emplace(nodeAgentClient, simConfig);
+        simulatedNodes->start();
+    }
 
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
@@ -216,6 +286,9 @@ int runServer(const ServerFlags& flags) {
     router.setReady(false);
     schedulerInformers.stop();
     podScheduler.stop();
+    if (simulatedNodes) {
+        simulatedNodes->stop();
+    }
     controllerManager.stop();
     crdController.stop();
     server.stop();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace slipway::cmd {
 
@@ -19,6 +21,23 @@ struct ServerFlags {
     std::string logLevel = "info";
     /// Plain HTTP with no authentication: for tests only, never the default.
     bool insecureHttp = false;
+
+    /// Simulated nodes (engine/agent/sim): how many, their capacity and pod lifecycle.
+    int simNodes = 0;
+    std::string simNodeCpu = "4";
+    std::string simNodeMemory = "8Gi";
+    std::string simNodePods = "110";
+    std::vector<std::string> simZones = {"zone-a"};
+    std::string simStartDelay = "500ms";
+    std::string simReadyDelay = "1s";
+    std::string simRunDuration = "2s";
+    std::string simBackoff = "10s";
+    std::string simBackoffMax = "5m";
+    std::string simLeaseRenewInterval = "10s";
+    int simLeaseDurationSeconds = 40;
+    /// Node lifecycle controller: a node whose heartbeats stop for this long goes Unknown.
+    std::string nodeMonitorGracePeriod = "40s";
+    std::string nodeMonitorPeriod = "5s";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

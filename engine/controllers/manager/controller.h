@@ -10,12 +10,22 @@
 
 namespace slipway::controllers {
 
+/// Settings of the controllers that take any (kube-controller-manager's flags).
+struct ControllerOptions {
+    /// Node lifecycle: how often node heartbeats are checked, and how long a node may go
+    /// without one before it is marked Unknown (--node-monitor-period,
+    /// --node-monitor-grace-period).
+    std::chrono::milliseconds nodeMonitorPeriod{5000};
+    std::chrono::milliseconds nodeMonitorGracePeriod{40000};
+};
+
 /// What every controller is given: the Client it writes through, the informers it shares with
 /// the other controllers (ask for them in the constructor, add handlers and indexes there), and
 /// a factory of event recorders.
 struct ControllerContext {
     const client::Client& client;
     client::SharedInformers& informers;
+    ControllerOptions options = {};
 
     /// A recorder whose events name `component` as their source ("deployment-controller").
     std::unique_ptr<client::EventRecorder> recorder(std::string component) const {

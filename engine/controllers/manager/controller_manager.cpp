@@ -14,6 +14,7 @@
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/job/job_controller.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "engine/controllers/replicaset/replica_set_controller.h"
 #include "engine/controllers/resourcequota/resource_quota_controller.h"
 #include "engine/controllers/statefulset/statefulset_controller.h"
@@ -29,15 +30,15 @@ constexpr std::chrono::seconds kSyncTimeout{30};
 
 }  // namespace
 
-ControllerManager::ControllerManager(const client::Client& client)
-    : m_client(client), m_informers(client) {}
+ControllerManager::ControllerManager(const client::Client& client, ControllerOptions options)
+    : m_client(client), m_options(options), m_informers(client) {}
 
 ControllerManager::~ControllerManager() {
     stop();
 }
 
 void ControllerManager::start() {
-    const ControllerContext context{m_client, m_informers};
+    const ControllerContext context{m_client, m_informers, m_options};
     // Controllers built on the shared informers: one line each.
     (void)context;
     m_controllers.push_back(std::make_unique<DaemonSetController>(context));
@@ -51,6 +52,7 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<CronJobController>(context));
     m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
     m_controllers.push_back(std::make_unique<DeploymentController>(context));
+    m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);

@@ -21,7 +21,7 @@ class NamespaceController;
 class ControllerManager {
 public:
     /// The client must outlive the manager.
-    explicit ControllerManager(const client::Client& client);
+    explicit ControllerManager(const client::Client& client, ControllerOptions options = {});
     ~ControllerManager();
     ControllerManager(const ControllerManager&) = delete;
     ControllerManager& operator=(const ControllerManager&) = delete;
@@ -33,6 +33,7 @@ public:
 
 private:
     const client::Client& m_client;
+    const ControllerOptions m_options;
     client::SharedInformers m_informers;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     std::unique_ptr<NamespaceController> m_namespaces;

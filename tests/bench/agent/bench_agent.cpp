@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// Simulated nodes at scale, for docs/BENCHMARKS.md: a real slipwayd with --sim-nodes 1000.
+// Time until every node is registered and Ready, then slipwayd's CPU use while the thousand
+// nodes keep their heartbeats (Lease renewals every 10 s) and nothing else happens, and its RSS.
+// Prints figures; asserts only that the nodes came up.
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <QtTest>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "engine/client/https_client.h"
+#include "engine/pki/kubeconfig.h"
+
+#include "../../integration/test_support.h"
+
+using namespace slipway;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kNodes = 1000;
+
+/// utime + stime of a process, in seconds.
+double cpuSeconds(qint64 pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    for (int i = 3; fields >> field; ++i) {
+        if (i == 14) {
+            utime = std::stoull(field);
+        } else if (i == 15) {
+            stime = std::stoull(field);
+            break;
+        }
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+long rssKiB(qint64 pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stol(line.substr(6));
+        }
+    }
+    return -1;
+}
+
+/// Nodes whose Ready condition is True.
+int readyNodes(const client::RestClient& client) {
+    auto answer = client.get("/api/v1/nodes");
+    if (!answer || answer->status != 200) {
+        return -1;
+    }
+    const json list = json::parse(answer->body, nullptr, false);
+    int ready = 0;
+    for (const auto& node : list.value("items", json::array())) {
+        for (const auto& c : node.value("/status/conditions"_json_pointer, json::array())) {
+            if (c.value("type", "") == "Ready" && c.value("status", "") == "True") {
+                ++ready;
+            }
+        }
+    }
+    return ready;
+}
+
+}  // namespace
+
+class BenchAgent : public QObject {
+    Q_OBJECT
+
+    testing::SlipwaydServer m_server;
+
+    std::unique_ptr<client::HttpsClient> newClient(testing::SlipwaydServer& server) {
+        auto kubeconfig = pki::Kubeconfig::load(server.kubeconfigPath().toStdString());
+        if (!kubeconfig) {
+            return nullptr;
+        }
+        auto config = client::ClientConfig::fromKubeconfig(*kubeconfig);
+        if (!config) {
+            return nullptr;
+        }
+        client::HttpsClientOptions options;
+        options.maxIdleConnections = 8;
+        return std::make_unique<client::HttpsClient>(*config, options);
+    }
+
+private slots:
+    /// Pods bound to simulated nodes (spec.nodeName, as after scheduling) until Running and
+    /// Ready: the agent's status writes (three per pod: ContainerCreating, Running, Ready).
+    void podsRunOnSimulatedNodes_data() {
+        QTest::addColumn<QString>("delay");
+        // 100 ms: three status writes per pod (ContainerCreating, Running, Ready); 0: one.
+        QTest::newRow("delays 100ms") << QStringLiteral("100ms");
+        QTest::newRow("delays 0") << QStringLiteral("0ms");
+    }
+
+    void podsRunOnSimulatedNodes() {
+        QFETCH(QString, delay);
+        constexpr int kPods = 2000;
+        constexpr int kPodNodes = 50;
+        testing::SlipwaydServer server;
+        QVERIFY(server.start(QStringList{QStringLiteral("--sim-nodes"), QStringLiteral("50"),
+                                         QStringLiteral("--sim-start-delay"), delay,
+                                         QStringLiteral("--sim-ready-delay"), delay}));
+        auto https = newClient(server);
+        QVERIFY(https != nullptr);
+        const auto rest = server.client();
+        QDeadlineTimer registered(60000);
+        while (!registered.hasExpired() && readyNodes(rest) < kPodNodes) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        // The same creates on a node that does not exist first: the API's own rate on this
+        // machine, with no agent writing.
+        const auto createAll = [&](const std::string& prefix, bool simulated) {
+            std::atomic<int> next{0};
+            std::atomic<int> failed{0};
+            std::vector<std::thread> writers;
+            for (int t = 0; t < 8; ++t) {
+                writers.emplace_back([&] {
+                    for (int i = next++; i < kPods; i = next++) {
+                        const std::string node =
+                            simulated ? "sim-node-" + std::to_string(i % kPodNodes + 1) : "ghost";
+                        const json pod = {
+                            {"apiVersion", "v1"},
+                            {"kind", "Pod"},
+                            {"metadata", {{"name", prefix + std::to_string(i)}}},
+                            {"spec",
+                             {{"nodeName", node},
+                              {"containers",
+                               json::array({{{"name", "c"}, {"image", "nginx:1.25"}}})}}}};
+                        if (!https->create(client::resources::pods().in("default"), pod)) {
+                            ++failed;
+                        }
+                    }
+                });
+            }
+            for (auto& writer : writers) {
+                writer.join();
+            }
+            return failed.load();
+        };
+        const auto baselineStart = Clock::now();
+        QCOMPARE(createAll("ghost-", false), 0);
+        std::printf("BENCH %d pod creates (8 HTTPS writers) with no agent involved: %.2f s\n",
+                    kPods, std::chrono::duration<double>(Clock::now() - baselineStart).count());
+        const auto started = Clock::now();
+        const int failures = createAll("p", true);
+        QCOMPARE(failures, 0);
+        const double created = std::chrono::duration<double>(Clock::now() - started).count();
+        const auto countReady = [&] {
+            client::ListOptions options;
+            options.fieldSelector = "spec.nodeName!=ghost";
+            auto list = https->list(client::resources::pods().in("default"), options);
+            int ready = 0;
+            for (const auto& pod : list ? list->items : std::vector<json>{}) {
+                for (const auto& c : pod.value("/status/conditions"_json_pointer, json::array())) {
+                    if (c.value("type", "") == "Ready" && c.value("status", "") == "True") {
+                        ++ready;
+                    }
+                }
+            }
+            return ready;
+        };
+        QDeadlineTimer deadline(120000);
+        int ready = 0;
+        while (!deadline.hasExpired() && (ready = countReady()) < kPods) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        QCOMPARE(ready, kPods);
+        std::printf(
+            "BENCH %d pods bound to %d simulated nodes: created in %.2f s, all Running and "
+            "Ready %.2f s after the first create (start and ready delays %s)\n",
+            kPods, kPodNodes, created, seconds, qPrintable(delay));
+        QCOMPARE(server.terminate(), 0);
+    }
+
+    void thousandNodes() {
+        const auto started = Clock::now();
+        QVERIFY(m_server.start(testing::args({"--sim-nodes", "1000"})));
+        const auto client = m_server.client();
+        int ready = 0;
+        QDeadlineTimer deadline(120000);
+        while (!deadline.hasExpired() && (ready = readyNodes(client)) < kNodes) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        QCOMPARE(ready, kNodes);
+        const auto pid = m_server.process().processId();
+        std::printf("BENCH register %d simulated nodes (start of slipwayd to all Ready): %.2f s\n",
+                    kNodes, seconds);
+        std::printf("BENCH slipwayd RSS with %d nodes: %.1f MiB\n", kNodes,
+                    static_cast<double>(rssKiB(pid)) / 1024.0);
+
+        // Idle: only heartbeats. Measured over a minute, after the registration burst.
+        std::this_thread::sleep_for(std::chrono::seconds(12));
+        const double cpuBefore = cpuSeconds(pid);
+        const auto windowStart = Clock::now();
+        std::this_thread::sleep_for(std::chrono::seconds(60));
+        const double window = std::chrono::duration<double>(Clock::now() - windowStart).count();
+        const double cpu = cpuSeconds(pid) - cpuBefore;
+        std::printf(
+            "BENCH slipwayd CPU while %d nodes keep their heartbeats: %.1f%% of one core "
+            "(%.2f s CPU in %.0f s)\n",
+            kNodes, 100.0 * cpu / window, cpu, window);
+        std::printf("BENCH slipwayd RSS after a minute: %.1f MiB\n",
+                    static_cast<double>(rssKiB(pid)) / 1024.0);
+        QCOMPARE(readyNodes(client), kNodes);
+        QCOMPARE(m_server.terminate(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(BenchAgent)
+#include "bench_agent.moc"
