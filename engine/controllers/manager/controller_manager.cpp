@@ -7,6 +7,7 @@
 
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/podautoscaler/horizontal_controller.h"
 
 namespace slipway::controllers {
 
@@ -29,6 +30,7 @@ void ControllerManager::start() {
     const ControllerContext context{m_client, m_informers};
     // Controllers built on the shared informers: one line each.
     (void)context;
+    m_controllers.push_back(std::make_unique<HorizontalController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);
