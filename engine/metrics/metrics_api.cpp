@@ -208,13 +208,13 @@ HttpResponse MetricsApi::nodes(const HttpRequest& request, const RequestInfo& in
     static const api::ResourceType type = metricsType("NodeMetrics", "nodes", false);
     if (info.verb == "get") {
         const auto usage = m_source.nodeUsage(info.name);
-        if (usage.empty()) {
+        if (!usage) {
             return errorResponse(
                 core::Error(core::ErrorCode::NotFound,
                             "nodemetrics.metrics.k8s.io \"" + info.name + "\" not found"),
                 {{"name", info.name}, {"group", kGroup}, {"kind", "nodemetrics"}});
         }
-        return answer(type, request, toJson(usage.front()), {}, false);
+        return answer(type, request, toJson(*usage), {}, false);
     }
     auto selection = selectionOf(request);
     if (!selection) {
@@ -238,8 +238,8 @@ HttpResponse MetricsApi::nodes(const HttpRequest& request, const RequestInfo& in
 HttpResponse MetricsApi::pods(const HttpRequest& request, const RequestInfo& info) const {
     static const api::ResourceType type = metricsType("PodMetrics", "pods", true);
     if (info.verb == "get") {
-        const auto usage = m_source.podUsage(info.nameSpace, info.name);
-        if (usage.empty()) {
+        const auto usage = m_source.podUsage(info.nameSpace, std::string_view(info.name));
+        if (!usage) {
             // metrics-server names the missing object by namespace and name.
             const std::string name = info.nameSpace + "/" + info.name;
             return errorResponse(
@@ -247,20 +247,21 @@ HttpResponse MetricsApi::pods(const HttpRequest& request, const RequestInfo& inf
                             "podmetrics.metrics.k8s.io \"" + name + "\" not found"),
                 {{"name", name}, {"group", kGroup}, {"kind", "podmetrics"}});
         }
-        return answer(type, request, toJson(usage.front()), {}, false);
+        return answer(type, request, toJson(*usage), {}, false);
     }
     auto selection = selectionOf(request);
     if (!selection) {
         return errorResponse(selection.error());
     }
     std::vector<json> items;
-    for (const auto& usage : m_source.podUsage(info.nameSpace)) {
+    // The source selects by label (from its indexes); the fields are checked here.
+    for (const auto& usage : m_source.podUsage(info.nameSpace, selection->labels)) {
         const auto fields = [&usage](std::string_view field) {
             return field == "metadata.name"        ? usage.name
                    : field == "metadata.namespace" ? usage.nameSpace
                                                    : std::string();
         };
-        if (selection->labels.matches(usage.labels) && selection->fields.matches(fields)) {
+        if (selection->fields.matches(fields)) {
             items.push_back(toJson(usage));
         }
     }

@@ -3,12 +3,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/label_selector.h"
 #include "engine/core/quantity.h"
 
 namespace slipway::metrics {
@@ -51,12 +53,17 @@ class MetricsSource {
 public:
     virtual ~MetricsSource() = default;
 
-    /// The nodes this source measures; `name` non-empty: only that one (empty when unknown).
-    virtual std::vector<NodeUsage> nodeUsage(std::string_view name = {}) const = 0;
-    /// The pods this source measures in `nameSpace` ("" = all namespaces); `name` non-empty:
-    /// only that one. Only pods that run (Running, on a node) have usage.
+    /// Every node this source measures.
+    virtual std::vector<NodeUsage> nodeUsage() const = 0;
+    /// One node, if this source measures it.
+    virtual std::optional<NodeUsage> nodeUsage(std::string_view name) const = 0;
+    /// The pods this source measures in `nameSpace` ("" = all namespaces) whose labels
+    /// `selector` matches. Only pods that run (Running, on a node) have usage.
     virtual std::vector<PodUsage> podUsage(std::string_view nameSpace,
-                                           std::string_view name = {}) const = 0;
+                                           const core::LabelSelector& selector) const = 0;
+    /// One pod, if this source measures it.
+    virtual std::optional<PodUsage> podUsage(std::string_view nameSpace,
+                                             std::string_view name) const = 0;
 };
 
 /// Several sources answering as one (each covering different nodes).
@@ -66,9 +73,12 @@ public:
     explicit CompositeMetricsSource(std::vector<const MetricsSource*> sources)
         : m_sources(std::move(sources)) {}
 
-    std::vector<NodeUsage> nodeUsage(std::string_view name = {}) const override;
+    std::vector<NodeUsage> nodeUsage() const override;
+    std::optional<NodeUsage> nodeUsage(std::string_view name) const override;
     std::vector<PodUsage> podUsage(std::string_view nameSpace,
-                                   std::string_view name = {}) const override;
+                                   const core::LabelSelector& selector) const override;
+    std::optional<PodUsage> podUsage(std::string_view nameSpace,
+                                     std::string_view name) const override;
 
 private:
     std::vector<const MetricsSource*> m_sources;

@@ -197,18 +197,10 @@ std::optional<PodUsage> SimulatedMetricsSource::usageOf(
 }
 
 std::vector<PodUsage> SimulatedMetricsSource::podUsage(std::string_view nameSpace,
-                                                       std::string_view name) const {
+                                                       const core::LabelSelector& selector) const {
     const auto at = now();
     std::vector<PodUsage> usage;
-    if (!name.empty()) {
-        if (const auto pod = m_pods.get(nameSpace, name)) {
-            if (auto one = usageOf(*pod, at)) {
-                usage.push_back(std::move(*one));
-            }
-        }
-        return usage;
-    }
-    for (const auto& pod : m_pods.list(nameSpace)) {
+    for (const auto& pod : m_pods.list(nameSpace, selector)) {
         if (auto one = usageOf(*pod, at)) {
             usage.push_back(std::move(*one));
         }
@@ -216,39 +208,49 @@ std::vector<PodUsage> SimulatedMetricsSource::podUsage(std::string_view nameSpac
     return usage;
 }
 
-std::vector<NodeUsage> SimulatedMetricsSource::nodeUsage(std::string_view name) const {
-    const auto at = now();
-    std::vector<client::ObjectPtr> nodes;
-    if (!name.empty()) {
-        if (auto node = m_nodes.get("", name)) {
-            nodes.push_back(std::move(node));
-        }
-    } else {
-        nodes = m_nodes.list();
-    }
-    std::vector<NodeUsage> usage;
-    for (const auto& node : nodes) {
-        if (m_options.isSimulatedNode && !m_options.isSimulatedNode(*node)) {
-            continue;
-        }
-        NodeUsage one;
-        one.name = stringAt(*node, "metadata", "name");
-        one.labels = labelsOf(*node);
-        one.timestamp = at;
-        one.window = m_options.window;
-        one.cpu = m_options.nodeBaseCpu;
-        one.memory = m_options.nodeBaseMemory;
-        for (const auto& pod : m_pods.byIndex(kPodsByNode, one.name)) {
-            if (const auto podUsage = usageOf(*pod, at)) {
-                for (const auto& container : podUsage->containers) {
-                    one.cpu += container.cpu;
-                    one.memory += container.memory;
-                }
+std::optional<PodUsage> SimulatedMetricsSource::podUsage(std::string_view nameSpace,
+                                                         std::string_view name) const {
+    const auto pod = m_pods.get(nameSpace, name);
+    return pod == nullptr ? std::nullopt : usageOf(*pod, now());
+}
+
+NodeUsage SimulatedMetricsSource::usageOfNode(const json& node,
+                                              std::chrono::system_clock::time_point at) const {
+    NodeUsage usage;
+    usage.name = stringAt(node, "metadata", "name");
+    usage.labels = labelsOf(node);
+    usage.timestamp = at;
+    usage.window = m_options.window;
+    usage.cpu = m_options.nodeBaseCpu;
+    usage.memory = m_options.nodeBaseMemory;
+    for (const auto& pod : m_pods.byIndex(kPodsByNode, usage.name)) {
+        if (const auto running = usageOf(*pod, at)) {
+            for (const auto& container : running->containers) {
+                usage.cpu += container.cpu;
+                usage.memory += container.memory;
             }
         }
-        usage.push_back(std::move(one));
     }
     return usage;
+}
+
+std::vector<NodeUsage> SimulatedMetricsSource::nodeUsage() const {
+    const auto at = now();
+    std::vector<NodeUsage> usage;
+    for (const auto& node : m_nodes.list()) {
+        if (!m_options.isSimulatedNode || m_options.isSimulatedNode(*node)) {
+            usage.push_back(usageOfNode(*node, at));
+        }
+    }
+    return usage;
+}
+
+std::optional<NodeUsage> SimulatedMetricsSource::nodeUsage(std::string_view name) const {
+    const auto node = m_nodes.get("", name);
+    if (node == nullptr || (m_options.isSimulatedNode && !m_options.isSimulatedNode(*node))) {
+        return std::nullopt;
+    }
+    return usageOfNode(*node, now());
 }
 
 }  // namespace slipway::metrics

@@ -54,9 +54,12 @@ public:
     explicit SimulatedMetricsSource(client::SharedInformers& informers,
                                     SimulatedMetricsOptions options = {});
 
-    std::vector<NodeUsage> nodeUsage(std::string_view name = {}) const override;
+    std::vector<NodeUsage> nodeUsage() const override;
+    std::optional<NodeUsage> nodeUsage(std::string_view name) const override;
     std::vector<PodUsage> podUsage(std::string_view nameSpace,
-                                   std::string_view name = {}) const override;
+                                   const core::LabelSelector& selector) const override;
+    std::optional<PodUsage> podUsage(std::string_view nameSpace,
+                                     std::string_view name) const override;
 
     /// The usage of one pod object, or nothing when it does not run (not Running, not bound).
     std::optional<PodUsage> usageOf(const nlohmann::json& pod,
@@ -64,6 +67,8 @@ public:
 
 private:
     std::chrono::system_clock::time_point now() const;
+    NodeUsage usageOfNode(const nlohmann::json& node,
+                          std::chrono::system_clock::time_point now) const;
     bool measured(std::string_view nodeName) const;
     /// The annotation on the pod, else on its controllers (ReplicaSet, then Deployment).
     std::optional<core::Quantity> annotatedUsage(const nlohmann::json& pod,
