@@ -151,6 +151,11 @@ void Router::addCreateOnlyResource(const std::string& group, const std::string& 
     m_createOnly.insert_or_assign(createOnlyKey(group, resource, subresource), std::move(handler));
 }
 
+void Router::addReadOnlyResource(const std::string& group, const std::string& resource,
+                                 CreateOnlyHandler handler) {
+    m_readOnly.insert_or_assign(createOnlyKey(group, resource, ""), std::move(handler));
+}
+
 Target splitTarget(std::string_view target) {
     const auto question = target.find('?');
     if (question == std::string_view::npos) {
@@ -323,6 +328,15 @@ HttpResponse Router::route(const HttpRequest& request) const {
                                                   "requested resource"));
             }
             return createOnly->second(request, *info);
+        }
+        const auto computed = m_readOnly.find(createOnlyKey(info->group, info->resource, ""));
+        if (computed != m_readOnly.end()) {
+            if ((info->verb != "get" && info->verb != "list") || !info->subresource.empty()) {
+                return statusResponse(core::Error(core::ErrorCode::MethodNotAllowed,
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+            }
+            return computed->second(request, *info);
         }
     }
     if (m_discovery != nullptr && m_resources != nullptr) {

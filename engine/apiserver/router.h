@@ -157,6 +157,11 @@ public:
     /// on it is 405. Register before serving.
     void addCreateOnlyResource(const std::string& group, const std::string& resource,
                                const std::string& subresource, CreateOnlyHandler handler);
+    /// Serves `get` and `list` on a resource that is computed on each request and never
+    /// stored (metrics.k8s.io's NodeMetrics and PodMetrics); every other verb on it is 405.
+    /// Register before serving.
+    void addReadOnlyResource(const std::string& group, const std::string& resource,
+                             CreateOnlyHandler handler);
 
     /// /readyz answers 503 until the server is ready to serve the API.
     void setReady(bool ready) { m_ready = ready; }
@@ -179,6 +184,8 @@ private:
     const Authorizer* m_authorizer = nullptr;
     /// "group/resource/subresource" → handler.
     std::map<std::string, CreateOnlyHandler, std::less<>> m_createOnly;
+    /// "group/resource" → handler of get and list.
+    std::map<std::string, CreateOnlyHandler, std::less<>> m_readOnly;
 };
 
 }  // namespace slipway::apiserver

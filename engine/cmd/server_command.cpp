@@ -27,12 +27,15 @@
 #include "engine/auth/service_account_key.h"
 #include "engine/auth/token_authenticator.h"
 #include "engine/client/in_process/in_process_client.h"
+#include "engine/client/shared_informers.h"
 #include "engine/controllers/manager/controller_manager.h"
 #include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
 #include "engine/core/logging.h"
 #include "engine/core/quantity.h"
 #include "engine/core/version.h"
+#include "engine/metrics/metrics_api.h"
+#include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
 #include "engine/scheduler/scheduler.h"
@@ -211,6 +214,18 @@ int runServer(const ServerFlags& flags) {
     router.setAuthenticator(tokens);
     router.setAuthorizer(authorizer);
     authResources.registerWith(router);
+
+    // The resource metrics API (kubectl top, the HorizontalPodAutoscaler controller), served
+    // by slipwayd itself from the usage of simulated nodes.
+    client::SharedInformers metricsInformers(loopback);
+    const metrics::SimulatedMetricsSource simulatedMetrics(metricsInformers);
+    const metrics::MetricsApi metricsApi(simulatedMetrics);
+    if (auto registered = metrics::MetricsApi::registerKinds(*registry); !registered) {
+        spdlog::critical("serving metrics.k8s.io: {}", registered.error().message());
+        return 1;
+    }
+    metricsApi.registerWith(router);
+    metricsInformers.start();
 
     apiserver::HttpServer server(options, router);
     auto bound = server.start();

@@ -15,6 +15,7 @@
 #include "engine/controllers/job/job_controller.h"
 #include "engine/controllers/namespace/namespace_controller.h"
 #include "engine/controllers/nodelifecycle/node_lifecycle_controller.h"
+#include "engine/controllers/podautoscaler/horizontal_controller.h"
 #include "engine/controllers/replicaset/replica_set_controller.h"
 #include "engine/controllers/resourcequota/resource_quota_controller.h"
 #include "engine/controllers/statefulset/statefulset_controller.h"
@@ -53,6 +54,7 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
     m_controllers.push_back(std::make_unique<DeploymentController>(context));
     m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
+    m_controllers.push_back(std::make_unique<HorizontalController>(context));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);

@@ -40,6 +40,8 @@ public:
     store::Store& store() { return *m_store; }
     api::KindRegistry& registry() { return *m_registry; }
     const apiserver::Router& router() const { return *m_router; }
+    /// For registering handlers (addReadOnlyResource, …) before the test sends requests.
+    apiserver::Router& mutableRouter() { return *m_router; }
     std::uint16_t port() const { return m_port; }
     /// The admin's ClientConfig, read back from the kubeconfig the server would write.
     const client::ClientConfig& adminConfig() const { return m_adminConfig; }
