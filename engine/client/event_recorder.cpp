@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/client/event_recorder.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -84,10 +86,48 @@ void EventRecorder::event(const ObjectReference& involved, const std::string& ty
             ++m_stats.dropped;
             return;
         }
+        if (!admitLocked(involved, host)) {
+            ++m_stats.filtered;
+            return;
+        }
         m_queue.push_back(
             {involved, type, reason, message, std::chrono::system_clock::now(), host});
     }
     m_changed.notify_all();
+}
+
+bool EventRecorder::admitLocked(const ObjectReference& involved, const std::string& host) {
+    if (m_options.spamBurst == 0) {
+        return true;
+    }
+    // client-go's getSpamKey: the source and the object.
+    const std::string key =
+        fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", m_source.component,
+                    host.empty() ? m_source.host : host, involved.kind, involved.nameSpace,
+                    involved.name, involved.uid, involved.apiVersion);
+    const auto now = std::chrono::steady_clock::now();
+    const auto burst = static_cast<double>(m_options.spamBurst);
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end()) {
+        m_bucketLru.push_front(key);
+        it = m_buckets.emplace(key, Bucket{burst, now, m_bucketLru.begin()}).first;
+        while (m_buckets.size() > m_options.cacheSize && !m_bucketLru.empty()) {
+            m_buckets.erase(m_bucketLru.back());
+            m_bucketLru.pop_back();
+        }
+    } else {
+        m_bucketLru.splice(m_bucketLru.begin(), m_bucketLru, it->second.lruPosition);
+        const std::chrono::duration<double> elapsed = now - it->second.refilled;
+        const double refill = elapsed.count() / static_cast<double>(std::max<std::int64_t>(
+                                                    m_options.spamRefill.count(), 1));
+        it->second.tokens = std::min(burst, it->second.tokens + refill);
+        it->second.refilled = now;
+    }
+    if (it->second.tokens < 1.0) {
+        return false;
+    }
+    it->second.tokens -= 1.0;
+    return true;
 }
 
 bool EventRecorder::flush(std::chrono::milliseconds timeout) const {

@@ -52,6 +52,11 @@ struct EventRecorderOptions {
     /// Between the last write of an event and a repeat: a repeat in this window bumps count
     /// and lastTimestamp of the stored Event instead of writing a new one.
     std::chrono::seconds dedupWindow{600};
+    /// client-go's spam filter: per object (and source), a token bucket of `spamBurst` events
+    /// refilled by one every `spamRefill`; events beyond it are dropped, so a ReplicaSet of
+    /// 10,000 pods does not write 10,000 SuccessfulCreate events. Zero burst: no filter.
+    std::size_t spamBurst = 25;
+    std::chrono::seconds spamRefill{300};
 };
 
 /// client-go's EventRecorder with its correlator (tools/record): controllers record what they
@@ -98,6 +103,7 @@ public:
         std::uint64_t updated = 0;
         std::uint64_t dropped = 0;
         std::uint64_t failed = 0;
+        std::uint64_t filtered = 0;  ///< dropped by the spam filter
     };
     Stats stats() const;
 
@@ -136,6 +142,16 @@ private:
     bool m_writing = false;
     bool m_stopping = false;
     Stats m_stats;
+
+    struct Bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point refilled;
+        std::list<std::string>::iterator lruPosition;
+    };
+    /// True if the spam filter lets one more event about `involved` through. Under m_mutex.
+    bool admitLocked(const ObjectReference& involved, const std::string& host);
+    std::unordered_map<std::string, Bucket> m_buckets;  ///< under m_mutex
+    std::list<std::string> m_bucketLru;                 ///< under m_mutex, most recent first
 
     // Used by the worker thread only.
     std::unordered_map<std::string, Seen> m_seen;

@@ -98,6 +98,10 @@ int main(int argc, char** argv) {
                      "How often the node lifecycle controller checks node heartbeats")
         ->capture_default_str();
     serverCommand
+        ->add_option("--horizontal-pod-autoscaler-sync-period", server.hpaSyncPeriod,
+                     "How often every HorizontalPodAutoscaler is reconciled")
+        ->capture_default_str();
+    serverCommand
         ->add_option("--log-level", server.logLevel,
                      "trace, debug, info, warn, error, critical or off")
         ->capture_default_str();

@@ -93,6 +93,8 @@ int runServer(const ServerFlags& flags) {
                  {"--node-monitor-grace-period", &controllerOptions.nodeMonitorGracePeriod}},
                 {&flags.nodeMonitorPeriod,
                  {"--node-monitor-period", &controllerOptions.nodeMonitorPeriod}},
+                {&flags.hpaSyncPeriod,
+                 {"--horizontal-pod-autoscaler-sync-period", &controllerOptions.hpaSyncPeriod}},
                 {&flags.simStartDelay, {"--sim-start-delay", &simConfig.startDelay}},
                 {&flags.simReadyDelay, {"--sim-ready-delay", &simConfig.readyDelay}},
                 {&flags.simRunDuration, {"--sim-run-duration", &simConfig.runDuration}},

@@ -38,6 +38,7 @@ struct ServerFlags {
     /// Node lifecycle controller: a node whose heartbeats stop for this long goes Unknown.
     std::string nodeMonitorGracePeriod = "40s";
     std::string nodeMonitorPeriod = "5s";
+    std::string hpaSyncPeriod = "15s";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

@@ -117,12 +117,35 @@ private slots:
     }
 
     void autoscaleShowsTargets() {
-        auto created = kubectl(args({"create", "deployment", "web", "--image=nginx"}));
+        // The Deployment's controllers make its pod and the scheduler binds it to sim-1; the test
+        // plays sim-1's kubelet. 40m of a 100m request.
+        const json deployment = {
+            {"apiVersion", "apps/v1"},
+            {"kind", "Deployment"},
+            {"metadata", {{"name", "web"}}},
+            {"spec",
+             {{"replicas", 1},
+              {"selector", {{"matchLabels", {{"app", "web"}}}}},
+              {"template",
+               {{"metadata",
+                 {{"labels", {{"app", "web"}}},
+                  {"annotations", {{"sim.slipway.dev/cpu-usage", "40m"}}}}},
+                {"spec",
+                 {{"containers",
+                   json::array({{{"name", "web"},
+                                 {"image", "nginx"},
+                                 {"resources", {{"requests", {{"cpu", "100m"}}}}}}})}}}}}}}};
+        auto created =
+            kubectl(args({"apply", "-f", "-"}), QByteArray::fromStdString(deployment.dump()));
         QVERIFY2(created.exitCode == 0, qPrintable(created.err));
-        // The Deployment's one pod, as its controllers and kubelet would make it: 40m of 100m.
-        created = kubectl(args({"create", "-f", "-"}), podManifest("web-1", "web", "40m", "32Mi"));
-        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
-        markRunning("web-1");
+        QString podName;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !(podName = kubectl(args({"get", "pods", "-l", "app=web", "-o", "name"}))
+                            .out.trimmed()
+                            .section(QLatin1Char('/'), 1))
+                 .isEmpty(),
+            30000);
+        markRunning(podName.toLatin1().constData());
 
         auto autoscaled = kubectl(
             args({"autoscale", "deployment", "web", "--cpu-percent=50", "--min=1", "--max=5"}));

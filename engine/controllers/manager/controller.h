@@ -17,6 +17,9 @@ struct ControllerOptions {
     /// --node-monitor-grace-period).
     std::chrono::milliseconds nodeMonitorPeriod{5000};
     std::chrono::milliseconds nodeMonitorGracePeriod{40000};
+    /// How often every HorizontalPodAutoscaler is reconciled
+    /// (--horizontal-pod-autoscaler-sync-period).
+    std::chrono::milliseconds hpaSyncPeriod{15000};
 };
 
 /// What every controller is given: the Client it writes through, the informers it shares with

@@ -54,7 +54,9 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
     m_controllers.push_back(std::make_unique<DeploymentController>(context));
     m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
-    m_controllers.push_back(std::make_unique<HorizontalController>(context));
+    HorizontalControllerOptions hpaOptions;
+    hpaOptions.syncPeriod = context.options.hpaSyncPeriod;
+    m_controllers.push_back(std::make_unique<HorizontalController>(context, hpaOptions));
 
     m_namespaces = std::make_unique<NamespaceController>(m_client);
     m_garbageCollector = std::make_unique<GarbageCollector>(m_client);

@@ -89,6 +89,25 @@ private slots:
         QCOMPARE(recorder.stats().updated, std::uint64_t{4});
     }
 
+    void spamFilterLimitsEventsPerObject() {
+        const json settings = configMap("settings");
+        client::EventRecorderOptions options;
+        options.spamBurst = 5;
+        client::EventRecorder recorder(*m_client, {"test-controller", {}}, options);
+        for (int i = 0; i < 8; ++i) {
+            recorder.event(settings, client::EventRecorder::kNormal, "SuccessfulCreate",
+                           "Created pod: web-" + std::to_string(i));
+        }
+        QVERIFY(recorder.flush(std::chrono::seconds(5)));
+        QCOMPARE(events("default").size(), std::size_t{5});
+        QCOMPARE(recorder.stats().filtered, std::uint64_t{3});
+        // Another object has a bucket of its own.
+        const json other = configMap("other");
+        recorder.event(other, client::EventRecorder::kNormal, "SuccessfulCreate", "Created pod: x");
+        QVERIFY(recorder.flush(std::chrono::seconds(5)));
+        QCOMPARE(events("default").size(), std::size_t{6});
+    }
+
     void clusterScopedObjectsGetEventsInDefault() {
         auto node = m_client->create(
             client::resources::nodes(),
