@@ -126,6 +126,9 @@ private slots:
 
     void cleanup() {
         if (m_informers) {
+            m_informers->stop();  // no handler may run into a destroyed controller
+        }
+        if (m_informers) {
             m_informers->stop();
         }
         if (m_scheduler) {

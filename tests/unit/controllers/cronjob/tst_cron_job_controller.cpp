@@ -108,6 +108,7 @@ private slots:
         m_controller->run(1);
     }
     void cleanup() {
+        m_harness->informers->stop();  // no handler may run into a destroyed controller
         m_controller.reset();
         m_harness.reset();
     }
@@ -175,7 +176,9 @@ private slots:
         finish(jobFor("single", first), "Complete");
         const auto third = first + std::chrono::minutes(2);
         setClock(third);
-        QTRY_VERIFY_WITH_TIMEOUT(hasJob(jobFor("single", third)), 5000);
+        // The controller must see the Job finish and the clock move; under load that can take
+        // a few rechecks.
+        QTRY_VERIFY_WITH_TIMEOUT(hasJob(jobFor("single", third)), 20000);
     }
 
     void replaceReplaces() {

@@ -167,6 +167,9 @@ private slots:
     }
 
     void cleanup() {
+        if (m_informers) {
+            m_informers->stop();  // no handler may run into a destroyed controller
+        }
         for (auto it = m_controllers.rbegin(); it != m_controllers.rend(); ++it) {
             (*it)->stop();
         }

@@ -102,6 +102,7 @@ private slots:
         m_slices->run(2);
     }
     void cleanup() {
+        m_harness->informers->stop();  // no handler may run into a destroyed controller
         m_endpoints.reset();
         m_slices.reset();
         m_harness.reset();

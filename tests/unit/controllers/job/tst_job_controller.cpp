@@ -85,6 +85,7 @@ private slots:
         QVERIFY2(m_harness->server->error().empty(), m_harness->server->error().c_str());
     }
     void cleanup() {
+        m_harness->informers->stop();  // no handler may run into a destroyed controller
         m_jobs.reset();
         m_ttl.reset();
         m_harness.reset();

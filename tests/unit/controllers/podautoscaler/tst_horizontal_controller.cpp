@@ -184,6 +184,9 @@ private slots:
     }
 
     void cleanup() {
+        if (m_informers) {
+            m_informers->stop();  // no handler may run into a destroyed controller
+        }
         if (m_controller) {
             m_controller->stop();
         }

@@ -89,6 +89,7 @@ private slots:
     }
 
     void cleanup() {
+        m_informers->stop();  // no handler may run into a destroyed controller
         m_controller.reset();
         m_informers.reset();
         m_client.reset();
