@@ -376,6 +376,7 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
     if (!ds || terminating(*ds)) {
         const std::scoped_lock lock(m_expectationsMutex);
         m_expectedCreates.erase(key);
+        m_expectedDeletes.erase(key);
         return {};
     }
     const json& daemonSet = *ds;
@@ -427,6 +428,17 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
     const auto expectingCreate = [&expected](const std::string& nodeName) {
         return expected.contains(nodeName);
     };
+    std::map<std::string, std::chrono::steady_clock::time_point> deleting;
+    {
+        const std::scoped_lock lock(m_expectationsMutex);
+        auto& mine = m_expectedDeletes[key];
+        const auto deadline = std::chrono::steady_clock::now() - kExpectationTimeout;
+        std::erase_if(mine, [&](const auto& entry) {
+            const auto pod = m_pods.lister().get(nameSpace, entry.first);
+            return entry.second < deadline || !pod || terminating(*pod);
+        });
+        deleting = mine;
+    }
 
     std::set<std::string> nodeNames;
     for (const auto& node : m_nodes.lister().list()) {
@@ -436,7 +448,7 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
         auto& onNode = podsByNode[nodeName];
         std::vector<client::ObjectPtr> live;
         for (const auto& pod : onNode) {
-            if (terminating(*pod)) {
+            if (terminating(*pod) || deleting.contains(stringAt(*pod, {"metadata", "name"}))) {
                 continue;
             }
             if (stringAt(*pod, {"status", "phase"}) == "Failed") {
@@ -592,6 +604,10 @@ core::Result<void> DaemonSetController::sync(const std::string& key) {
                               "Error deleting: " + removed.error().message());
             failure = removed.error();
             continue;
+        }
+        {
+            const std::scoped_lock lock(m_expectationsMutex);
+            m_expectedDeletes[key][podName] = std::chrono::steady_clock::now();
         }
         m_recorder->event(daemonSet, client::EventRecorder::kNormal, "SuccessfulDelete",
                           "Deleted pod: " + podName);

@@ -69,6 +69,10 @@ private:
     std::mutex m_expectationsMutex;
     std::map<std::string, std::map<std::string, std::chrono::steady_clock::time_point>>
         m_expectedCreates;
+    /// And pods deleted but still shown live by the informer, by DaemonSet key and pod name, so
+    /// that a rolling update never takes more than maxUnavailable nodes down.
+    std::map<std::string, std::map<std::string, std::chrono::steady_clock::time_point>>
+        m_expectedDeletes;
     client::WorkQueue m_queue;
     std::vector<std::thread> m_workers;
 };
