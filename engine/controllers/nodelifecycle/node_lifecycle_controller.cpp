@@ -345,10 +345,10 @@ void NodeLifecycleController::monitorNodeHealth() {
                 ++it;
                 continue;
             }
-            m_nodeRecorder->event(client::ObjectReference{"v1", "Node", "", it->first, "", "", ""},
-                                  client::EventRecorder::kNormal, "RemovingNode",
-                                  "Node " + it->first + " event: Removing Node " + it->first +
-                                      " from Controller");
+            m_nodeRecorder->event(
+                client::ObjectReference{"v1", "Node", "", it->first, "", "", ""},
+                client::EventRecorder::kNormal, "RemovingNode",
+                "Node " + it->first + " event: Removing Node " + it->first + " from Controller");
             it = m_health.erase(it);
         }
     }
