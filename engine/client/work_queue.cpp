@@ -165,7 +165,15 @@ std::uint64_t WorkQueue::dropped() const {
 void WorkQueue::processUntilShutDown(
     const std::function<core::Result<void>(const std::string& key)>& sync, int maxRetries) {
     while (auto key = get()) {
-        auto synced = sync(*key);
+        core::Result<void> synced;
+        // An object of an unexpected shape must not take the process down with it: a sync that
+        // throws is a failed sync, retried like any other.
+        try {
+            synced = sync(*key);
+        } catch (const std::exception& error) {
+            synced =
+                core::Error(core::ErrorCode::Internal, std::string("sync failed: ") + error.what());
+        }
         if (synced) {
             forget(*key);
         } else if (numRequeues(*key) < maxRetries) {

@@ -86,7 +86,7 @@ public:
     /// The usual worker loop above, run until shutDown(): each key goes to `sync`; a failure is
     /// retried with the rate limiter's backoff, at most `maxRetries` times, then dropped until
     /// the key is added again (controllers are level-triggered). Failures are logged under the
-    /// queue's name.
+    /// queue's name; a sync that throws counts as failed.
     void processUntilShutDown(const std::function<core::Result<void>(const std::string& key)>& sync,
                               int maxRetries);
     /// shutDown(), then waits until every key handed out has been done().

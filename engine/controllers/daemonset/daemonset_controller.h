@@ -74,7 +74,7 @@ private:
     std::map<std::string, std::map<std::string, std::chrono::steady_clock::time_point>>
         m_expectedDeletes;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

@@ -100,8 +100,7 @@ private:
     client::Lister m_podLister;
     std::unique_ptr<client::EventRecorder> m_recorder;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
-    std::atomic<bool> m_stopped{false};
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

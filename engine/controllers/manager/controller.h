@@ -2,11 +2,15 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "engine/client/client.h"
 #include "engine/client/event_recorder.h"
 #include "engine/client/shared_informers.h"
+#include "engine/client/work_queue.h"
 
 namespace slipway::controllers {
 
@@ -50,6 +54,39 @@ public:
     virtual void run(int workers) = 0;
     /// Stops the workers and returns once they have ended. Idempotent.
     virtual void stop() = 0;
+};
+
+/// The worker threads of a controller: `count` threads running
+/// `queue.processUntilShutDown(sync, maxRetries)`, shut down and joined by stop(). What every
+/// Controller's run() and stop() do.
+class ControllerWorkers {
+public:
+    ~ControllerWorkers() { stop(); }
+
+    void start(client::WorkQueue& queue, int count,
+               std::function<core::Result<void>(const std::string& key)> sync, int maxRetries) {
+        m_queue = &queue;
+        for (int i = 0; i < count; ++i) {
+            m_threads.emplace_back(
+                [&queue, sync, maxRetries] { queue.processUntilShutDown(sync, maxRetries); });
+        }
+    }
+    /// Shuts the queue down and joins the threads. Idempotent.
+    void stop() {
+        if (m_queue != nullptr) {
+            m_queue->shutDown();
+        }
+        for (auto& thread : m_threads) {
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+        m_threads.clear();
+    }
+
+private:
+    client::WorkQueue* m_queue = nullptr;
+    std::vector<std::thread> m_threads;
 };
 
 }  // namespace slipway::controllers

@@ -254,32 +254,12 @@ ReplicaSetController::~ReplicaSetController() {
 }
 
 void ReplicaSetController::run(int workers) {
-    for (int i = 0; i < workers; ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown(
-                [this](const std::string& key) -> core::Result<void> {
-                    // An object of an unexpected shape must not take slipwayd down with it.
-                    try {
-                        return sync(key);
-                    } catch (const std::exception& error) {
-                        return core::Error(core::ErrorCode::Internal,
-                                           std::string("sync failed: ") + error.what());
-                    }
-                },
-                kMaxRetries);
-        });
-    }
+    m_workers.start(
+        m_queue, workers, [this](const std::string& key) { return sync(key); }, kMaxRetries);
 }
 
 void ReplicaSetController::stop() {
-    if (m_stopped.exchange(true)) {
-        return;
-    }
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        worker.join();
-    }
-    m_workers.clear();
+    m_workers.stop();
 }
 
 void ReplicaSetController::enqueue(const json& replicaSet) {

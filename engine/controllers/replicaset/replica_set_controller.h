@@ -78,8 +78,7 @@ private:
     std::unique_ptr<client::EventRecorder> m_recorder;
     ControllerExpectations m_expectations;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
-    std::atomic<bool> m_stopped{false};
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

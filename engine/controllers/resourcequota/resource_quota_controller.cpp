@@ -58,22 +58,12 @@ ResourceQuotaController::~ResourceQuotaController() {
 }
 
 void ResourceQuotaController::run(int workers) {
-    for (int i = 0; i < workers; ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
-        });
-    }
+    m_workers.start(
+        m_queue, workers, [this](const std::string& key) { return sync(key); }, kMaxRetries);
 }
 
 void ResourceQuotaController::stop() {
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    m_workers.clear();
+    m_workers.stop();
 }
 
 void ResourceQuotaController::enqueueNamespace(const std::string& nameSpace) {

@@ -41,7 +41,7 @@ private:
     /// Counted kinds by their quota name ("services", "configmaps", ...).
     std::map<std::string, client::Informer*> m_counted;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

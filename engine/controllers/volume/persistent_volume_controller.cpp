@@ -105,22 +105,12 @@ void PersistentVolumeController::run(int workers) {
     if (auto made = ensureDefaultClass(); !made) {
         spdlog::warn("default StorageClass {}: {}", m_options.defaultClass, made.error().message());
     }
-    for (int i = 0; i < workers; ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
-        });
-    }
+    m_workers.start(
+        m_queue, workers, [this](const std::string& key) { return sync(key); }, kMaxRetries);
 }
 
 void PersistentVolumeController::stop() {
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    m_workers.clear();
+    m_workers.stop();
 }
 
 core::Result<void> PersistentVolumeController::ensureDefaultClass() {

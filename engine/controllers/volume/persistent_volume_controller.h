@@ -58,7 +58,7 @@ private:
     client::Informer& m_classes;
     std::unique_ptr<client::EventRecorder> m_recorder;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

@@ -218,9 +218,9 @@ private slots:
         QCOMPARE(left, (std::set<std::string>{restarted, healthy}));
 
         // 2 → 1: both ready, the one with more restarts goes.
-        rs = get("order");
-        rs["spec"]["replicas"] = 1;
-        QVERIFY(m_client->update(kReplicaSets.named("order"), rs));
+        // A patch, so a concurrent status write by the controller cannot make it conflict.
+        QVERIFY(m_client->patch(kReplicaSets.named("order"), client::PatchType::Merge,
+                                json{{"spec", {{"replicas", 1}}}}));
         QTRY_COMPARE_WITH_TIMEOUT(pods("app=order").size(), std::size_t(1), 10000);
         QCOMPARE(pods("app=order")[0]["metadata"]["name"].get<std::string>(), healthy);
         (void)pending;
