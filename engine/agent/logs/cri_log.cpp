@@ -455,7 +455,8 @@ Result<void> CriLogReader::read(const fs::path& path, const LogOptions& options,
     std::vector<fs::path> files;
     for (int i = 1;; ++i) {
         const fs::path rotated = withSuffix(path, i);
-        if (!fs::exists(rotated)) {
+        std::error_code ec;
+        if (!fs::exists(rotated, ec)) {
             break;
         }
         files.push_back(rotated);
