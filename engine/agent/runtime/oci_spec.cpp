@@ -7,6 +7,8 @@
 #include <set>
 #include <system_error>
 
+#include <sys/resource.h>
+
 namespace slipway::agent::runtime {
 
 using nlohmann::json;
@@ -40,6 +42,17 @@ bool swapAccounting() {
         return true;  // v2: runc tolerates a missing memory.swap.max for swap == limit
     }
     return std::filesystem::exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", ec);
+}
+
+/// Open files: the agent's own hard limit for both, as containers under containerd's CRI
+/// inherit it (raising it would need CAP_SYS_RESOURCE, which a nested agent may lack).
+json nofileLimit() {
+    rlimit limit{};
+    std::uint64_t hard = 1048576;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY) {
+        hard = std::min<std::uint64_t>(hard, limit.rlim_max);
+    }
+    return json{{"type", "RLIMIT_NOFILE"}, {"hard", hard}, {"soft", hard}};
 }
 
 }  // namespace
@@ -157,8 +170,7 @@ json ociSpec(const ContainerConfig& config, const std::string& cgroupsPath) {
         {"env", env},
         {"cwd", config.cwd.empty() ? std::string("/") : config.cwd},
         {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
-        {"rlimits",
-         json::array({json{{"type", "RLIMIT_NOFILE"}, {"hard", 1048576}, {"soft", 1048576}}})},
+        {"rlimits", json::array({nofileLimit()})},
         {"noNewPrivileges", config.noNewPrivileges},
         {"oomScoreAdj", config.oomScoreAdj},
     };

@@ -77,12 +77,15 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::pair<in
     if (newSession) {
         ::setsid();
     }
-    // Move sources out of the way of the targets first, then place them.
-    std::vector<int> sources;
-    for (const auto& [target, source] : fds) {
-        sources.push_back(source >= 0 ? ::fcntl(source, F_DUPFD_CLOEXEC, 100) : -1);
+    // Move sources out of the way of the targets first, then place them (no allocation here:
+    // the parent may have other threads holding the allocator's locks).
+    constexpr std::size_t kMaxFds = 8;
+    int sources[kMaxFds];
+    const std::size_t count = std::min(fds.size(), kMaxFds);
+    for (std::size_t i = 0; i < count; ++i) {
+        sources[i] = fds[i].second >= 0 ? ::fcntl(fds[i].second, F_DUPFD_CLOEXEC, 100) : -1;
     }
-    for (std::size_t i = 0; i < fds.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         if (sources[i] >= 0) {
             ::dup2(sources[i], fds[i].first);
         }
@@ -333,6 +336,22 @@ std::optional<std::uint64_t> readKey(const fs::path& path, std::string_view want
         }
     }
     return std::nullopt;
+}
+
+/// The pod's cgroup goes with its last container: rmdir fails while others are in it.
+void removePodCgroupIfEmpty(const std::string& containerCgroup) {
+    const std::string pod = containerCgroup.substr(0, containerCgroup.rfind('/'));
+    if (pod.empty()) {
+        return;
+    }
+    if (cgroupV2()) {
+        ::rmdir(("/sys/fs/cgroup" + pod).c_str());
+        return;
+    }
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+        ::rmdir((entry.path().string() + pod).c_str());
+    }
 }
 
 // ---- exec
@@ -759,6 +778,7 @@ Result<void> Runtime::createContainer(const ContainerConfig& config) {
         fs::remove(bundle / name, ec);
     }
     fs::remove(bundle, ec);
+    removePodCgroupIfEmpty(cgroup);
     return Error(ErrorCode::Internal, "creating container " + config.id + ": " + message);
 }
 
@@ -866,17 +886,8 @@ Result<void> Runtime::removeContainer(const std::string& id) {
     }
     // The rootfs mount point (the image store's) may still be there: then the directory stays.
     fs::remove(bundle, ec);
-    // The pod's cgroup goes with its last container.
     if (status) {
-        const std::string cgroup = cgroupPath(status->config);
-        const std::string pod = cgroup.substr(0, cgroup.rfind('/'));
-        if (cgroupV2()) {
-            ::rmdir(("/sys/fs/cgroup" + pod).c_str());
-        } else {
-            for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-                ::rmdir((entry.path().string() + pod).c_str());
-            }
-        }
+        removePodCgroupIfEmpty(cgroupPath(status->config));
     }
     return core::success();
 }

@@ -563,11 +563,14 @@ int main(int argc, char** argv) {
     ::dup2(devNull, 0);
     ::dup2(devNull, 1);
     ::dup2(shimLog >= 0 ? shimLog : devNull, 2);
-    // Nothing of the agent's stays open here but the sync pipe.
-    for (int fd = 3; fd < 1024; ++fd) {
-        if (fd != args->syncFd) {
-            ::close(fd);
-        }
+    // Nothing of the agent's stays open here but the sync pipe, and that one not in runc.
+    const int sync = args->syncFd;
+    if (sync >= 3) {
+        ::close_range(3, static_cast<unsigned>(sync) - 1, 0);
+        ::close_range(static_cast<unsigned>(sync) + 1, ~0U, 0);
+        ::fcntl(sync, F_SETFD, FD_CLOEXEC);
+    } else {
+        ::close_range(3, ~0U, 0);
     }
     ::_exit(run(*args));
 }
