@@ -792,6 +792,8 @@ Result<void> Runtime::startContainer(const std::string& id) {
                                               std::string(containerStateName(status->state)) +
                                               ", not Created");
     }
+    // Taken before: a short-lived container may have finished by the time runc returns.
+    const auto startedAt = std::chrono::system_clock::now();
     std::string output;
     const int result = runCommand(
         {m_options.runcPath.string(), "--root", (m_options.root / "runc").string(), "start", id},
@@ -800,7 +802,7 @@ Result<void> Runtime::startContainer(const std::string& id) {
         return Error(ErrorCode::Internal, "starting container " + id + ": " + trimmed(output));
     }
     return core::writeFileAtomically(bundleDir(id) / shim::kStartedFile,
-                                     logs::formatRfc3339Nano(std::chrono::system_clock::now()));
+                                     logs::formatRfc3339Nano(startedAt));
 }
 
 Result<void> Runtime::signalContainer(const std::string& id, int signal) {
