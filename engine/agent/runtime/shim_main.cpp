@@ -246,6 +246,16 @@ std::string readAvailable(int fd) {
     return text;
 }
 
+/// SIGCHLD wakes the loop through this pipe (the handler only writes a byte).
+int g_childPipe[2] = {-1, -1};
+
+extern "C" void onChild(int) {
+    const int saved = errno;
+    const char byte = 0;
+    (void)!::write(g_childPipe[1], &byte, 1);
+    errno = saved;
+}
+
 struct Client {
     int fd;
     std::string input;
@@ -256,6 +266,12 @@ int run(Args& args) {
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGHUP, SIG_IGN);
     ::signal(SIGINT, SIG_IGN);
+    if (::pipe2(g_childPipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        struct sigaction action {};
+        action.sa_handler = onChild;
+        action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+        ::sigaction(SIGCHLD, &action, nullptr);
+    }
     writeFileAtomically(args.bundle / kShimPidFile, std::to_string(::getpid()));
 
     CriLogWriter log(args.log, {args.logMaxSize, args.logMaxFiles, 16 * 1024});
@@ -364,6 +380,8 @@ int run(Args& args) {
     std::chrono::system_clock::time_point finishedAt;
     std::chrono::steady_clock::time_point drainDeadline;
     bool oomKilled = false;
+    bool unterminated = false;  // output without its newline waits in the writer
+    auto unterminatedSince = std::chrono::steady_clock::now();
     char buffer[32 * 1024];
 
     auto broadcast = [&](FrameKind kind, std::string_view data) {
@@ -395,7 +413,16 @@ int run(Args& args) {
         for (const auto& client : clients) {
             fds.push_back({client.fd, POLLIN, 0});
         }
-        ::poll(fds.data(), fds.size(), exited ? 50 : 200);
+        if (g_childPipe[0] >= 0) {
+            fds.push_back({g_childPipe[0], POLLIN, 0});
+        }
+        ::poll(fds.data(), fds.size(), exited ? 50 : unterminated ? 250 : 1000);
+        if (unterminated &&
+            std::chrono::steady_clock::now() - unterminatedSince > std::chrono::seconds(1)) {
+            // Output without a newline (a prompt) shows up as a partial line after a second.
+            (void)log.flushPartial(now());
+            unterminated = false;
+        }
         for (const auto& p : fds) {
             if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) {
                 continue;
@@ -406,6 +433,12 @@ int run(Args& args) {
                 if (n > 0) {
                     const std::string_view data(buffer, static_cast<std::size_t>(n));
                     (void)log.write(isOut ? Stream::Stdout : Stream::Stderr, data, now());
+                    if (data.back() == '\n') {
+                        unterminated = false;
+                    } else if (!unterminated) {
+                        unterminated = true;
+                        unterminatedSince = std::chrono::steady_clock::now();
+                    }
                     broadcast(isOut ? FrameKind::Stdout : FrameKind::Stderr, data);
                 } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                     // EOF (a pty master reports EIO once the slave side is gone).
@@ -418,6 +451,10 @@ int run(Args& args) {
                         ::close(errFd);
                         errFd = -1;
                     }
+                }
+            } else if (p.fd == g_childPipe[0]) {
+                char drain[64];
+                while (::read(g_childPipe[0], drain, sizeof drain) > 0) {
                 }
             } else if (p.fd == attachListener) {
                 const int c = ::accept4(attachListener, nullptr, nullptr, SOCK_CLOEXEC);

@@ -193,6 +193,35 @@ private slots:
         QVERIFY(read.find("to stdout\n") != std::string::npos);
     }
 
+    void aPromptShowsUpAsAPartialLine() {
+        auto c = config({"sh", "-c", "printf 'prompt> '; sleep 1000"});
+        QVERIFY(run(c));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            readAll(c.logPath).find(" stdout P prompt> \n") != std::string::npos, 5000);
+    }
+
+    void theShimRotatesTheLog() {
+        RuntimeOptions small = options();
+        small.logMaxSizeBytes = 2000;
+        small.logMaxFiles = 2;
+        Runtime runtime(small);
+        auto c = config({"seq", "1", "500"});
+        QVERIFY(runtime.createContainer(c).ok());
+        QVERIFY(runtime.startContainer(c.id).ok());
+        QCOMPARE(runtime.waitContainer(c.id, 20s)->exitCode, 0);
+        QVERIFY(fs::exists(c.logPath.string() + ".1"));
+        QVERIFY(!fs::exists(c.logPath.string() + ".2"));
+        QVERIFY(fs::file_size(c.logPath) <= 2000);
+        std::string read;
+        logs::LogOptions tail;
+        tail.tailLines = 2;
+        QVERIFY(logs::CriLogReader::read(c.logPath, tail, [&](std::string_view chunk) {
+                    read.append(chunk);
+                    return true;
+                }).ok());
+        QCOMPARE(read, std::string("499\n500\n"));
+    }
+
     void nonZeroExitIsError() {
         auto c = config({"sh", "-c", "exit 3"});
         QVERIFY(run(c));
