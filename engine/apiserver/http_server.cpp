@@ -11,6 +11,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -23,6 +24,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include "engine/apiserver/request_limiter.h"
 #include "engine/apiserver/router.h"
@@ -205,6 +207,10 @@ private:
         for (auto [it, end] = request.equal_range("Impersonate-Group"); it != end; ++it) {
             routed.impersonateGroups.emplace_back(it->value());
         }
+        for (const auto& field : request) {
+            routed.headers.emplace_back(std::string(field.name_string()),
+                                        std::string(field.value()));
+        }
         const auto admission = m_limiter.admit(routed.method, routed.target, routed.identity);
         // Held until the response is written; a stream is long-running and holds nothing.
         m_slot = admission.slot;
@@ -220,6 +226,10 @@ private:
     void respond(HttpResponse answer) {
         if (answer.deferred) {
             return await(std::move(answer.deferred));
+        }
+        if (answer.takeover) {
+            releaseSlot();
+            return startTunnel(std::move(answer.takeover));
         }
         if (answer.stream) {
             releaseSlot();
@@ -392,6 +402,103 @@ private:
         (void)clean;
         derived().close();
     }
+    // Takeover (upgrades, proxied responses): the connection is relayed to and from one end
+    // of a socket pair whose other end the handler owns. Two pumps, one per direction; the
+    // client's end of input is passed on as a shutdown of the pair's write side, and when the
+    // handler's side ends the client's connection is closed once its reader has stopped (a
+    // TLS shutdown must not race a pending TLS read).
+    void startTunnel(ConnectionTakeover takeover) {
+        int pair[2] = {-1, -1};
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+            return answerError(http::status::internal_server_error, "socketpair failed");
+        }
+        m_tunnel.emplace(derived().stream().get_executor(), asio::local::stream_protocol(),
+                         pair[0]);
+        beast::get_lowest_layer(derived().stream()).expires_never();
+        // Bytes the client sent after the request head go first.
+        m_fromClient.resize(16 * 1024);
+        m_toClient.resize(16 * 1024);
+        std::string early = beast::buffers_to_string(m_buffer.data());
+        m_buffer.consume(m_buffer.size());
+        takeover(pair[1]);
+        if (early.empty()) {
+            readClient();
+        } else {
+            auto data = std::make_shared<std::string>(std::move(early));
+            asio::async_write(
+                *m_tunnel, asio::buffer(*data),
+                [self = derived().shared_from_this(), data](beast::error_code error, std::size_t) {
+                    if (error) {
+                        return self->clientInputEnded();
+                    }
+                    self->readClient();
+                });
+        }
+        readTunnel();
+    }
+
+    void readClient() {
+        m_clientReading = true;
+        derived().stream().async_read_some(
+            asio::buffer(m_fromClient),
+            [self = derived().shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                self->m_clientReading = false;
+                if (ec || self->m_tunnelOutputEnded) {
+                    return self->clientInputEnded();
+                }
+                asio::async_write(*self->m_tunnel, asio::buffer(self->m_fromClient.data(), bytes),
+                                  [self](beast::error_code error, std::size_t) {
+                                      if (error) {
+                                          return self->clientInputEnded();
+                                      }
+                                      self->readClient();
+                                  });
+            });
+    }
+
+    void clientInputEnded() {
+        beast::error_code ignored;
+        m_tunnel->shutdown(asio::socket_base::shutdown_send, ignored);
+        if (m_tunnelOutputEnded && !m_closed) {
+            m_closed = true;
+            derived().close();
+        }
+    }
+
+    void readTunnel() {
+        m_tunnel->async_read_some(
+            asio::buffer(m_toClient),
+            [self = derived().shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                if (ec) {
+                    return self->tunnelOutputEnded();
+                }
+                asio::async_write(self->derived().stream(),
+                                  asio::buffer(self->m_toClient.data(), bytes),
+                                  [self](beast::error_code error, std::size_t) {
+                                      if (error) {
+                                          return self->tunnelOutputEnded();
+                                      }
+                                      self->readTunnel();
+                                  });
+            });
+    }
+
+    void tunnelOutputEnded() {
+        m_tunnelOutputEnded = true;
+        if (m_clientReading) {
+            // The reader's completion closes the connection.
+            beast::error_code ignored;
+            beast::get_lowest_layer(derived().stream()).socket().cancel(ignored);
+            return;
+        }
+        if (!m_closed) {
+            m_closed = true;
+            beast::error_code ignored;
+            m_tunnel->shutdown(asio::socket_base::shutdown_both, ignored);
+            derived().close();
+        }
+    }
+
     void answerError(http::status status, const std::string& message) {
         auto response = std::make_shared<http::response<http::string_body>>(status, 11);
         response->set(http::field::server, "slipwayd");
@@ -463,6 +570,13 @@ private:
     bool m_writing = false;
     bool m_streamDone = false;
     bool m_streamKeepAlive = false;
+
+    std::optional<asio::local::stream_protocol::socket> m_tunnel;
+    std::vector<char> m_fromClient;
+    std::vector<char> m_toClient;
+    bool m_clientReading = false;
+    bool m_tunnelOutputEnded = false;
+    bool m_closed = false;
 };
 
 class PlainSession : public HttpConversation<PlainSession>,

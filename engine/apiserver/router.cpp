@@ -156,6 +156,26 @@ void Router::addReadOnlyResource(const std::string& group, const std::string& re
     m_readOnly.insert_or_assign(createOnlyKey(group, resource, ""), std::move(handler));
 }
 
+void Router::addConnectResource(const std::string& group, const std::string& resource,
+                                const std::string& subresource, CreateOnlyHandler handler) {
+    m_connect.insert_or_assign(createOnlyKey(group, resource, subresource), std::move(handler));
+}
+
+void Router::addPathHandler(const std::string& prefix,
+                            std::function<HttpResponse(const HttpRequest& request)> handler) {
+    m_pathHandlers.emplace_back(prefix, std::move(handler));
+}
+
+std::string HttpRequest::header(std::string_view name) const {
+    const auto lowerName = lowerCase(std::string(name));
+    for (const auto& [key, value] : headers) {
+        if (lowerCase(key) == lowerName) {
+            return value;
+        }
+    }
+    return {};
+}
+
 Target splitTarget(std::string_view target) {
     const auto question = target.find('?');
     if (question == std::string_view::npos) {
@@ -319,6 +339,11 @@ HttpResponse Router::route(const HttpRequest& request) const {
         }
     }
     if (info->isResourceRequest) {
+        const auto connect =
+            m_connect.find(createOnlyKey(info->group, info->resource, info->subresource));
+        if (connect != m_connect.end() && !info->name.empty()) {
+            return connect->second(request, *info);
+        }
         const auto createOnly =
             m_createOnly.find(createOnlyKey(info->group, info->resource, info->subresource));
         if (createOnly != m_createOnly.end()) {
@@ -353,6 +378,13 @@ HttpResponse Router::route(const HttpRequest& request) const {
         }
         if (path.rfind("/openapi/", 0) == 0 && readOnly) {
             return m_openApi->handle(request);
+        }
+    }
+    if (!info->isResourceRequest) {
+        for (const auto& [prefix, handler] : m_pathHandlers) {
+            if (path.rfind(prefix, 0) == 0) {
+                return handler(request);
+            }
         }
     }
     return statusResponse(

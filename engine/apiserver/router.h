@@ -40,6 +40,12 @@ struct HttpRequest {
     /// Impersonate-User and every Impersonate-Group header (kubectl --as, --as-group).
     std::string impersonateUser;
     std::vector<std::string> impersonateGroups;
+    /// Every header as received, in order (names as the client spelled them): what a handler
+    /// that takes the connection over needs (Upgrade, Sec-WebSocket-*, X-Stream-Protocol-*).
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    /// The value of the first header named `name` (case-insensitive), or empty.
+    std::string header(std::string_view name) const;
 };
 
 /// A response body produced over time, such as a watch: the session sends the headers with
@@ -69,6 +75,19 @@ struct HttpResponse;
 /// (the store's commit thread) only hands it over.
 using ResumeResponse = std::function<void(std::function<HttpResponse()> finish)>;
 
+/// Takes a connection over (HttpResponse::takeover). `fd` is one end of a stream socket pair;
+/// the server relays the other end to and from the client's connection, TLS or plain, until
+/// both directions have ended: what the handler writes to `fd` goes to the client, what the
+/// client sends (starting with any bytes that followed the request head) is read from `fd`.
+/// Nothing has been written to the client yet: the handler writes the whole HTTP response
+/// itself (e.g. "HTTP/1.1 101 Switching Protocols" and then the upgraded protocol, or a
+/// proxied response), as kube's UpgradeAwareHandler does on a hijacked connection. Shutting
+/// down its write side (or closing `fd`) ends the client's connection once the bytes are
+/// out; the client's end of input arrives as end-of-file. The handler owns `fd` and must
+/// return promptly (it is called on an I/O thread): do the work on threads or an I/O context
+/// of its own. The connection is never reused for another request.
+using ConnectionTakeover = std::function<void(int fd)>;
+
 /// The answer to an HttpRequest.
 struct HttpResponse {
     /// A whole response: `status`, `contentType`, `body`.
@@ -95,6 +114,9 @@ struct HttpResponse {
     /// The server's I/O thread is free meanwhile. It must not capture the request by
     /// reference.
     std::function<void(ResumeResponse resume)> deferred;
+    /// When set, the handler takes the connection over and everything else is ignored (see
+    /// ConnectionTakeover): upgrades (WebSocket, SPDY) and proxied responses.
+    ConnectionTakeover takeover;
 };
 
 /// The answer itself: waits on this thread for a deferred response (for callers without an
@@ -162,6 +184,16 @@ public:
     /// Register before serving.
     void addReadOnlyResource(const std::string& group, const std::string& resource,
                              CreateOnlyHandler handler);
+    /// Serves every method on `resource/subresource` (pods/exec and the other connect
+    /// subresources), after authorisation as usual; `info.verb` says which verb was allowed
+    /// ("get" for GET, "create" for POST). Register before serving.
+    void addConnectResource(const std::string& group, const std::string& resource,
+                            const std::string& subresource, CreateOnlyHandler handler);
+    /// Serves authenticated requests whose path starts with `prefix` and that are not API
+    /// paths (the node agent's kubelet API: "/exec/", "/containerLogs/"), after
+    /// authorisation as non-resource requests. Register before serving.
+    void addPathHandler(const std::string& prefix,
+                        std::function<HttpResponse(const HttpRequest& request)> handler);
 
     /// /readyz answers 503 until the server is ready to serve the API.
     void setReady(bool ready) { m_ready = ready; }
@@ -186,6 +218,10 @@ private:
     std::map<std::string, CreateOnlyHandler, std::less<>> m_createOnly;
     /// "group/resource" → handler of get and list.
     std::map<std::string, CreateOnlyHandler, std::less<>> m_readOnly;
+    /// "group/resource/subresource" → handler of every verb.
+    std::map<std::string, CreateOnlyHandler, std::less<>> m_connect;
+    std::vector<std::pair<std::string, std::function<HttpResponse(const HttpRequest&)>>>
+        m_pathHandlers;
 };
 
 }  // namespace slipway::apiserver
