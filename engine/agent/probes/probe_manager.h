@@ -80,7 +80,8 @@ struct ProbeManagerOptions {
 ///   - a liveness or startup failure at the threshold reports restart=true and holds the worker
 ///     until the container starts again (a new containerId resets every worker).
 ///
-/// Callbacks come from the pool's threads, one at a time per container.
+/// Callbacks come from the pool's threads, one at a time per worker; a callback may call back
+/// into the manager.
 class ProbeManager {
 public:
     ProbeManager(const Prober& prober, ProbeCallback callback, ProbeManagerOptions options = {});
@@ -102,8 +103,8 @@ public:
     /// Updates where a pod's probes go (podIp known later, sandbox recreated).
     void updateTarget(const std::string& podUid, const std::string& podIp,
                       const std::string& netnsPath);
-    /// The pod is being deleted: readiness probes stop and report not ready (the kubelet marks
-    /// a terminating pod's containers unready); liveness keeps running.
+    /// The pod is being deleted: liveness and startup workers stop with a quiet Success (no
+    /// restart during the grace period), readiness keeps running (as the kubelet's worker.go).
     void podTerminating(const std::string& podUid);
     void removeContainer(const std::string& podUid, const std::string& container);
     void removePod(const std::string& podUid);
