@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <thread>
 
 #include <nghttp2/nghttp2.h>
@@ -145,11 +146,12 @@ int onStreamClose(nghttp2_session*, std::int32_t streamId, std::uint32_t errorCo
     return 0;
 }
 
-nghttp2_nv header(const char* name, const std::string& value) {
+/// A header naming storage that outlives the request: literals and the caller's strings.
+nghttp2_nv header(const char* name, std::string_view value) {
     nghttp2_nv nv;
     nv.name = reinterpret_cast<std::uint8_t*>(const_cast<char*>(name));
     nv.namelen = std::strlen(name);
-    nv.value = reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.c_str()));
+    nv.value = reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data()));
     nv.valuelen = value.size();
     nv.flags = NGHTTP2_NV_FLAG_NONE;
     return nv;

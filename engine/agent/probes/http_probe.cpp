@@ -4,6 +4,7 @@
 // failure messages are Go's net/http ones, as kubectl describe shows them.
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -128,7 +129,7 @@ asio::awaitable<void> talk(Stream& stream, http::request<http::empty_body>& requ
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(bodyLimit);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
@@ -146,11 +147,20 @@ asio::awaitable<void> talk(Stream& stream, http::request<http::empty_body>& requ
     if (auto it = parser.get().find(http::field::location); it != parser.get().end()) {
         out.location = std::string(it->value());
     }
-    co_await http::async_read(stream, buffer, parser,
-                              asio::redirect_error(asio::use_awaitable, ec));
-    out.body = parser.get().body();
-    // A body past the limit is cut, as the kubelet does (a "non-fatal body truncation").
-    if (ec && ec != http::error::body_limit && ec != http::error::partial_message &&
+    // Read the body up to the limit; the rest is ignored, as the kubelet does (a "non-fatal
+    // body truncation").
+    while (!parser.is_done() && parser.get().body().size() < bodyLimit) {
+        co_await http::async_read_some(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            break;
+        }
+    }
+    out.body = std::move(parser.get().body());
+    if (out.body.size() > bodyLimit) {
+        out.body.resize(bodyLimit);
+    }
+    if (ec && ec != http::error::end_of_stream && ec != http::error::partial_message &&
         ec != asio::ssl::error::stream_truncated) {
         out.error = ec == beast::error::timeout ? kReadingBody : ec.message();
     }

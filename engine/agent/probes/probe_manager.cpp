@@ -259,8 +259,8 @@ struct ProbeManager::Impl : std::enable_shared_from_this<ProbeManager::Impl> {
             }
             const bool before = w.state;
             // 3 failures needed, 2 seen: keep the old state; the third flips it.
-            if ((success && w.resultRun >= w.successThreshold) ||
-                (!success && w.resultRun >= w.failureThreshold)) {
+            const bool failedForGood = !success && w.resultRun >= w.failureThreshold;
+            if ((success && w.resultRun >= w.successThreshold) || failedForGood) {
                 w.state = success;
             }
             report.podUid = c->podUid;
@@ -273,7 +273,7 @@ struct ProbeManager::Impl : std::enable_shared_from_this<ProbeManager::Impl> {
             report.changed = w.state != before;
             report.terminationGracePeriodSeconds = w.terminationGracePeriodSeconds;
 
-            if (type != ProbeType::Readiness && !success && !w.state) {
+            if (type != ProbeType::Readiness && failedForGood) {
                 // Liveness or startup failed for good: the container is to be restarted; hold
                 // until a new instance starts.
                 report.restart = true;
