@@ -44,6 +44,27 @@ int main(int argc, char** argv) {
     serverCommand->add_flag("--insecure-http", server.insecureHttp,
                             "Serve plain HTTP and treat every client as an administrator "
                             "(tests only)");
+    serverCommand->add_flag("--node-agent", server.nodeAgent,
+                            "Run a node agent that runs real containers with runc (root)");
+    serverCommand->add_option("--node-name", server.nodeName, "The local node's name")
+        ->capture_default_str();
+    serverCommand->add_option("--node-ip", server.nodeIp, "The local node's InternalIP")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--kubelet-port", server.kubeletPort,
+                     "Port of the node agent's streaming server (0: a free one)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    serverCommand->add_option("--preload-images", server.preloadImages,
+                              "Image tarballs (or folders of them) the node agent loads");
+    serverCommand
+        ->add_option("--crash-loop-backoff", server.crashLoopBackoff,
+                     "First back-off of a crashing container (doubles each time)")
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--crash-loop-backoff-max", server.crashLoopBackoffMax,
+                     "Longest back-off of a crashing container")
+        ->capture_default_str();
     serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
         ->check(CLI::Range(0, 3000))
         ->capture_default_str();

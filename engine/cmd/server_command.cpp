@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/cmd/server_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <optional>
 #include <system_error>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "engine/agent/sim/sim_pod.h"
 #include "engine/agent/sim/simulated_nodes.h"
+#include "engine/agent/kubelet/kubelet.h"
 #include "engine/api/kind_registry.h"
 #include "engine/apiextensions/crd_controller.h"
 #include "engine/apiextensions/crd_validation.h"
@@ -18,6 +22,7 @@
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
+#include "engine/apiserver/node_proxy.h"
 #include "engine/apiserver/router.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
@@ -53,6 +58,86 @@ core::Result<std::chrono::milliseconds> durationFlag(const std::string& text, co
     return core::Error(
         core::ErrorCode::BadRequest,
         std::string(flag) + ": \"" + text + "\" is not a duration (e.g. 500ms, 10s, 5m)");
+}
+
+/// The demo images installed beside slipwayd (share/slipway/images), else those of the build.
+std::vector<std::filesystem::path> defaultPreloadImages() {
+    std::vector<std::filesystem::path> dirs;
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (!error) {
+        dirs.push_back(self.parent_path().parent_path() / "share" / "slipway" / "images");
+    }
+#ifdef SLIPWAY_DEMO_IMAGES_DIR
+    dirs.emplace_back(SLIPWAY_DEMO_IMAGES_DIR);
+#endif
+    for (const auto& dir : dirs) {
+        if (std::filesystem::is_directory(dir, error)) {
+            return {dir};
+        }
+    }
+    return {};
+}
+
+/// Files named by --preload-images: tarballs as given, folders as their *.tar files (sorted).
+std::vector<std::filesystem::path> imageTarballs(const std::vector<std::filesystem::path>& given) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& path : given) {
+        std::error_code error;
+        if (!std::filesystem::is_directory(path, error)) {
+            out.push_back(path);
+            continue;
+        }
+        std::vector<std::filesystem::path> inside;
+        for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
+            if (entry.path().extension() == ".tar" || entry.path().extension() == ".gz") {
+                inside.push_back(entry.path());
+            }
+        }
+        std::sort(inside.begin(), inside.end());
+        out.insert(out.end(), inside.begin(), inside.end());
+    }
+    return out;
+}
+
+/// The local node agent's settings: named after the cluster, on the data dir, its streaming
+/// server on the node IP with the API server's certificate (same machine, same names).
+core::Result<agent::kubelet::KubeletOptions> kubeletOptions(
+    const ServerFlags& flags, const std::optional<pki::ClusterPki>& pki) {
+    agent::kubelet::KubeletOptions options;
+    auto backoff = durationFlag(flags.crashLoopBackoff, "--crash-loop-backoff");
+    auto backoffMax = durationFlag(flags.crashLoopBackoffMax, "--crash-loop-backoff-max");
+    if (!backoff || !backoffMax) {
+        return backoff ? backoffMax.error() : backoff.error();
+    }
+    options.backoffInitial = *backoff;
+    options.backoffMax = *backoffMax;
+    options.node.name = flags.nodeName.empty() ? flags.clusterName : flags.nodeName;
+    options.node.internalIp = flags.nodeIp;
+    options.node.podCidr = "10.244.0.0/24";
+    options.node.cpu = "auto";
+    options.node.memory = "auto";
+    options.node.ephemeralStorage = "auto";
+    options.node.kubeletVersion = core::kubernetesGitVersion();
+    options.node.labels["node-role.kubernetes.io/control-plane"] = "";
+    options.root = flags.dataDir / "agent";
+    std::error_code error;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error || !std::filesystem::exists(self.parent_path() / "slipway-shim", error)) {
+#ifdef SLIPWAY_SHIM_BUILD_PATH
+        options.runtime.shimPath = SLIPWAY_SHIM_BUILD_PATH;
+#endif
+    }
+    options.streaming.address = flags.nodeIp;
+    options.streaming.port = static_cast<std::uint16_t>(flags.kubeletPort);
+    if (pki) {
+        options.streaming.tls = agent::streaming::StreamingTls{
+            pki->apiServer.certificatePem, pki->apiServer.keyPem, pki->authority.certificatePem};
+    }
+    std::vector<std::filesystem::path> given(flags.preloadImages.begin(),
+                                             flags.preloadImages.end());
+    options.preloadImages = imageTarballs(given.empty() ? defaultPreloadImages() : given);
+    return options;
 }
 
 }  // namespace
@@ -229,6 +314,19 @@ int runServer(const ServerFlags& flags) {
     metricsApi.registerWith(router);
     metricsInformers.start();
 
+    // pods/log, exec, attach and portforward: proxied to the node agent the pod runs on, with
+    // the admin certificate as the API server's client certificate toward agents.
+    apiserver::NodeProxyOptions proxyOptions;
+    if (clusterPki) {
+        proxyOptions.clientCertificatePem = clusterPki->admin.certificatePem;
+        proxyOptions.clientKeyPem = clusterPki->admin.keyPem;
+        proxyOptions.certificateAuthorityPem = clusterPki->authority.certificatePem;
+    } else {
+        proxyOptions.useTls = false;
+    }
+    apiserver::NodeProxy nodeProxy(**store, *registry, proxyOptions);
+    nodeProxy.install(router);
+
     apiserver::HttpServer server(options, router);
     auto bound = server.start();
     if (!bound) {
@@ -292,6 +390,20 @@ int runServer(const ServerFlags& flags) {
         simulatedNodes.emplace(nodeAgentClient, simConfig);
         simulatedNodes->start();
     }
+    // The local node: a kubelet running real containers.
+    std::optional<agent::kubelet::Kubelet> kubelet;
+    if (flags.nodeAgent) {
+        auto options = kubeletOptions(flags, clusterPki);
+        if (!options) {
+            spdlog::critical("{}", options.error().message());
+            return 1;
+        }
+        kubelet.emplace(nodeAgentClient, std::move(*options));
+        if (auto started = kubelet->start(); !started) {
+            spdlog::critical("node agent: {}", started.error().message());
+            return 1;
+        }
+    }
 
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
@@ -305,6 +417,9 @@ int runServer(const ServerFlags& flags) {
     podScheduler.stop();
     if (simulatedNodes) {
         simulatedNodes->stop();
+    }
+    if (kubelet) {
+        kubelet->stop();
     }
     controllerManager.stop();
     crdController.stop();

@@ -39,6 +39,22 @@ struct ServerFlags {
     std::string nodeMonitorGracePeriod = "40s";
     std::string nodeMonitorPeriod = "5s";
     std::string hpaSyncPeriod = "15s";
+
+    /// The local node agent (engine/agent/kubelet): runs real containers with runc on this
+    /// machine (root). Off by default so that simulated-node clusters stay simulated.
+    bool nodeAgent = false;
+    /// The node's name; empty: the cluster name.
+    std::string nodeName;
+    /// The node's InternalIP, where the API server reaches its streaming server.
+    std::string nodeIp = "127.0.0.1";
+    /// The streaming server's port (status.daemonEndpoints); 0 picks a free one.
+    int kubeletPort = 10250;
+    /// Image tarballs (files, or folders of *.tar) loaded at start; empty: the demo images
+    /// installed beside slipwayd.
+    std::vector<std::string> preloadImages;
+    /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
+    std::string crashLoopBackoff = "10s";
+    std::string crashLoopBackoffMax = "5m";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.
