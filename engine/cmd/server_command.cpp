@@ -304,9 +304,35 @@ int runServer(const ServerFlags& flags) {
 
     // The resource metrics API (kubectl top, the HorizontalPodAutoscaler controller), served
     // by slipwayd itself from the usage of simulated nodes.
+    // The local node agent is made here (started once the API serves) so that its measured
+    // usage joins the simulated nodes' in one metrics source.
+    const client::InProcessClient nodeAgentClient(
+        router, apiserver::Identity{"system:node-agent:simulated",
+                                    {"system:nodes", "system:masters", "system:authenticated"},
+                                    true});
+    std::optional<agent::kubelet::Kubelet> kubelet;
+    if (flags.nodeAgent) {
+        auto options = kubeletOptions(flags, clusterPki);
+        if (!options) {
+            spdlog::critical("{}", options.error().message());
+            return 1;
+        }
+        kubelet.emplace(nodeAgentClient, std::move(*options));
+    }
     client::SharedInformers metricsInformers(loopback);
-    const metrics::SimulatedMetricsSource simulatedMetrics(metricsInformers);
-    const metrics::MetricsApi metricsApi(simulatedMetrics);
+    metrics::SimulatedMetricsOptions simulatedOptions;
+    if (kubelet) {
+        simulatedOptions.isSimulatedNode = [name = kubelet->nodeName()](const nlohmann::json& node) {
+            return node.value("/metadata/name"_json_pointer, std::string()) != name;
+        };
+    }
+    const metrics::SimulatedMetricsSource simulatedMetrics(metricsInformers, simulatedOptions);
+    std::vector<const metrics::MetricsSource*> metricsSources{&simulatedMetrics};
+    if (kubelet) {
+        metricsSources.push_back(&kubelet->metrics());
+    }
+    const metrics::CompositeMetricsSource allMetrics(metricsSources);
+    const metrics::MetricsApi metricsApi(allMetrics);
     if (auto registered = metrics::MetricsApi::registerKinds(*registry); !registered) {
         spdlog::critical("serving metrics.k8s.io: {}", registered.error().message());
         return 1;
@@ -381,24 +407,13 @@ int runServer(const ServerFlags& flags) {
     podScheduler.run();
 
     // Simulated nodes (KWOK-style), as their own node agent identity.
-    const client::InProcessClient nodeAgentClient(
-        router, apiserver::Identity{"system:node-agent:simulated",
-                                    {"system:nodes", "system:masters", "system:authenticated"},
-                                    true});
     std::optional<agent::sim::SimulatedNodes> simulatedNodes;
     if (simConfig.nodeCount > 0) {
         simulatedNodes.emplace(nodeAgentClient, simConfig);
         simulatedNodes->start();
     }
     // The local node: a kubelet running real containers.
-    std::optional<agent::kubelet::Kubelet> kubelet;
-    if (flags.nodeAgent) {
-        auto options = kubeletOptions(flags, clusterPki);
-        if (!options) {
-            spdlog::critical("{}", options.error().message());
-            return 1;
-        }
-        kubelet.emplace(nodeAgentClient, std::move(*options));
+    if (kubelet) {
         if (auto started = kubelet->start(); !started) {
             spdlog::critical("node agent: {}", started.error().message());
             return 1;

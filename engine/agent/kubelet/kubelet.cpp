@@ -15,6 +15,7 @@
 #include "engine/agent/images/image_reference.h"
 #include "engine/agent/images/image_store.h"
 #include "engine/agent/kubelet/container_config.h"
+#include "engine/agent/kubelet/kubelet_metrics.h"
 #include "engine/agent/kubelet/kubelet_streaming.h"
 #include "engine/agent/logs/cri_log.h"
 #include "engine/agent/probes/probe_manager.h"
@@ -220,6 +221,8 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
     m_probes = std::make_unique<probes::ProbeManager>(
         *m_prober, [this](const probes::ProbeReport& report) { onProbe(report); });
     m_streamingBackend = std::make_unique<Streaming>(*this);
+    m_metrics = std::make_unique<KubeletMetricsSource>(m_options.node.name, *m_runtime,
+                                                       m_podInformer);
 
     client::EventHandlers handlers;
     handlers.onAdd = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
@@ -309,6 +312,10 @@ void Kubelet::stop() {
         m_streaming->stop();
     }
     m_probes.reset();
+}
+
+const metrics::MetricsSource& Kubelet::metrics() const {
+    return *m_metrics;
 }
 
 bool Kubelet::waitForRegistered(std::chrono::milliseconds timeout) const {
@@ -429,7 +436,12 @@ core::Result<void> Kubelet::heartbeat(bool& registered, std::string& nodeUid,
 // ---- relist (PLEG) --------------------------------------------------------------------------
 
 void Kubelet::relistLoop() {
+    auto nextSample = SteadyClock::now();
     while (true) {
+        if (SteadyClock::now() >= nextSample) {
+            m_metrics->sample();
+            nextSample = SteadyClock::now() + m_options.metricsInterval;
+        }
         {
             std::unique_lock lock(m_stopMutex);
             if (m_stopChanged.wait_for(lock, m_options.relistPeriod,

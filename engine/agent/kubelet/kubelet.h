@@ -38,6 +38,9 @@ struct ProbeReport;
 namespace slipway::agent::volumes {
 class VolumeManager;
 }
+namespace slipway::metrics {
+class MetricsSource;
+}
 
 namespace slipway::agent::kubelet {
 
@@ -71,6 +74,8 @@ struct KubeletOptions {
     std::chrono::milliseconds backoffMax{std::chrono::minutes(5)};
     /// Pod workers.
     int workers = 4;
+    /// How often containers' cgroup counters are read for the resource metrics.
+    std::chrono::milliseconds metricsInterval{5000};
 };
 
 /// Machine figures for the Node: CPUs, memory (MemTotal), ephemeral storage of `root`,
@@ -93,6 +98,8 @@ NodeConfig describeMachine(NodeConfig config, const std::filesystem::path& root)
 /// on the same root re-adopts running containers instead of killing them.
 ///
 /// Talks to the API only through the Client, which must outlive it.
+class KubeletMetricsSource;
+
 class Kubelet {
 public:
     Kubelet(const client::Client& client, KubeletOptions options);
@@ -112,6 +119,9 @@ public:
     const std::string& nodeName() const { return m_options.node.name; }
     std::uint16_t streamingPort() const { return m_streamingPort; }
     runtime::Runtime& runtime() { return *m_runtime; }
+    /// The node's and its pods' resource usage (kubectl top, the HPA), sampled every
+    /// metricsInterval.
+    const metrics::MetricsSource& metrics() const;
     images::ImageStore& images() { return *m_images; }
 
     /// The id of container `name`'s instance `restartCount` of pod `podUid` (for tests).
@@ -180,6 +190,7 @@ private:
     std::unique_ptr<streaming::StreamingServer> m_streaming;
     std::uint16_t m_streamingPort = 0;
     client::Informer m_podInformer;
+    std::unique_ptr<KubeletMetricsSource> m_metrics;
     client::WorkQueue m_queue;
     client::EventRecorder m_recorder;
 
