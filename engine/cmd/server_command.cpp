@@ -11,18 +11,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/agent/kubelet/kubelet.h"
 #include "engine/agent/sim/sim_pod.h"
 #include "engine/agent/sim/simulated_nodes.h"
-#include "engine/agent/kubelet/kubelet.h"
 #include "engine/api/kind_registry.h"
 #include "engine/apiextensions/crd_controller.h"
 #include "engine/apiextensions/crd_validation.h"
 #include "engine/apiserver/admission.h"
 #include "engine/apiserver/discovery.h"
 #include "engine/apiserver/http_server.h"
+#include "engine/apiserver/node_proxy.h"
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
-#include "engine/apiserver/node_proxy.h"
 #include "engine/apiserver/router.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
@@ -312,17 +312,18 @@ int runServer(const ServerFlags& flags) {
                                     true});
     std::optional<agent::kubelet::Kubelet> kubelet;
     if (flags.nodeAgent) {
-        auto options = kubeletOptions(flags, clusterPki);
-        if (!options) {
-            spdlog::critical("{}", options.error().message());
+        auto agentOptions = kubeletOptions(flags, clusterPki);
+        if (!agentOptions) {
+            spdlog::critical("{}", agentOptions.error().message());
             return 1;
         }
-        kubelet.emplace(nodeAgentClient, std::move(*options));
+        kubelet.emplace(nodeAgentClient, std::move(*agentOptions));
     }
     client::SharedInformers metricsInformers(loopback);
     metrics::SimulatedMetricsOptions simulatedOptions;
     if (kubelet) {
-        simulatedOptions.isSimulatedNode = [name = kubelet->nodeName()](const nlohmann::json& node) {
+        simulatedOptions.isSimulatedNode = [name =
+                                                kubelet->nodeName()](const nlohmann::json& node) {
             return node.value("/metadata/name"_json_pointer, std::string()) != name;
         };
     }

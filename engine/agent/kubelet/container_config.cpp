@@ -90,13 +90,14 @@ std::map<std::string, std::string> valuesOf(const json& object, bool secret) {
     if (const auto data = object.find("data"); data != object.end() && data->is_object()) {
         for (const auto& [key, value] : data->items()) {
             if (value.is_string()) {
-                values[key] = secret ? decodeBase64(value.get<std::string>())
-                                     : value.get<std::string>();
+                values[key] =
+                    secret ? decodeBase64(value.get<std::string>()) : value.get<std::string>();
             }
         }
     }
     if (!secret) {
-        if (const auto data = object.find("binaryData"); data != object.end() && data->is_object()) {
+        if (const auto data = object.find("binaryData");
+            data != object.end() && data->is_object()) {
             for (const auto& [key, value] : data->items()) {
                 if (value.is_string()) {
                     values[key] = decodeBase64(value.get<std::string>());
@@ -120,8 +121,7 @@ bool validEnvName(const std::string& name) {
     return !std::isdigit(static_cast<unsigned char>(name[0]));
 }
 
-std::optional<std::string> lookupName(const std::string& file, const std::string& name,
-                                      int field) {
+std::optional<std::string> lookupName(const std::string& file, const std::string& name, int field) {
     std::ifstream in(file);
     std::string line;
     while (std::getline(in, line)) {
@@ -184,8 +184,8 @@ std::vector<std::string> containerArgs(const json& container, const images::Imag
 }
 
 core::Result<std::string> podFieldValue(const json& pod, const std::string& fieldPath) {
-    const auto metadataMap = [&](const char* map, const std::string& path)
-        -> std::optional<std::string> {
+    const auto metadataMap = [&](const char* map,
+                                 const std::string& path) -> std::optional<std::string> {
         const std::string prefix = std::string("metadata.") + map + "['";
         if (!path.starts_with(prefix) || !path.ends_with("']")) {
             return std::nullopt;
@@ -214,8 +214,9 @@ core::Result<std::string> podFieldValue(const json& pod, const std::string& fiel
     }
     if (fieldPath == "status.podIPs" || fieldPath == "status.hostIPs") {
         std::string joined;
-        const json& ips = pod["status"].value(fieldPath == "status.podIPs" ? "podIPs" : "hostIPs",
-                                              json::array());
+        const json ips =
+            pod.value("status", json::object())
+                .value(fieldPath == "status.podIPs" ? "podIPs" : "hostIPs", json::array());
         for (const auto& ip : ips) {
             joined += (joined.empty() ? "" : ",") + ip.value("ip", std::string());
         }
@@ -223,9 +224,8 @@ core::Result<std::string> podFieldValue(const json& pod, const std::string& fiel
     }
     if (fieldPath == "metadata.labels" || fieldPath == "metadata.annotations") {
         // The downward API's file format: key="value" lines, sorted.
-        const json& values =
-            pod["metadata"].value(fieldPath == "metadata.labels" ? "labels" : "annotations",
-                                  json::object());
+        const json& values = pod["metadata"].value(
+            fieldPath == "metadata.labels" ? "labels" : "annotations", json::object());
         std::string out;
         for (const auto& [key, value] : values.items()) {
             out += key + "=" + json(value.get<std::string>()).dump() + "\n";
@@ -259,10 +259,10 @@ core::Result<std::string> resourceFieldValue(const json& container, const json& 
     if (!quantity) {
         return quantity.error();
     }
-    auto divisor = core::Quantity::parse(
-        resourceFieldRef.contains("divisor") && resourceFieldRef["divisor"].is_string()
-            ? resourceFieldRef["divisor"].get<std::string>()
-            : std::string("1"));
+    auto divisor = core::Quantity::parse(resourceFieldRef.contains("divisor") &&
+                                                 resourceFieldRef["divisor"].is_string()
+                                             ? resourceFieldRef["divisor"].get<std::string>()
+                                             : std::string("1"));
     if (!divisor) {
         return divisor.error();
     }
@@ -323,8 +323,8 @@ core::Result<std::vector<std::pair<std::string, std::string>>> containerEnv(
                 if (ref == source.end() || !ref->is_object()) {
                     continue;
                 }
-                auto object = fetch(secret, ref->value("name", std::string()),
-                                    ref->value("optional", false));
+                auto object =
+                    fetch(secret, ref->value("name", std::string()), ref->value("optional", false));
                 if (!object) {
                     return object.error();
                 }
@@ -412,7 +412,7 @@ runtime::Resources containerResources(const json& container) {
             out.cpuQuotaMicros = std::max<std::int64_t>(cpu->milliValue() * kPeriod / 1000, 1000);
         }
     }
-    const json cpuRequest = requests.contains("cpu")  ? requests["cpu"]
+    const json cpuRequest = requests.contains("cpu") ? requests["cpu"]
                             : limits.contains("cpu") ? limits["cpu"]
                                                      : json();
     std::int64_t milli = 0;
@@ -444,7 +444,8 @@ core::Result<UserIds> containerUser(const json& pod, const json& container,
                 ids.gid = numeric(*gid).value_or(0);
             }
         } else {
-            return configError("unable to find user " + user + ": no matching entries in passwd file");
+            return configError("unable to find user " + user +
+                               ": no matching entries in passwd file");
         }
     }
     if (!group.empty()) {

@@ -63,7 +63,6 @@ struct UserIds {
     std::uint32_t gid = 0;
 };
 core::Result<UserIds> containerUser(const nlohmann::json& pod, const nlohmann::json& container,
-                                    const images::ImageConfig& image,
-                                    const std::string& rootfs);
+                                    const images::ImageConfig& image, const std::string& rootfs);
 
 }  // namespace slipway::agent::kubelet

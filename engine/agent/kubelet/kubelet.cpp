@@ -6,11 +6,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include "engine/agent/images/image_reference.h"
 #include "engine/agent/images/image_store.h"
@@ -91,9 +90,12 @@ std::string hostnameOf(const json& pod) {
 
 const json& containersOf(const json& pod, bool init) {
     static const json kEmpty = json::array();
-    const json& spec = pod.value("spec", json::object());
-    const auto it = spec.find(init ? "initContainers" : "containers");
-    return it != spec.end() && it->is_array() ? *it : kEmpty;
+    const auto spec = pod.find("spec");
+    if (spec == pod.end() || !spec->is_object()) {
+        return kEmpty;
+    }
+    const auto it = spec->find(init ? "initContainers" : "containers");
+    return it != spec->end() && it->is_array() ? *it : kEmpty;
 }
 
 /// The newest instance of `name` and the one before it.
@@ -221,8 +223,8 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
     m_probes = std::make_unique<probes::ProbeManager>(
         *m_prober, [this](const probes::ProbeReport& report) { onProbe(report); });
     m_streamingBackend = std::make_unique<Streaming>(*this);
-    m_metrics = std::make_unique<KubeletMetricsSource>(m_options.node.name, *m_runtime,
-                                                       m_podInformer);
+    m_metrics =
+        std::make_unique<KubeletMetricsSource>(m_options.node.name, *m_runtime, m_podInformer);
 
     client::EventHandlers handlers;
     handlers.onAdd = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
@@ -342,10 +344,9 @@ void Kubelet::heartbeatLoop() {
         if (!result) {
             spdlog::warn("kubelet: node heartbeat: {}", result.error().message());
         }
-        nextLease = SteadyClock::now() +
-                    (registered ? std::min(m_options.leaseRenewInterval,
-                                           m_options.statusUpdateInterval)
-                                : std::chrono::milliseconds(500));
+        nextLease = SteadyClock::now() + (registered ? std::min(m_options.leaseRenewInterval,
+                                                                m_options.statusUpdateInterval)
+                                                     : std::chrono::milliseconds(500));
         std::unique_lock lock(m_stopMutex);
         if (m_stopChanged.wait_until(lock, nextLease, [this] { return m_stopping; })) {
             return;
@@ -644,10 +645,9 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         auto& backoff = state.crashBackoff[name];
         std::chrono::milliseconds remaining{0};
         if (inBackoff(backoff, SteadyClock::now(), remaining)) {
-            state.waiting[name] = {"CrashLoopBackOff",
-                                   "back-off " + goDuration(backoff.delay) +
-                                       " restarting failed container=" + name +
-                                       " pod=" + podDescription(pod)};
+            state.waiting[name] = {"CrashLoopBackOff", "back-off " + goDuration(backoff.delay) +
+                                                           " restarting failed container=" + name +
+                                                           " pod=" + podDescription(pod)};
             wakeIn(remaining);
             initialized = false;
             break;
@@ -677,10 +677,9 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
             }
             auto& backoff = state.crashBackoff[name];
             std::chrono::milliseconds remaining{0};
-            const auto exitedAgo =
-                std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now() -
-                    latest.finishedAt.value_or(std::chrono::system_clock::now()));
+            const auto exitedAgo = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now() -
+                latest.finishedAt.value_or(std::chrono::system_clock::now()));
             if (inBackoff(backoff, SteadyClock::now() - exitedAgo, remaining)) {
                 state.waiting[name] = {"CrashLoopBackOff",
                                        "back-off " + goDuration(backoff.delay) +
@@ -755,9 +754,8 @@ bool Kubelet::inBackoff(Backoff& backoff, SteadyClock::time_point since,
 }
 
 void Kubelet::stepBackoff(Backoff& backoff) const {
-    backoff.delay = backoff.delay.count() == 0
-                        ? m_options.backoffInitial
-                        : std::min(backoff.delay * 2, m_options.backoffMax);
+    backoff.delay = backoff.delay.count() == 0 ? m_options.backoffInitial
+                                               : std::min(backoff.delay * 2, m_options.backoffMax);
     backoff.lastUpdate = SteadyClock::now();
 }
 
@@ -775,8 +773,8 @@ core::Result<std::string> Kubelet::ensureImage(const json& pod, const json& cont
         return found->id;
     }
     if (!found && policy == "Never") {
-        const std::string message = "Container image \"" + image +
-                                    "\" is not present with pull policy of Never";
+        const std::string message =
+            "Container image \"" + image + "\" is not present with pull policy of Never";
         record(pod, fieldPath, "Warning", "ErrImageNeverPull", message);
         state.waiting[name] = {"ErrImageNeverPull", message};
         return core::Error(core::ErrorCode::NotFound, message);
@@ -839,21 +837,20 @@ core::Result<void> Kubelet::writePodFiles(const json& pod) {
         resolv << "search " << ns << ".svc." << domain << " svc." << domain << " " << domain
                << "\nnameserver " << m_options.clusterDns << "\noptions ndots:5\n";
     }
-    for (const auto& [file, content] :
-         {std::pair{"etc-hosts", hosts.str()}, {"resolv.conf", resolv.str()},
-          {"hostname", hostname + "\n"}}) {
+    for (const auto& [file, content] : {std::pair{"etc-hosts", hosts.str()},
+                                        {"resolv.conf", resolv.str()},
+                                        {"hostname", hostname + "\n"}}) {
         std::ofstream out(dir / file, std::ios::trunc);
         out << content;
         if (!out) {
-            return core::Error(core::ErrorCode::Internal,
-                               "cannot write " + (dir / file).string());
+            return core::Error(core::ErrorCode::Internal, "cannot write " + (dir / file).string());
         }
     }
     return core::success();
 }
 
-bool Kubelet::startContainer(const json& pod, const json& container, bool init,
-                             int restartCount, PodState& state) {
+bool Kubelet::startContainer(const json& pod, const json& container, bool init, int restartCount,
+                             PodState& state) {
     const std::string name = container.value("name", "");
     const std::string fieldPath = fieldPathOf(name, init);
     const std::string uid = state.uid;
@@ -879,17 +876,17 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
     EnvSources sources;
     const std::string ns = state.nameSpace;
     const auto getter = [this, ns](client::ResourceRef kind) {
-        return [this, ns, kind](const std::string& objectName)
-                   -> core::Result<std::optional<json>> {
-            auto got = m_client.get(kind.in(ns).named(objectName));
-            if (got) {
-                return std::optional<json>(std::move(*got));
-            }
-            if (got.error().code() == core::ErrorCode::NotFound) {
-                return std::optional<json>();
-            }
-            return got.error();
-        };
+        return
+            [this, ns, kind](const std::string& objectName) -> core::Result<std::optional<json>> {
+                auto got = m_client.get(kind.in(ns).named(objectName));
+                if (got) {
+                    return std::optional<json>(std::move(*got));
+                }
+                if (got.error().code() == core::ErrorCode::NotFound) {
+                    return std::optional<json>();
+                }
+                return got.error();
+            };
     };
     sources.configMap = getter(client::resources::configMaps());
     sources.secret = getter(client::resources::secrets());
@@ -909,10 +906,9 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
         return fail("CreateContainerConfigError", user.error().message());
     }
     const json& securityContext = container.value("securityContext", json::object());
-    const bool runAsNonRoot =
-        securityContext.value("runAsNonRoot",
-                              pod["spec"].value("securityContext", json::object())
-                                  .value("runAsNonRoot", false));
+    const bool runAsNonRoot = securityContext.value(
+        "runAsNonRoot",
+        pod["spec"].value("securityContext", json::object()).value("runAsNonRoot", false));
     if (runAsNonRoot && user->uid == 0) {
         return fail("CreateContainerConfigError",
                     "container has runAsNonRoot and image will run as root (pod: \"" +
@@ -940,7 +936,7 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
     }
     config.env.push_back("HOSTNAME=" + hostnameOf(pod));
     const std::string workingDir = container.value("workingDir", "");
-    config.cwd = !workingDir.empty()                ? workingDir
+    config.cwd = !workingDir.empty()                 ? workingDir
                  : !image->config.workingDir.empty() ? image->config.workingDir
                                                      : "/";
     config.uid = user->uid;
@@ -961,7 +957,8 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
     config.tty = container.value("tty", false);
     config.stdin = container.value("stdin", false);
     config.stdinOnce = container.value("stdinOnce", false);
-    config.logPath = logs::containerLogPath(m_options.root, ns, state.name, uid, name, restartCount);
+    config.logPath =
+        logs::containerLogPath(m_options.root, ns, state.name, uid, name, restartCount);
 
     // Mounts: the pod's /etc files, the termination log, then the volumes.
     const auto dir = podDir(uid);
@@ -971,9 +968,13 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
     { std::ofstream touch(terminationLog, std::ios::trunc); }
     config.mounts.push_back({"/etc/hosts", (dir / "etc-hosts").string(), "bind", {}, false});
     config.mounts.push_back({"/etc/hostname", (dir / "hostname").string(), "bind", {}, false});
-    config.mounts.push_back({"/etc/resolv.conf", (dir / "resolv.conf").string(), "bind", {}, false});
+    config.mounts.push_back(
+        {"/etc/resolv.conf", (dir / "resolv.conf").string(), "bind", {}, false});
     config.mounts.push_back({container.value("terminationMessagePath", "/dev/termination-log"),
-                             terminationLog.string(), "bind", {}, false});
+                             terminationLog.string(),
+                             "bind",
+                             {},
+                             false});
     auto volumeMounts = m_volumes->mounts(pod, name, envMap);
     if (!volumeMounts) {
         return fail("CreateContainerConfigError", volumeMounts.error().message());
@@ -1009,21 +1010,20 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init,
         spec.container = container;
         spec.target.podIp = "127.0.0.1";
         spec.target.netnsPath = m_runtime->sandboxPath(uid).string();
-        spec.target.exec = [this, id](const probes::ExecRequest& request)
-            -> core::Result<probes::ExecResponse> {
+        spec.target.exec =
+            [this, id](const probes::ExecRequest& request) -> core::Result<probes::ExecResponse> {
             auto result = m_runtime->execSync(id, request.command, request.timeout);
             if (!result) {
                 return result.error();
             }
-            return probes::ExecResponse{result->exitCode,
-                                        result->stdoutText + result->stderrText,
+            return probes::ExecResponse{result->exitCode, result->stdoutText + result->stderrText,
                                         result->timedOut};
         };
         m_probes->addContainer(spec);
         auto status = m_runtime->containerStatus(id);
-        m_probes->containerStarted(uid, name, id,
-                                   status && status->startedAt ? *status->startedAt
-                                                               : std::chrono::system_clock::now());
+        m_probes->containerStarted(
+            uid, name, id,
+            status && status->startedAt ? *status->startedAt : std::chrono::system_clock::now());
     }
     return true;
 }
@@ -1044,9 +1044,8 @@ json Kubelet::podStatus(const json& pod, PodState& state,
             if (found.previous != nullptr &&
                 found.previous->state == runtime::ContainerState::Exited) {
                 status.lastTermination = terminationOf(
-                    *found.previous,
-                    readFile(podDir(state.uid) / "containers" / status.name /
-                             std::to_string(found.previous->config.restartCount)));
+                    *found.previous, readFile(podDir(state.uid) / "containers" / status.name /
+                                              std::to_string(found.previous->config.restartCount)));
             }
             const auto waitingIt = state.waiting.find(status.name);
             if (found.latest == nullptr) {
@@ -1095,8 +1094,7 @@ json Kubelet::podStatus(const json& pod, PodState& state,
                     const auto started = m_probes->started(state.uid, status.name);
                     status.started = hasStartup ? started.value_or(false) : true;
                     const auto ready = m_probes->ready(state.uid, status.name);
-                    status.ready = status.started &&
-                                   (hasReadiness ? ready.value_or(false) : true);
+                    status.ready = status.started && (hasReadiness ? ready.value_or(false) : true);
                 }
             }
             (init ? runtimeStatus.initContainers : runtimeStatus.containers)
@@ -1131,9 +1129,8 @@ void Kubelet::onProbe(const probes::ProbeReport& report) {
         if (report.restart) {
             record(pod, "spec.containers{" + report.container + "}", "Normal", "Killing",
                    report.killMessage());
-            const auto grace = std::chrono::seconds(
-                report.terminationGracePeriodSeconds.value_or(
-                    pod["spec"].value("terminationGracePeriodSeconds", 30)));
+            const auto grace = std::chrono::seconds(report.terminationGracePeriodSeconds.value_or(
+                pod["spec"].value("terminationGracePeriodSeconds", 30)));
             std::lock_guard lock(m_mutex);
             m_terminations.emplace_back([this, id = report.containerId, grace, key] {
                 (void)m_runtime->stopContainer(id, grace);
@@ -1150,9 +1147,8 @@ void Kubelet::terminatePod(json pod) {
     const std::string uid = client::metadataString(pod, "uid");
     const std::string ns = client::metadataString(pod, "namespace");
     const std::string name = client::metadataString(pod, "name");
-    const auto grace = std::chrono::seconds(
-        pod["metadata"].value("deletionGracePeriodSeconds",
-                              pod["spec"].value("terminationGracePeriodSeconds", 30)));
+    const auto grace = std::chrono::seconds(pod["metadata"].value(
+        "deletionGracePeriodSeconds", pod["spec"].value("terminationGracePeriodSeconds", 30)));
     const auto deadline = SteadyClock::now() + grace;
     auto instances = instancesOf(uid);
     std::vector<std::thread> stops;
@@ -1168,8 +1164,8 @@ void Kubelet::terminatePod(json pod) {
                    "Stopping container " + containerName);
             stops.emplace_back([this, id, container, deadline] {
                 // preStop exec hooks run within the grace period.
-                const auto preStop = container.value("lifecycle", json::object())
-                                         .value("preStop", json::object());
+                const auto preStop =
+                    container.value("lifecycle", json::object()).value("preStop", json::object());
                 if (const auto exec = preStop.find("exec"); exec != preStop.end()) {
                     std::vector<std::string> argv;
                     for (const auto& arg : exec->value("command", json::array())) {

@@ -144,7 +144,7 @@ private:
         std::map<std::string, Backoff> pullBackoff;   ///< container → image pull back-off
         /// container → why it waits when it has no running instance ("ErrImagePull", …).
         std::map<std::string, std::pair<std::string, std::string>> waiting;
-        std::set<std::string> probed;  ///< containers registered with the probe manager
+        std::set<std::string> probed;   ///< containers registered with the probe manager
         std::set<std::string> started;  ///< container ids reported to the probe manager
         bool terminating = false;
         bool finalized = false;  ///< the final DELETE was sent
@@ -159,8 +159,8 @@ private:
     /// state.waiting).
     bool startContainer(const nlohmann::json& pod, const nlohmann::json& container, bool init,
                         int restartCount, PodState& state);
-    core::Result<std::string> ensureImage(const nlohmann::json& pod, const nlohmann::json& container,
-                                          PodState& state);
+    core::Result<std::string> ensureImage(const nlohmann::json& pod,
+                                          const nlohmann::json& container, PodState& state);
     core::Result<void> writePodFiles(const nlohmann::json& pod);
     nlohmann::json podStatus(const nlohmann::json& pod, PodState& state,
                              const std::vector<runtime::ContainerStatus>& instances);

@@ -89,8 +89,8 @@ std::optional<metrics::ContainerUsage> KubeletMetricsSource::usageOf(const Serie
     if (!series.previous || !series.latest) {
         return std::nullopt;
     }
-    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             series.latest->at - series.previous->at)
+    const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(series.latest->at -
+                                                                              series.previous->at)
                              .count();
     if (elapsed <= 0) {
         return std::nullopt;

@@ -34,26 +34,26 @@ public:
         read.sinceTime = options.since;
         read.timestamps = true;  // parsed back into LogLine::timestamp
         read.follow = options.follow;
-        m_thread = std::thread([this, path = std::move(path), read,
-                                finished = std::move(finished)] {
-            (void)logs::CriLogReader::read(
-                path, read,
-                [this](std::string_view formatted) {
-                    std::unique_lock lock(m_mutex);
-                    // A slow client holds the reader back instead of growing the queue.
-                    m_space.wait(lock, [this] { return m_queue.size() < 1024 || m_cancel; });
-                    if (m_cancel) {
-                        return false;
-                    }
-                    m_queue.emplace_back(formatted);
-                    m_ready.notify_one();
-                    return true;
-                },
-                &m_cancel, finished);
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-            m_ready.notify_one();
-        });
+        m_thread =
+            std::thread([this, path = std::move(path), read, finished = std::move(finished)] {
+                (void)logs::CriLogReader::read(
+                    path, read,
+                    [this](std::string_view formatted) {
+                        std::unique_lock lock(m_mutex);
+                        // A slow client holds the reader back instead of growing the queue.
+                        m_space.wait(lock, [this] { return m_queue.size() < 1024 || m_cancel; });
+                        if (m_cancel) {
+                            return false;
+                        }
+                        m_queue.emplace_back(formatted);
+                        m_ready.notify_one();
+                        return true;
+                    },
+                    &m_cancel, finished);
+                std::lock_guard lock(m_mutex);
+                m_done = true;
+                m_ready.notify_one();
+            });
     }
     ~CriLogSource() override {
         {
@@ -149,8 +149,8 @@ public:
         closeFd(m_stdinWrite);
         m_output.join();
         m_input.join();
-        for (int* fd : {&m_stdoutRead, &m_stdoutWrite, &m_stderrRead, &m_stderrWrite,
-                        &m_stdinRead}) {
+        for (int* fd :
+             {&m_stdoutRead, &m_stdoutWrite, &m_stderrRead, &m_stderrWrite, &m_stdinRead}) {
             closeFd(*fd);
         }
     }
@@ -288,7 +288,8 @@ core::Result<runtime::ContainerStatus> Kubelet::Streaming::instance(const std::s
     if (!latest) {
         std::string reason = "ContainerCreating";
         for (const char* list : {"initContainerStatuses", "containerStatuses"}) {
-            for (const auto& status : (*pod)["status"].value(list, json::array())) {
+            for (const auto& status :
+                 pod->value("status", json::object()).value(list, json::array())) {
                 if (status.value("name", "") == container) {
                     reason = status.value("/state/waiting/reason"_json_pointer, reason);
                 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // How the kubelet turns a pod's container into what runc runs: argv, environment, user,
 // cgroup limits and downward API values.
+#include <fstream>
+
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <fstream>
 
 #include "engine/agent/kubelet/container_config.h"
 
@@ -67,28 +67,32 @@ private slots:
                  (Args{"/bin/sh", "/hello.sh", "--port", "9090"}));
         // command drops the image's Cmd too.
         QCOMPARE(kubelet::containerArgs({{"command", {"echo"}}}, image, env), (Args{"echo"}));
-        QCOMPARE(kubelet::containerArgs(
-                     {{"command", {"echo", "hello $(NAME)", "$$(NAME)", "$(MISSING)"}}}, image, env),
-                 (Args{"echo", "hello world", "$(NAME)", "$(MISSING)"}));
+        QCOMPARE(
+            kubelet::containerArgs(
+                {{"command", {"echo", "hello $(NAME)", "$$(NAME)", "$(MISSING)"}}}, image, env),
+            (Args{"echo", "hello world", "$(NAME)", "$(MISSING)"}));
     }
 
     void environmentFollowsKubeletPrecedence() {
         const json container = {
             {"name", "app"},
             {"resources", {{"limits", {{"memory", "64Mi"}}}}},
-            {"envFrom", json::array({{{"configMapRef", {{"name", "settings"}}}, {"prefix", "CFG_"}}})},
+            {"envFrom",
+             json::array({{{"configMapRef", {{"name", "settings"}}}, {"prefix", "CFG_"}}})},
             {"env",
              json::array(
                  {{{"name", "VERSION"}, {"value", "2"}},
                   {{"name", "GREETING"}, {"value", "v$(VERSION) on $(CFG_mode)"}},
                   {{"name", "PASSWORD"},
                    {"valueFrom", {{"secretKeyRef", {{"name", "creds"}, {"key", "password"}}}}}},
-                  {{"name", "POD"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
+                  {{"name", "POD"},
+                   {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
                   {{"name", "APP"},
                    {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.labels['app']"}}}}}},
                   {{"name", "MEM"},
                    {"valueFrom",
-                    {{"resourceFieldRef", {{"resource", "limits.memory"}, {"divisor", "1Mi"}}}}}}})}};
+                    {{"resourceFieldRef",
+                      {{"resource", "limits.memory"}, {"divisor", "1Mi"}}}}}}})}};
         auto env = kubelet::containerEnv(podWith(container), container, helloImage(), sources());
         QVERIFY2(env.ok(), env ? "" : env.error().message().c_str());
         const std::map<std::string, std::string> values(env->begin(), env->end());
@@ -113,12 +117,14 @@ private slots:
         QVERIFY(!env.ok());
         QCOMPARE(env.error().message(), std::string("configmap \"nope\" not found"));
         const json missingKey = {
-            {"env", json::array({{{"name", "X"},
-                                  {"valueFrom",
-                                   {{"configMapKeyRef", {{"name", "settings"}, {"key", "k"}}}}}}})}};
+            {"env",
+             json::array(
+                 {{{"name", "X"},
+                   {"valueFrom", {{"configMapKeyRef", {{"name", "settings"}, {"key", "k"}}}}}}})}};
         env = kubelet::containerEnv(podWith(missingKey), missingKey, helloImage(), sources());
         QVERIFY(!env.ok());
-        QCOMPARE(env.error().message(), std::string("couldn't find key k in ConfigMap shop/settings"));
+        QCOMPARE(env.error().message(),
+                 std::string("couldn't find key k in ConfigMap shop/settings"));
         const json optional = {
             {"env", json::array({{{"name", "X"},
                                   {"valueFrom",
@@ -141,9 +147,10 @@ private slots:
     }
 
     void resourcesBecomeCgroupLimits() {
-        auto limits = kubelet::containerResources(
-            {{"resources", {{"limits", {{"cpu", "500m"}, {"memory", "128Mi"}}},
-                            {"requests", {{"cpu", "250m"}}}}}});
+        auto limits =
+            kubelet::containerResources({{"resources",
+                                          {{"limits", {{"cpu", "500m"}, {"memory", "128Mi"}}},
+                                           {"requests", {{"cpu", "250m"}}}}}});
         QCOMPARE(*limits.memoryLimitBytes, std::int64_t(128) * 1024 * 1024);
         QCOMPARE(*limits.cpuQuotaMicros, std::int64_t(50000));
         QCOMPARE(*limits.cpuPeriodMicros, std::uint64_t(100000));
@@ -178,7 +185,8 @@ private slots:
         QCOMPARE(ids->uid, 9u);
         QCOMPARE(ids->gid, 8u);
         image.user = "nobody-here";
-        QVERIFY(!kubelet::containerUser(pod, json::object(), image, rootfs.path().toStdString()).ok());
+        QVERIFY(
+            !kubelet::containerUser(pod, json::object(), image, rootfs.path().toStdString()).ok());
     }
 };
 
