@@ -75,13 +75,18 @@ core::Result<void> LocalProcessDriver::launch(ClusterSpec& spec, const std::file
     if (progress) {
         progress("Starting slipwayd on 127.0.0.1:" + std::to_string(spec.apiPort));
     }
-    const std::vector<std::string> argv = {
+    std::vector<std::string> argv = {
         m_slipwayd.string(), "server",
         "--data-dir",        (dir / "data").string(),
         "--listen",          "127.0.0.1:" + std::to_string(spec.apiPort),
         "--kubeconfig-out",  (dir / "kubeconfig").string(),
         "--cluster-name",    contextName(spec.name),
     };
+    // Containers need root (namespaces, cgroups, runc): as root the cluster gets a real node
+    // that runs them on this machine; otherwise it has no node (the VM driver gives one).
+    if (::geteuid() == 0) {
+        argv.insert(argv.end(), {"--node-agent", "--node-name", spec.name, "--kubelet-port", "0"});
+    }
     auto pid = spawnDaemon(argv, dir / kLogFile);
     if (!pid) {
         return pid.error();
