@@ -211,6 +211,9 @@ core::Result<void> ClusterManager::remove(const std::string& name,
             !stopped) {
             return stopped;
         }
+        if (auto released = driverFor(spec->driver).release(*spec, dir, progress); !released) {
+            return released;
+        }
     } else if (!std::filesystem::exists(dir)) {
         return core::Error(core::ErrorCode::NotFound, "cluster \"" + name + "\" not found");
     }

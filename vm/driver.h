@@ -33,6 +33,15 @@ public:
     /// Whether the machine runs now.
     virtual MachineState observe(const ClusterSpec& spec,
                                  const std::filesystem::path& dir) const = 0;
+    /// Releases what a halted machine still holds outside its folder (containers the local
+    /// node left running, mounts) before the folder is removed. Nothing by default.
+    virtual core::Result<void> release(const ClusterSpec& spec, const std::filesystem::path& dir,
+                                       const ProgressCallback& progress) {
+        (void)spec;
+        (void)dir;
+        (void)progress;
+        return core::success();
+    }
 };
 
 }  // namespace slipway::vm

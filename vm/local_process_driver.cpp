@@ -94,6 +94,30 @@ core::Result<void> LocalProcessDriver::launch(ClusterSpec& spec, const std::file
     return core::writeFileAtomically(dir / kPidFile, std::to_string(*pid) + "\n");
 }
 
+core::Result<void> LocalProcessDriver::release(const ClusterSpec& spec,
+                                               const std::filesystem::path& dir,
+                                               const ProgressCallback& progress) {
+    (void)spec;
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "data" / "agent", ec)) {
+        return core::success();  // the cluster never ran a node
+    }
+    if (progress) {
+        progress("Removing the node's containers");
+    }
+    auto result =
+        runProcess({m_slipwayd.string(), "reset-node", "--data-dir", (dir / "data").string()},
+                   std::chrono::seconds(60));
+    if (!result) {
+        return result.error();
+    }
+    if (result->exitCode != 0) {
+        return core::Error(core::ErrorCode::Internal,
+                           "slipwayd reset-node failed: " + result->output);
+    }
+    return core::success();
+}
+
 core::Result<void> LocalProcessDriver::halt(const ClusterSpec& spec,
                                             const std::filesystem::path& dir,
                                             std::chrono::milliseconds grace,

@@ -20,6 +20,9 @@ public:
                             std::chrono::milliseconds grace,
                             const ProgressCallback& progress) override;
     MachineState observe(const ClusterSpec& spec, const std::filesystem::path& dir) const override;
+    /// `slipwayd reset-node`: the node's containers, sandboxes and mounts go.
+    core::Result<void> release(const ClusterSpec& spec, const std::filesystem::path& dir,
+                               const ProgressCallback& progress) override;
 
 private:
     std::filesystem::path m_slipwayd;

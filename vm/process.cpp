@@ -218,4 +218,69 @@ std::string tailOfFile(const std::filesystem::path& file, std::size_t lines) {
     return text;
 }
 
+core::Result<ProcessResult> runProcess(const std::vector<std::string>& argv,
+                                       std::chrono::milliseconds timeout) {
+    if (argv.empty()) {
+        return core::Error(core::ErrorCode::BadRequest, "no program to run");
+    }
+    int output[2];
+    if (::pipe2(output, O_CLOEXEC) != 0) {
+        return core::Error(core::ErrorCode::Io, std::string("pipe: ") + std::strerror(errno));
+    }
+    std::vector<char*> args;
+    for (const auto& arg : argv) {
+        args.push_back(const_cast<char*>(arg.c_str()));
+    }
+    args.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(output[0]);
+        ::close(output[1]);
+        return core::Error(core::ErrorCode::Io, std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_RDONLY);
+        ::dup2(null, STDIN_FILENO);
+        ::dup2(output[1], STDOUT_FILENO);
+        ::dup2(output[1], STDERR_FILENO);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(output[1]);
+    ProcessResult result;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[4096];
+    ::fcntl(output[0], F_SETFL, O_NONBLOCK);
+    int status = 0;
+    bool exited = false;
+    while (!exited) {
+        ssize_t n = 0;
+        while ((n = ::read(output[0], buffer, sizeof buffer)) > 0) {
+            result.output.append(buffer, static_cast<std::size_t>(n));
+        }
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            exited = true;
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            exited = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ssize_t n = 0;
+    while ((n = ::read(output[0], buffer, sizeof buffer)) > 0) {
+        result.output.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(output[0]);
+    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (result.exitCode == 127 && result.output.empty()) {
+        return core::Error(core::ErrorCode::NotFound, "cannot run " + argv.front());
+    }
+    return result;
+}
+
 }  // namespace slipway::vm

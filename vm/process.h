@@ -19,6 +19,17 @@ namespace slipway::vm {
 core::Result<pid_t> spawnDaemon(const std::vector<std::string>& argv,
                                 const std::filesystem::path& logFile);
 
+/// How a program run to completion ended.
+struct ProcessResult {
+    int exitCode = -1;   ///< 128 + signal when killed
+    std::string output;  ///< stdout and stderr together
+};
+
+/// Runs `argv` to its end (killed after `timeout`), stdin from /dev/null, and returns its exit
+/// code and output. An exec failure is an error.
+core::Result<ProcessResult> runProcess(const std::vector<std::string>& argv,
+                                       std::chrono::milliseconds timeout);
+
 /// True if `pid` exists and is not a zombie.
 bool processAlive(pid_t pid);
 

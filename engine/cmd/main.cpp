@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <malloc.h>
 
+#include "engine/agent/kubelet/kubelet.h"
 #include "engine/cmd/server_command.h"
 #include "engine/core/version.h"
 
@@ -25,6 +26,12 @@ int main(int argc, char** argv) {
 
     ServerFlags server;
     auto* serverCommand = app.add_subcommand("server", "Run the control plane and a local node");
+    std::filesystem::path resetDataDir = "/var/lib/slipway";
+    auto* resetCommand = app.add_subcommand(
+        "reset-node",
+        "Remove the containers, sandboxes and mounts of the node agent on a data dir");
+    resetCommand->add_option("--data-dir", resetDataDir, "The server's data directory")
+        ->capture_default_str();
     serverCommand->add_option("--data-dir", server.dataDir, "Directory for the engine's state")
         ->capture_default_str();
     serverCommand
@@ -140,6 +147,14 @@ int main(int argc, char** argv) {
     }
     if (serverCommand->parsed()) {
         return slipway::cmd::runServer(server);
+    }
+    if (resetCommand->parsed()) {
+        auto reset = slipway::agent::kubelet::Kubelet::resetNode(resetDataDir / "agent");
+        if (!reset) {
+            std::cerr << "slipwayd reset-node: " << reset.error().message() << "\n";
+            return 1;
+        }
+        return 0;
     }
     std::cerr << app.help();
     return 2;

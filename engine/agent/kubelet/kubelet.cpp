@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <spdlog/spdlog.h>
+#include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -191,6 +192,46 @@ NodeConfig describeMachine(NodeConfig config, const std::filesystem::path& root)
     config.osImage = osImage();
     config.containerRuntimeVersion = "runc://1.1";
     return config;
+}
+
+core::Result<void> Kubelet::resetNode(const std::filesystem::path& root,
+                                      runtime::RuntimeOptions options) {
+    options.root = root;
+    runtime::Runtime runtime(options);
+    images::ImageStore images(root);
+    std::set<std::string> pods;
+    for (const auto& container : runtime.listContainers()) {
+        (void)runtime.stopContainer(container.config.id, std::chrono::seconds(1));
+        if (auto removed = runtime.removeContainer(container.config.id); !removed) {
+            spdlog::warn("reset-node: {}: {}", container.config.id, removed.error().message());
+        }
+        (void)images.releaseRootfs(container.config.id);
+        pods.insert(container.config.podUid);
+    }
+    for (const auto& uid : pods) {
+        (void)runtime.removeSandbox(uid);
+    }
+    // Whatever is still mounted below root (a tmpfs emptyDir, a rootfs left behind), deepest
+    // first, so that removing the folder never reaches through a mount.
+    std::vector<std::string> mounts;
+    std::ifstream mountinfo("/proc/self/mountinfo");
+    std::string line;
+    const std::string prefix = std::filesystem::weakly_canonical(root).string() + "/";
+    while (std::getline(mountinfo, line)) {
+        std::istringstream fields(line);
+        std::string id, parent, device, source, target;
+        fields >> id >> parent >> device >> source >> target;
+        if (target.starts_with(prefix)) {
+            mounts.push_back(target);
+        }
+    }
+    std::sort(mounts.begin(), mounts.end(), std::greater<>());
+    for (const auto& target : mounts) {
+        if (::umount2(target.c_str(), MNT_DETACH) != 0) {
+            spdlog::warn("reset-node: cannot unmount {}", target);
+        }
+    }
+    return core::success();
 }
 
 std::string Kubelet::containerId(const std::string& podUid, const std::string& name,

@@ -124,6 +124,12 @@ public:
     const metrics::MetricsSource& metrics() const;
     images::ImageStore& images() { return *m_images; }
 
+    /// Removes every container the agent on `root` ran, their root filesystems and pod
+    /// sandboxes, and unmounts whatever is still mounted under `root`: what deleting a cluster
+    /// does to its node (`slipwayd reset-node`). Its running containers are killed.
+    static core::Result<void> resetNode(const std::filesystem::path& root,
+                                        runtime::RuntimeOptions runtime = {});
+
     /// The id of container `name`'s instance `restartCount` of pod `podUid` (for tests).
     static std::string containerId(const std::string& podUid, const std::string& name,
                                    int restartCount);
