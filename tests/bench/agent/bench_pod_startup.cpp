@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real node agent, for docs/BENCHMARKS.md: pod startup latency (create → Ready, image
+// present) for 50 pods on one node, and the agent's memory with 100 running pods. A real
+// slipwayd with --node-agent runs the pods with runc (root only). Prints figures; asserts that
+// the pods came up.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <QDir>
+#include <QtTest>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "engine/client/https_client.h"
+
+#include "../../integration/test_support.h"
+
+using namespace slipway;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// A field of /proc/PID/smaps_rollup in KiB: "Rss:", or "Pss:" (shared pages divided among
+/// the processes sharing them, so that summing over many processes counts libc once).
+long memoryKiB(const std::string& pid, const std::string& field) {
+    std::ifstream status("/proc/" + pid + "/smaps_rollup");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(field, 0) == 0) {
+            return std::stol(line.substr(field.size()));
+        }
+    }
+    return 0;
+}
+
+/// PSS of every process whose command name is `name`, summed, and how many there are.
+std::pair<long, int> pssOfAll(const std::string& name) {
+    long total = 0;
+    int count = 0;
+    for (const auto& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool numeric = false;
+        entry.toInt(&numeric);
+        if (!numeric) {
+            continue;
+        }
+        std::ifstream comm("/proc/" + entry.toStdString() + "/comm");
+        std::string command;
+        std::getline(comm, command);
+        if (command == name) {
+            total += memoryKiB(entry.toStdString(), "Pss:");
+            ++count;
+        }
+    }
+    return {total, count};
+}
+
+json podJson(const std::string& name) {
+    return {{"apiVersion", "v1"},
+            {"kind", "Pod"},
+            {"metadata", {{"name", name}, {"namespace", "default"}}},
+            {"spec",
+             {{"terminationGracePeriodSeconds", 1},
+              {"containers", json::array({{{"name", "app"},
+                                           {"image", "slipway.local/busybox:1"},
+                                           {"command", json::array({"sleep", "3600"})}}})}}}};
+}
+
+bool ready(const json& pod) {
+    for (const auto& c : pod.value("/status/conditions"_json_pointer, json::array())) {
+        if (c.value("type", "") == "Ready") {
+            return c.value("status", "") == "True";
+        }
+    }
+    return false;
+}
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+}  // namespace
+
+class BenchPodStartup : public QObject {
+    Q_OBJECT
+
+    testing::SlipwaydServer m_server;
+
+    /// Creates pods `from`..`to`-1 (four writers) and waits until all are Ready; returns each
+    /// pod's create → Ready latency in ms.
+    std::vector<double> startPods(int from, int to) {
+        auto client = m_server.apiClient();
+        std::mutex mutex;
+        std::map<std::string, Clock::time_point> created;
+        std::vector<std::thread> writers;
+        std::atomic<int> next{from};
+        std::atomic<int> failures{0};
+        for (int w = 0; w < 4; ++w) {
+            writers.emplace_back([&] {
+                auto writer = m_server.apiClient();
+                for (int i = next++; i < to; i = next++) {
+                    const std::string name = "bench-" + std::to_string(i);
+                    const auto at = Clock::now();
+                    auto answer = writer->create(
+                        client::ResourceRef("", "v1", "pods").in("default"), podJson(name));
+                    if (!answer) {
+                        ++failures;
+                        continue;
+                    }
+                    std::lock_guard lock(mutex);
+                    created[name] = at;
+                }
+            });
+        }
+        std::map<std::string, double> latency;
+        const auto deadline = Clock::now() + std::chrono::minutes(5);
+        while (static_cast<int>(latency.size()) < to - from && Clock::now() < deadline) {
+            auto pods = client->list(client::ResourceRef("", "v1", "pods").in("default"));
+            const auto now = Clock::now();
+            if (pods) {
+                std::lock_guard lock(mutex);
+                for (const auto& pod : pods->items) {
+                    const std::string name = pod.value("/metadata/name"_json_pointer, "");
+                    const auto it = created.find(name);
+                    if (it != created.end() && !latency.contains(name) && ready(pod)) {
+                        latency[name] =
+                            std::chrono::duration<double, std::milli>(now - it->second).count();
+                    }
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        for (auto& writer : writers) {
+            writer.join();
+        }
+        if (failures > 0) {
+            qWarning("%d creates failed", failures.load());
+        }
+        std::vector<double> out;
+        for (const auto& [name, ms] : latency) {
+            out.push_back(ms);
+        }
+        return out;
+    }
+
+private slots:
+    void initTestCase() {
+        if (::geteuid() != 0) {
+            QSKIP("running containers needs root");
+        }
+        QVERIFY(m_server.start(testing::args({"--node-agent", "--kubelet-port", "0"})));
+        auto client = m_server.apiClient();
+        // A Node's Ready condition reads like a pod's.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto nodes = client->list(client::ResourceRef("", "v1", "nodes"));
+                return nodes && nodes->items.size() == 1 && ready(nodes->items[0]);
+            }(),
+            30000);
+    }
+
+    void fiftyPodsStartUp() {
+        const auto began = Clock::now();
+        const auto latencies = startPods(0, 50);
+        const double all = std::chrono::duration<double>(Clock::now() - began).count();
+        QCOMPARE(latencies.size(), std::size_t(50));
+        std::printf("pod startup, 50 pods on one node: p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
+                    "all Ready after %.1f s\n",
+                    percentile(latencies, 0.5), percentile(latencies, 0.99),
+                    *std::max_element(latencies.begin(), latencies.end()), all);
+    }
+
+    /// Five pods a second, as a user's Deployments bring them: the latency of one pod
+    /// without a queue of others ahead of it.
+    void pacedPodsStartUp() {
+        std::vector<double> latencies;
+        for (int i = 100; i < 120; ++i) {
+            const auto one = startPods(i, i + 1);
+            QCOMPARE(one.size(), std::size_t(1));
+            latencies.push_back(one.front());
+        }
+        std::printf("pod startup, 20 pods one after another: p50 %.0f ms, p99 %.0f ms\n",
+                    percentile(latencies, 0.5), percentile(latencies, 0.99));
+    }
+
+    void memoryWithHundredPods() {
+        const auto latencies = startPods(50, 80);  // 50 + 20 + 30 = 100 running
+        QCOMPARE(latencies.size(), std::size_t(30));
+        std::this_thread::sleep_for(std::chrono::seconds(5));  // settle: probes, heartbeats
+        const std::string pid = std::to_string(m_server.process().processId());
+        const auto [shims, count] = pssOfAll("slipway-shim");
+        std::printf("100 running pods: slipwayd (control plane and agent) RSS %.1f MiB; "
+                    "%d shims, PSS %.1f MiB together (%.0f KiB each)\n",
+                    static_cast<double>(memoryKiB(pid, "Rss:")) / 1024.0, count,
+                    static_cast<double>(shims) / 1024.0,
+                    count > 0 ? static_cast<double>(shims) / count : 0.0);
+    }
+
+    void cleanupTestCase() {
+        if (m_server.url().isEmpty()) {
+            return;
+        }
+        auto client = m_server.apiClient();
+        client::DeleteOptions options;
+        options.gracePeriodSeconds = 1;
+        (void)client->removeCollection(client::ResourceRef("", "v1", "pods").in("default"), {},
+                                       options);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto pods = client->list(client::ResourceRef("", "v1", "pods").in("default"));
+                return pods && pods->items.empty();
+            }(),
+            120000);
+        m_server.terminate();
+    }
+};
+
+QTEST_GUILESS_MAIN(BenchPodStartup)
+#include "bench_pod_startup.moc"
