@@ -1352,6 +1352,107 @@ public:
 
     const fs::path& directory() const { return m_dir; }
 
+    fs::path stagingDirectory() {
+        std::lock_guard lock(m_mutex);
+        (void)ensureOpenLocked();
+        std::error_code ec;
+        fs::create_directories(m_dir / "staging", ec);
+        return m_dir / "staging";
+    }
+
+    bool hasBlob(std::string_view digest) {
+        std::error_code ec;
+        return isSha256Digest(digest) && fs::exists(blobPath(digest), ec);
+    }
+
+    core::Result<void> addBlob(std::string_view digest, const fs::path& file) {
+        if (!isSha256Digest(digest)) {
+            return invalid("bad digest \"" + std::string(digest) + "\"");
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            if (auto opened = ensureOpenLocked(); !opened) {
+                return opened.error();
+            }
+        }
+        auto actual = detail::sha256File(file);
+        if (!actual) {
+            return actual.error();
+        }
+        std::error_code ec;
+        if (*actual != digest) {
+            fs::remove(file, ec);
+            return invalid("blob " + std::string(digest) + " is corrupt: its content has " +
+                           *actual);
+        }
+        return commitBlob(file, digest);
+    }
+
+    core::Result<Image> addImage(std::string_view reference, std::string_view manifestDigest) {
+        auto ref = parseReference(reference);
+        if (!ref) {
+            return ref.error();
+        }
+        std::lock_guard lock(m_mutex);
+        if (auto opened = ensureOpenLocked(); !opened) {
+            return opened.error();
+        }
+        auto manifest = readBlobLocked(manifestDigest);
+        if (!manifest) {
+            return manifest.error();
+        }
+        json doc = json::parse(*manifest, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object() || !doc.contains("config")) {
+            return invalid("manifest " + std::string(manifestDigest) + " is not an image manifest");
+        }
+        const json configDesc = doc.value("config", json::object());
+        std::vector<LayerRecord> layers;
+        for (const auto& l : doc.value("layers", json::array())) {
+            layers.push_back({stringField(l, "digest"),
+                              stringField(l, "mediaType"),
+                              l.value("size", std::uint64_t{0}),
+                              {}});
+            if (!isSha256Digest(layers.back().digest)) {
+                return invalid("manifest has a layer with a bad digest");
+            }
+        }
+        auto pending =
+            imageFromConfig(stringField(configDesc, "digest"),
+                            configDesc.value("size", std::uint64_t{0}), std::move(layers));
+        if (!pending) {
+            return pending.error();
+        }
+        const std::string id = pending->record.image.id;
+        const std::string tag = ref->tagged();
+        const std::string digested = ref->name() + "@" + std::string(manifestDigest);
+        if (!tag.empty()) {
+            for (auto& [otherId, other] : m_images) {
+                std::erase(other.image.repoTags, tag);
+            }
+        }
+        auto [it, inserted] = m_images.try_emplace(id);
+        ImageRecord& record = it->second;
+        if (inserted) {
+            record = std::move(pending->record);
+            record.image.manifestDigest = std::string(manifestDigest);
+            record.image.created = Clock::now();
+            record.image.lastUsed = record.image.created;
+        }
+        if (!tag.empty() && std::find(record.image.repoTags.begin(), record.image.repoTags.end(),
+                                      tag) == record.image.repoTags.end()) {
+            record.image.repoTags.push_back(tag);
+        }
+        if (std::find(record.image.repoDigests.begin(), record.image.repoDigests.end(), digested) ==
+            record.image.repoDigests.end()) {
+            record.image.repoDigests.push_back(digested);
+        }
+        fillDerived(record);
+        if (auto saved = saveIndexLocked(); !saved) {
+            return saved.error();
+        }
+        return record.image;
+    }
+
 private:
     fs::path m_root;
     fs::path m_dir;
@@ -1452,6 +1553,23 @@ std::uint64_t ImageStore::usedBytes() const {
 
 fs::path ImageStore::directory() const {
     return m_impl->directory();
+}
+
+fs::path ImageStore::stagingDirectory() const {
+    return m_impl->stagingDirectory();
+}
+
+bool ImageStore::hasBlob(std::string_view digest) const {
+    return m_impl->hasBlob(digest);
+}
+
+core::Result<void> ImageStore::addBlob(std::string_view digest, const fs::path& file) {
+    return m_impl->addBlob(digest, file);
+}
+
+core::Result<Image> ImageStore::addImage(std::string_view reference,
+                                         std::string_view manifestDigest) {
+    return m_impl->addImage(reference, manifestDigest);
 }
 
 }  // namespace slipway::agent::images
