@@ -267,9 +267,13 @@ public:
                 m_images[record.image.id] = std::move(record);
             }
         }
+        std::vector<fs::path> containerDirs;
         for (fs::directory_iterator it(m_dir / "containers", ec), end; !ec && it != end;
              it.increment(ec)) {
-            auto state = core::readFile(it->path() / "rootfs.json");
+            containerDirs.push_back(it->path());
+        }
+        for (auto it = containerDirs.begin(); it != containerDirs.end(); ++it) {
+            auto state = core::readFile(*it / "rootfs.json");
             if (!state) {
                 continue;
             }
@@ -282,7 +286,14 @@ public:
             record.target = stringField(doc, "target");
             record.overlay = doc.value("overlay", false);
             record.ready = doc.value("ready", false);
-            m_containers[it->path().filename().string()] = std::move(record);
+            if (!record.ready) {
+                // A prepare that a crash interrupted: undo whatever part of it happened.
+                ::umount2(record.target.c_str(), MNT_DETACH);
+                std::error_code ignored;
+                fs::remove_all(*it, ignored);
+                continue;
+            }
+            m_containers[it->filename().string()] = std::move(record);
         }
         m_opened = true;
         return core::success();
@@ -368,7 +379,11 @@ public:
                                    ArchiveContents& out) {
         struct archive* a = archive_read_new();
         std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, archive_read_free);
-        archive_read_support_filter_all(a);
+        // Built-in decompressors only: no external programs on untrusted input.
+        archive_read_support_filter_gzip(a);
+        archive_read_support_filter_zstd(a);
+        archive_read_support_filter_xz(a);
+        archive_read_support_filter_bzip2(a);
         archive_read_support_format_tar(a);
         if (archive_read_open_filename(a, tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
             return invalid("opening " + tarball.string() + ": " +
@@ -1442,9 +1457,13 @@ public:
                                       tag) == record.image.repoTags.end()) {
             record.image.repoTags.push_back(tag);
         }
-        if (std::find(record.image.repoDigests.begin(), record.image.repoDigests.end(), digested) ==
-            record.image.repoDigests.end()) {
-            record.image.repoDigests.push_back(digested);
+        // name@<manifest digest>, and name@<index digest> when the pull went through one.
+        for (const std::string& d : {digested, ref->digested()}) {
+            if (!d.empty() &&
+                std::find(record.image.repoDigests.begin(), record.image.repoDigests.end(), d) ==
+                    record.image.repoDigests.end()) {
+                record.image.repoDigests.push_back(d);
+            }
         }
         fillDerived(record);
         if (auto saved = saveIndexLocked(); !saved) {

@@ -172,7 +172,8 @@ public:
     /// does not match; the file is deleted then, so a retry starts afresh).
     core::Result<void> addBlob(std::string_view digest, const std::filesystem::path& file);
     /// Records the image whose manifest (OCI or Docker schema 2), config and layers are all
-    /// blobs in the store, under `reference` (its tag, and name@manifestDigest).
+    /// blobs in the store, under `reference`: its tag, name@manifestDigest, and the
+    /// reference's own digest too when it has one (the index a pull resolved through).
     core::Result<Image> addImage(std::string_view reference, std::string_view manifestDigest);
 
 private:

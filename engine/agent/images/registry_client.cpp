@@ -719,6 +719,8 @@ struct RegistryClient::Impl {
         if (!manifest) {
             return manifest.error();
         }
+        // The digest the reference resolved to first: an index's, or the image manifest's.
+        const std::string topDigest = manifest->first;
         json doc = json::parse(manifest->second, nullptr, false);
         if (doc.is_discarded() || !doc.is_object()) {
             return error(core::ErrorCode::Invalid, "the registry's manifest is not JSON");
@@ -843,8 +845,7 @@ struct RegistryClient::Impl {
         if (auto stored = storeText(manifest->first, manifest->second); !stored) {
             return stored.error();
         }
-        const std::string name =
-            ref->digest.empty() ? ref->tagged() : ref->name() + "@" + ref->digest;
+        const std::string name = (ref->tag.empty() ? ref->name() : ref->tagged()) + "@" + topDigest;
         auto image = store.addImage(name, manifest->first);
         if (!image) {
             return image.error();

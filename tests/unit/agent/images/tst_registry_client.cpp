@@ -120,6 +120,7 @@ private:
     std::string m_config;
     std::string m_manifest;
     std::string m_manifestDigest;
+    std::string m_indexDigest;
 
     fs::path tmp() const { return m_tmp.path().toStdString(); }
     std::string registry() const { return "127.0.0.1:" + std::to_string(m_port); }
@@ -229,6 +230,7 @@ private slots:
                            {"digest", m_manifestDigest},
                            {"size", m_manifest.size()},
                            {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}})}};
+        m_indexDigest = detail::sha256Digest(index.dump());
         QVERIFY(pushManifest("test/app", "multi", "application/vnd.oci.image.index.v1+json",
                              index.dump()));
     }
@@ -288,6 +290,10 @@ private slots:
         auto multi = client.pull(registry() + "/test/app:multi");
         QVERIFY2(multi.ok(), multi.ok() ? "" : multi.error().message().c_str());
         QCOMPARE(multi->id, detail::sha256Digest(m_config));
+        // Found again by the index's digest as well as by the image manifest's.
+        QVERIFY(store.find(registry() + "/test/app@" + m_indexDigest).ok());
+        QVERIFY(store.find(registry() + "/test/app@" + m_manifestDigest).ok());
+        QVERIFY(store.find(registry() + "/test/app:multi").ok());
         auto byDigest = client.pull(registry() + "/test/app@" + m_manifestDigest);
         QVERIFY2(byDigest.ok(), byDigest.ok() ? "" : byDigest.error().message().c_str());
         QCOMPARE(byDigest->id, multi->id);
