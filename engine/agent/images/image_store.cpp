@@ -267,9 +267,13 @@ public:
                 m_images[record.image.id] = std::move(record);
             }
         }
+        std::vector<fs::path> containerDirs;
         for (fs::directory_iterator it(m_dir / "containers", ec), end; !ec && it != end;
              it.increment(ec)) {
-            auto state = core::readFile(it->path() / "rootfs.json");
+            containerDirs.push_back(it->path());
+        }
+        for (auto it = containerDirs.begin(); it != containerDirs.end(); ++it) {
+            auto state = core::readFile(*it / "rootfs.json");
             if (!state) {
                 continue;
             }
@@ -282,7 +286,14 @@ public:
             record.target = stringField(doc, "target");
             record.overlay = doc.value("overlay", false);
             record.ready = doc.value("ready", false);
-            m_containers[it->path().filename().string()] = std::move(record);
+            if (!record.ready) {
+                // A prepare that a crash interrupted: undo whatever part of it happened.
+                ::umount2(record.target.c_str(), MNT_DETACH);
+                std::error_code ignored;
+                fs::remove_all(*it, ignored);
+                continue;
+            }
+            m_containers[it->filename().string()] = std::move(record);
         }
         m_opened = true;
         return core::success();
@@ -368,7 +379,11 @@ public:
                                    ArchiveContents& out) {
         struct archive* a = archive_read_new();
         std::unique_ptr<struct archive, int (*)(struct archive*)> guard(a, archive_read_free);
-        archive_read_support_filter_all(a);
+        // Built-in decompressors only: no external programs on untrusted input.
+        archive_read_support_filter_gzip(a);
+        archive_read_support_filter_zstd(a);
+        archive_read_support_filter_xz(a);
+        archive_read_support_filter_bzip2(a);
         archive_read_support_format_tar(a);
         if (archive_read_open_filename(a, tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
             return invalid("opening " + tarball.string() + ": " +
@@ -1352,6 +1367,111 @@ public:
 
     const fs::path& directory() const { return m_dir; }
 
+    fs::path stagingDirectory() {
+        std::lock_guard lock(m_mutex);
+        (void)ensureOpenLocked();
+        std::error_code ec;
+        fs::create_directories(m_dir / "staging", ec);
+        return m_dir / "staging";
+    }
+
+    bool hasBlob(std::string_view digest) {
+        std::error_code ec;
+        return isSha256Digest(digest) && fs::exists(blobPath(digest), ec);
+    }
+
+    core::Result<void> addBlob(std::string_view digest, const fs::path& file) {
+        if (!isSha256Digest(digest)) {
+            return invalid("bad digest \"" + std::string(digest) + "\"");
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            if (auto opened = ensureOpenLocked(); !opened) {
+                return opened.error();
+            }
+        }
+        auto actual = detail::sha256File(file);
+        if (!actual) {
+            return actual.error();
+        }
+        std::error_code ec;
+        if (*actual != digest) {
+            fs::remove(file, ec);
+            return invalid("blob " + std::string(digest) + " is corrupt: its content has " +
+                           *actual);
+        }
+        return commitBlob(file, digest);
+    }
+
+    core::Result<Image> addImage(std::string_view reference, std::string_view manifestDigest) {
+        auto ref = parseReference(reference);
+        if (!ref) {
+            return ref.error();
+        }
+        std::lock_guard lock(m_mutex);
+        if (auto opened = ensureOpenLocked(); !opened) {
+            return opened.error();
+        }
+        auto manifest = readBlobLocked(manifestDigest);
+        if (!manifest) {
+            return manifest.error();
+        }
+        json doc = json::parse(*manifest, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object() || !doc.contains("config")) {
+            return invalid("manifest " + std::string(manifestDigest) + " is not an image manifest");
+        }
+        const json configDesc = doc.value("config", json::object());
+        std::vector<LayerRecord> layers;
+        for (const auto& l : doc.value("layers", json::array())) {
+            layers.push_back({stringField(l, "digest"),
+                              stringField(l, "mediaType"),
+                              l.value("size", std::uint64_t{0}),
+                              {}});
+            if (!isSha256Digest(layers.back().digest)) {
+                return invalid("manifest has a layer with a bad digest");
+            }
+        }
+        auto pending =
+            imageFromConfig(stringField(configDesc, "digest"),
+                            configDesc.value("size", std::uint64_t{0}), std::move(layers));
+        if (!pending) {
+            return pending.error();
+        }
+        const std::string id = pending->record.image.id;
+        const std::string tag = ref->tagged();
+        const std::string digested = ref->name() + "@" + std::string(manifestDigest);
+        if (!tag.empty()) {
+            for (auto& [otherId, other] : m_images) {
+                std::erase(other.image.repoTags, tag);
+            }
+        }
+        auto [it, inserted] = m_images.try_emplace(id);
+        ImageRecord& record = it->second;
+        if (inserted) {
+            record = std::move(pending->record);
+            record.image.manifestDigest = std::string(manifestDigest);
+            record.image.created = Clock::now();
+            record.image.lastUsed = record.image.created;
+        }
+        if (!tag.empty() && std::find(record.image.repoTags.begin(), record.image.repoTags.end(),
+                                      tag) == record.image.repoTags.end()) {
+            record.image.repoTags.push_back(tag);
+        }
+        // name@<manifest digest>, and name@<index digest> when the pull went through one.
+        for (const std::string& d : {digested, ref->digested()}) {
+            if (!d.empty() &&
+                std::find(record.image.repoDigests.begin(), record.image.repoDigests.end(), d) ==
+                    record.image.repoDigests.end()) {
+                record.image.repoDigests.push_back(d);
+            }
+        }
+        fillDerived(record);
+        if (auto saved = saveIndexLocked(); !saved) {
+            return saved.error();
+        }
+        return record.image;
+    }
+
 private:
     fs::path m_root;
     fs::path m_dir;
@@ -1452,6 +1572,23 @@ std::uint64_t ImageStore::usedBytes() const {
 
 fs::path ImageStore::directory() const {
     return m_impl->directory();
+}
+
+fs::path ImageStore::stagingDirectory() const {
+    return m_impl->stagingDirectory();
+}
+
+bool ImageStore::hasBlob(std::string_view digest) const {
+    return m_impl->hasBlob(digest);
+}
+
+core::Result<void> ImageStore::addBlob(std::string_view digest, const fs::path& file) {
+    return m_impl->addBlob(digest, file);
+}
+
+core::Result<Image> ImageStore::addImage(std::string_view reference,
+                                         std::string_view manifestDigest) {
+    return m_impl->addImage(reference, manifestDigest);
 }
 
 }  // namespace slipway::agent::images

@@ -161,6 +161,21 @@ public:
     /// `<root>/images`.
     std::filesystem::path directory() const;
 
+    // For RegistryClient: a pull stages blobs beside the store, then hands them over.
+
+    /// A directory on the store's filesystem for partial downloads; it survives restarts so
+    /// that a download can resume, and is emptied by nothing but addBlob.
+    std::filesystem::path stagingDirectory() const;
+    /// Whether the blob is in the store already.
+    bool hasBlob(std::string_view digest) const;
+    /// Moves `file` into the store as blob `digest` after checking its sha256 (Invalid when it
+    /// does not match; the file is deleted then, so a retry starts afresh).
+    core::Result<void> addBlob(std::string_view digest, const std::filesystem::path& file);
+    /// Records the image whose manifest (OCI or Docker schema 2), config and layers are all
+    /// blobs in the store, under `reference`: its tag, name@manifestDigest, and the
+    /// reference's own digest too when it has one (the index a pull resolved through).
+    core::Result<Image> addImage(std::string_view reference, std::string_view manifestDigest);
+
 private:
     class Impl;
     std::unique_ptr<Impl> m_impl;

@@ -22,7 +22,7 @@ struct UnpackedLayer {
     std::uint64_t skippedDevices = 0;
 };
 
-/// Unpacks a layer blob (tar, plain or gzip/zstd/xz-compressed) into the empty directory
+/// Unpacks a layer blob (tar, plain or gzip/zstd/xz/bzip2-compressed) into the empty directory
 /// `dest`. Paths with ".." or that lead through a symlink are refused; hard links must point
 /// inside the layer; device nodes are skipped (the runtime provides /dev). Ownership is kept
 /// when running as root.

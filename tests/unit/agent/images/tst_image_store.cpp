@@ -485,6 +485,33 @@ private slots:
         QVERIFY(fs::is_empty(tmp() / "copy/images/layers"));
     }
 
+    void forgetsPreparesACrashInterrupted() {
+        const fs::path root = tmp() / "crash";
+        std::string id;
+        {
+            ImageStore store(root, {Snapshotter::Copy});
+            auto loaded = store.loadArchive(
+                writeArchive("crash.tar", *writeOciArchive({testSpec("test.local/app:1")})));
+            QVERIFY(loaded.ok());
+            id = loaded->front().id;
+        }
+        // What a crash between recording a prepare and finishing it leaves behind.
+        fs::create_directories(root / "images/containers/half/upper");
+        const json state = {{"imageId", id},
+                            {"target", (tmp() / "crash-rootfs").string()},
+                            {"overlay", false},
+                            {"ready", false}};
+        writeAll(root / "images/containers/half/rootfs.json", state.dump());
+        ImageStore store(root, {Snapshotter::Copy});
+        QVERIFY(store.imagesWithRootfs().empty());
+        QVERIFY(!fs::exists(root / "images/containers/half"));
+        auto again = store.prepareRootfs(id, "half", tmp() / "crash-rootfs");
+        QVERIFY(again.ok());
+        checkTestRootfs(tmp() / "crash-rootfs");
+        QVERIFY(store.releaseRootfs("half").ok());
+        QVERIFY(store.remove(id).ok());
+    }
+
     void preparesRootfsWithOverlay() {
         if (!isRoot()) {
             QSKIP("overlay mounts need root");
