@@ -384,11 +384,19 @@ int run(Args& args) {
     auto unterminatedSince = std::chrono::steady_clock::now();
     char buffer[32 * 1024];
 
+    // A client that does not keep up is dropped: the container's output must never wait for
+    // an attach client (its pipe would fill and the container block).
     auto broadcast = [&](FrameKind kind, std::string_view data) {
         const std::string frame = encodeFrame(kind, data);
         for (auto& client : clients) {
-            if (client.fd >= 0) {
-                writeAll(client.fd, frame);
+            if (client.fd < 0) {
+                continue;
+            }
+            const ssize_t n =
+                ::send(client.fd, frame.data(), frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n != static_cast<ssize_t>(frame.size())) {
+                ::close(client.fd);
+                client.fd = -1;
             }
         }
     };
@@ -459,6 +467,8 @@ int run(Args& args) {
             } else if (p.fd == attachListener) {
                 const int c = ::accept4(attachListener, nullptr, nullptr, SOCK_CLOEXEC);
                 if (c >= 0) {
+                    const int bufferSize = 1 << 20;
+                    ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &bufferSize, sizeof bufferSize);
                     clients.push_back({c, {}});
                 }
             } else {
