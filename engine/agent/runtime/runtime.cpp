@@ -406,11 +406,11 @@ public:
         if (m_exitCode) {
             return m_exitCode;
         }
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
         if (m_pidfd >= 0) {
             pollfd p{m_pidfd, POLLIN, 0};
             ::poll(&p, 1, static_cast<int>(timeout.count()));
         }
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             int status = 0;
             const pid_t r = ::waitpid(m_pid, &status, WNOHANG);

@@ -384,19 +384,50 @@ int run(Args& args) {
     auto unterminatedSince = std::chrono::steady_clock::now();
     char buffer[32 * 1024];
 
+    // A client that does not keep up is dropped: the container's output must never wait for
+    // an attach client (its pipe would fill and the container block).
     auto broadcast = [&](FrameKind kind, std::string_view data) {
         const std::string frame = encodeFrame(kind, data);
         for (auto& client : clients) {
-            if (client.fd >= 0) {
-                writeAll(client.fd, frame);
+            if (client.fd < 0) {
+                continue;
+            }
+            const ssize_t n =
+                ::send(client.fd, frame.data(), frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n != static_cast<ssize_t>(frame.size())) {
+                ::close(client.fd);
+                client.fd = -1;
             }
         }
     };
-    auto closeStdin = [&]() {
-        if (!args.tty && stdinFd >= 0) {
+    // Input for the container waits here rather than blocking the shim (and with it the
+    // output the container may be blocked on) when the container does not read it.
+    std::string stdinPending;
+    bool stdinCloseRequested = false;
+    if (stdinFd >= 0) {
+        setNonBlocking(stdinFd);
+    }
+    auto flushStdin = [&]() {
+        while (stdinFd >= 0 && !stdinPending.empty()) {
+            const ssize_t n = ::write(stdinFd, stdinPending.data(), stdinPending.size());
+            if (n > 0) {
+                stdinPending.erase(0, static_cast<std::size_t>(n));
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else if (n < 0 && errno == EAGAIN) {
+                return;
+            } else {
+                stdinPending.clear();  // the reader is gone
+            }
+        }
+        if (stdinCloseRequested && stdinPending.empty() && !args.tty && stdinFd >= 0) {
             ::close(stdinFd);
             stdinFd = -1;
         }
+    };
+    auto closeStdin = [&]() {
+        stdinCloseRequested = true;
+        flushStdin();
     };
 
     for (;;) {
@@ -416,7 +447,11 @@ int run(Args& args) {
         if (g_childPipe[0] >= 0) {
             fds.push_back({g_childPipe[0], POLLIN, 0});
         }
-        ::poll(fds.data(), fds.size(), exited ? 50 : unterminated ? 250 : 1000);
+        ::poll(fds.data(), fds.size(),
+               exited || !stdinPending.empty() ? 50
+               : unterminated                  ? 250
+                                               : 1000);
+        flushStdin();
         if (unterminated &&
             std::chrono::steady_clock::now() - unterminatedSince > std::chrono::seconds(1)) {
             // Output without a newline (a prompt) shows up as a partial line after a second.
@@ -459,6 +494,8 @@ int run(Args& args) {
             } else if (p.fd == attachListener) {
                 const int c = ::accept4(attachListener, nullptr, nullptr, SOCK_CLOEXEC);
                 if (c >= 0) {
+                    const int bufferSize = 1 << 20;
+                    ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &bufferSize, sizeof bufferSize);
                     clients.push_back({c, {}});
                 }
             } else {
@@ -479,8 +516,10 @@ int run(Args& args) {
                     FrameKind kind{};
                     std::string payload;
                     while (decodeFrame(client.input, kind, payload)) {
-                        if (kind == FrameKind::Stdin && stdinFd >= 0) {
-                            writeAll(stdinFd, payload);
+                        if (kind == FrameKind::Stdin && stdinFd >= 0 &&
+                            stdinPending.size() < (16u << 20)) {
+                            stdinPending += payload;
+                            flushStdin();
                         } else if (kind == FrameKind::CloseStdin) {
                             closeStdin();
                         } else if (kind == FrameKind::Resize && args.tty && payload.size() == 4) {

@@ -431,6 +431,23 @@ private slots:
         QVERIFY(log.find(" stdout F got hello\n") != std::string::npos);
     }
 
+    void attachInputWaitsForASlowReader() {
+        // More than a pipe holds, to a container that starts reading only later: the shim
+        // keeps it and goes on copying output meanwhile.
+        auto c = config({"sh", "-c", "echo waiting; sleep 1; wc -c"});
+        c.stdin = true;
+        QVERIFY(run(c));
+        auto session = m_runtime->attach(c.id);
+        QVERIFY(session.ok());
+        QVERIFY((*session)->writeStdin(std::string(200000, 'x')).ok());
+        QVERIFY((*session)->closeStdin().ok());
+        std::string out, err;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            ((*session)->readOutput(out, err), out.find("200000") != std::string::npos), 10000);
+        QCOMPARE(waitExited(c.id).exitCode, 0);
+        QVERIFY(readAll(c.logPath).find(" stdout F waiting\n") != std::string::npos);
+    }
+
     void ttyContainerLogsAndResizesThroughAttach() {
         auto c = config({"sh", "-c", "read x; stty size; echo done"});
         c.tty = true;
