@@ -30,6 +30,18 @@
 namespace slipway::agent::images {
 namespace {
 
+/// A registry on this machine's loopback (localhost, 127.0.0.0/8, [::1], any port): reached
+/// over plain HTTP, as Docker treats such registries as insecure by default.
+bool isLoopbackRegistry(const std::string& registry) {
+    std::string host = registry;
+    if (host.starts_with("[")) {
+        host = host.substr(1, host.find(']') - 1);
+    } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+        host = host.substr(0, colon);
+    }
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 namespace fs = std::filesystem;
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -705,7 +717,8 @@ struct RegistryClient::Impl {
 
         const std::string host =
             ref->registry == "docker.io" ? "registry-1.docker.io" : ref->registry;
-        const bool insecure = options.insecureRegistries.contains(ref->registry);
+        const bool insecure =
+            options.insecureRegistries.contains(ref->registry) || isLoopbackRegistry(ref->registry);
         auto base = parseUrl((insecure ? "http://" : "https://") + host);
         if (!base) {
             return error(core::ErrorCode::Invalid, "bad registry \"" + ref->registry + "\"");

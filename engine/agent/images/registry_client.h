@@ -45,8 +45,9 @@ struct PullProgress {
 using PullProgressCallback = std::function<void(const PullProgress&)>;
 
 struct RegistryOptions {
-    /// Registries reached over plain HTTP ("localhost:5000"); all others use HTTPS with the
-    /// system's CAs.
+    /// Registries reached over plain HTTP besides those on loopback (localhost, 127.0.0.0/8,
+    /// [::1], which always are, as Docker treats them); all others use HTTPS with the system's
+    /// CAs.
     std::set<std::string> insecureRegistries;
     /// Layers downloaded at once.
     int parallelDownloads = 3;

@@ -62,8 +62,9 @@ std::string nameSpaceOf(const json& pod) {
     return pod.value("/metadata/namespace"_json_pointer, std::string());
 }
 
-/// A Secret's value: data is base64.
-std::string decodeBase64(const std::string& text) {
+}  // namespace
+
+std::string decodeBase64(std::string_view text) {
     static const std::string kAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
@@ -83,6 +84,8 @@ std::string decodeBase64(const std::string& text) {
     }
     return out;
 }
+
+namespace {
 
 /// The key→value map of a ConfigMap (data and binaryData) or Secret (data decoded, stringData).
 std::map<std::string, std::string> valuesOf(const json& object, bool secret) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,9 @@ core::Result<std::vector<std::pair<std::string, std::string>>> containerEnv(
     const nlohmann::json& pod, const nlohmann::json& container, const images::ImageConfig& image,
     const EnvSources& sources,
     const std::vector<std::pair<std::string, std::string>>& serviceEnv = {});
+
+/// Base64 (RFC 4648, as Secrets' data) decoded; characters outside the alphabet are skipped.
+std::string decodeBase64(std::string_view text);
 
 /// The downward API value of a fieldRef fieldPath: metadata.name, metadata.namespace,
 /// metadata.uid, metadata.labels['k'], metadata.annotations['k'], spec.nodeName,

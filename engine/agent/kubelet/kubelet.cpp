@@ -14,6 +14,7 @@
 
 #include "engine/agent/images/image_reference.h"
 #include "engine/agent/images/image_store.h"
+#include "engine/agent/images/registry_client.h"
 #include "engine/agent/kubelet/container_config.h"
 #include "engine/agent/kubelet/kubelet_metrics.h"
 #include "engine/agent/kubelet/kubelet_streaming.h"
@@ -257,6 +258,9 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
     m_options.runtime.root = m_options.root;
     m_runtime = std::make_unique<runtime::Runtime>(m_options.runtime);
     m_images = std::make_unique<images::ImageStore>(m_options.root);
+    images::RegistryOptions registry;
+    registry.insecureRegistries = m_options.insecureRegistries;
+    m_registry = std::make_unique<images::RegistryClient>(*m_images, registry);
     volumes::VolumeManagerOptions volumeOptions;
     volumeOptions.nodeName = m_options.node.name;
     m_volumes = std::make_unique<volumes::VolumeManager>(m_options.root, client, volumeOptions);
@@ -820,12 +824,6 @@ core::Result<std::string> Kubelet::ensureImage(const json& pod, const json& cont
         state.waiting[name] = {"ErrImageNeverPull", message};
         return core::Error(core::ErrorCode::NotFound, message);
     }
-    if (found) {
-        // Always, and no registry to ask: the local copy is what a pull would give.
-        record(pod, fieldPath, "Normal", "Pulled",
-               "Container image \"" + image + "\" already present on machine");
-        return found->id;
-    }
     auto& backoff = state.pullBackoff[name];
     std::chrono::milliseconds remaining{0};
     if (inBackoff(backoff, backoff.lastUpdate, remaining)) {
@@ -836,9 +834,26 @@ core::Result<std::string> Kubelet::ensureImage(const json& pod, const json& cont
         return core::Error(core::ErrorCode::Unavailable, message);
     }
     record(pod, fieldPath, "Normal", "Pulling", "Pulling image \"" + image + "\"");
-    const std::string message = "failed to pull and unpack image \"" + image +
-                                "\": not found in the node's image store, and this node "
-                                "pulls from no registry";
+    const auto began = SteadyClock::now();
+    auto pulled = m_registry->pull(image, pullCredentials(pod));
+    if (pulled) {
+        backoff.delay = std::chrono::milliseconds(0);
+        const auto took = goDuration(SteadyClock::now() - began);
+        record(pod, fieldPath, "Normal", "Pulled",
+               "Successfully pulled image \"" + image + "\" in " + took + " (" + took +
+                   " including waiting). Image size: " + std::to_string(pulled->sizeBytes) +
+                   " bytes.");
+        return pulled->id;
+    }
+    const auto reference = images::parseReference(image);
+    if (found && reference && reference->registry == "slipway.local") {
+        // The project's own images come from no registry: the loaded copy is the image.
+        record(pod, fieldPath, "Normal", "Pulled",
+               "Container image \"" + image + "\" already present on machine");
+        return found->id;
+    }
+    const std::string message =
+        "failed to pull and unpack image \"" + image + "\": " + pulled.error().message();
     record(pod, fieldPath, "Warning", "Failed",
            "Failed to pull image \"" + image + "\": " + message);
     record(pod, fieldPath, "Warning", "Failed", "Error: ErrImagePull");
@@ -846,6 +861,29 @@ core::Result<std::string> Kubelet::ensureImage(const json& pod, const json& cont
     stepBackoff(backoff);
     m_queue.addAfter(state.key, backoff.delay);
     return core::Error(core::ErrorCode::NotFound, message);
+}
+
+std::map<std::string, images::RegistryCredentials> Kubelet::pullCredentials(const json& pod) {
+    std::map<std::string, images::RegistryCredentials> credentials;
+    const std::string ns = client::metadataString(pod, "namespace");
+    const auto spec = pod.find("spec");
+    if (spec == pod.end()) {
+        return credentials;
+    }
+    for (const auto& ref : spec->value("imagePullSecrets", json::array())) {
+        auto secret = m_client.get(
+            client::resources::secrets().in(ns).named(ref.value("name", std::string())));
+        if (!secret) {
+            continue;  // kubelet pulls without a missing secret's credentials
+        }
+        const std::string encoded =
+            secret->value("/data/.dockerconfigjson"_json_pointer, std::string());
+        auto parsed = images::parseDockerConfigJson(decodeBase64(encoded));
+        if (parsed) {
+            credentials.insert(parsed->begin(), parsed->end());
+        }
+    }
+    return credentials;
 }
 
 core::Result<void> Kubelet::writePodFiles(const json& pod) {

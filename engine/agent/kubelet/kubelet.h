@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/agent/images/registry_client.h"
 #include "engine/agent/node_status.h"
 #include "engine/agent/pod_status.h"
 #include "engine/agent/runtime/runtime.h"
@@ -27,9 +28,7 @@
 #include "engine/client/work_queue.h"
 #include "engine/core/result.h"
 
-namespace slipway::agent::images {
-class ImageStore;
-}
+
 namespace slipway::agent::probes {
 class Prober;
 class ProbeManager;
@@ -72,6 +71,9 @@ struct KubeletOptions {
     /// Crash-loop back-off: 10 s doubling to 5 min, as the kubelet.
     std::chrono::milliseconds backoffInitial{10000};
     std::chrono::milliseconds backoffMax{std::chrono::minutes(5)};
+    /// Registries pulled from over plain HTTP ("registry.local:5000"); those on loopback
+    /// (localhost, 127.0.0.0/8, [::1]) always are, as Docker does.
+    std::set<std::string> insecureRegistries;
     /// Pod workers.
     int workers = 4;
     /// How often containers' cgroup counters are read for the resource metrics.
@@ -168,6 +170,8 @@ private:
     core::Result<std::string> ensureImage(const nlohmann::json& pod,
                                           const nlohmann::json& container, PodState& state);
     core::Result<void> writePodFiles(const nlohmann::json& pod);
+    /// Registry credentials from the pod's imagePullSecrets (dockerconfigjson).
+    std::map<std::string, images::RegistryCredentials> pullCredentials(const nlohmann::json& pod);
     nlohmann::json podStatus(const nlohmann::json& pod, PodState& state,
                              const std::vector<runtime::ContainerStatus>& instances);
     void onProbe(const probes::ProbeReport& report);
@@ -189,6 +193,7 @@ private:
     KubeletOptions m_options;
     std::unique_ptr<runtime::Runtime> m_runtime;
     std::unique_ptr<images::ImageStore> m_images;
+    std::unique_ptr<images::RegistryClient> m_registry;
     std::unique_ptr<volumes::VolumeManager> m_volumes;
     std::unique_ptr<probes::Prober> m_prober;
     std::unique_ptr<probes::ProbeManager> m_probes;
