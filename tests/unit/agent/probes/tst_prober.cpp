@@ -94,6 +94,7 @@ private slots:
     void httpRedirects();
     void httpBodyIsLimited();
     void httpNamedPort();
+    void httpsWithoutVerification();
     void tcpSocket();
     void execThroughCallback();
     void execWithoutCallbackIsUnknown();
@@ -209,6 +210,39 @@ void TstProber::httpNamedPort() {
     auto outcome = Prober().run(httpProbe("/healthz", "metrics"), target);
     QCOMPARE(outcome.result, ProbeResult::Unknown);
     QCOMPARE(outcome.message, std::string("port metrics not found"));
+}
+
+void TstProber::httpsWithoutVerification() {
+    // openssl s_server with a throwaway self-signed certificate: the prober does not verify it,
+    // as the kubelet does not.
+    const QString openssl = QStandardPaths::findExecutable("openssl");
+    if (openssl.isEmpty()) {
+        QSKIP("openssl is not installed");
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess req;
+    req.start(openssl,
+              {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.filePath("key.pem"),
+               "-out", dir.filePath("cert.pem"), "-days", "1", "-subj", "/CN=probe-test"});
+    QVERIFY(req.waitForFinished(30000));
+    QCOMPARE(req.exitCode(), 0);
+    const auto port = testing::closedPort();
+    QProcess server;
+    server.start(openssl,
+                 {"s_server", "-accept", "127.0.0.1:" + QString::number(port), "-cert",
+                  dir.filePath("cert.pem"), "-key", dir.filePath("key.pem"), "-www", "-quiet"});
+    QVERIFY(server.waitForStarted());
+    json tcp = {{"tcpSocket", {{"port", port}}}};
+    QTRY_VERIFY_WITH_TIMEOUT(Prober().run(tcp, loopback()).result == ProbeResult::Success, 10000);
+    json probe = httpProbe("/", port, 5);
+    probe["httpGet"]["scheme"] = "HTTPS";
+    auto outcome = Prober().run(probe, loopback());
+    server.kill();
+    server.waitForFinished();
+    QVERIFY2(outcome.result == ProbeResult::Success, outcome.message.c_str());
+    // The -www status page names the cipher the handshake agreed on.
+    QVERIFY2(outcome.message.find("Cipher") != std::string::npos, outcome.message.c_str());
 }
 
 void TstProber::tcpSocket() {
