@@ -257,6 +257,16 @@ void TstProber::tcpSocket() {
     outcome = Prober().run(probe, ProbeTarget{});
     QCOMPARE(outcome.result, ProbeResult::Failure);
     QCOMPARE(outcome.message, "dial tcp 127.0.0.1:" + closed + ": connect: connection refused");
+    // A host name: its addresses are tried in turn, and the error names the one tried.
+    probe = {{"tcpSocket", {{"port", port}, {"host", "localhost"}}}};
+    QCOMPARE(Prober().run(probe, ProbeTarget{}).result, ProbeResult::Success);
+    probe = {{"tcpSocket", {{"port", std::stoi(closed)}, {"host", "localhost"}}}};
+    outcome = Prober().run(probe, ProbeTarget{});
+    QCOMPARE(outcome.result, ProbeResult::Failure);
+    QVERIFY2(outcome.message.rfind("dial tcp ", 0) == 0 &&
+                 outcome.message.find(":" + closed + ": connect: connection refused") !=
+                     std::string::npos,
+             outcome.message.c_str());
 }
 
 void TstProber::execThroughCallback() {
