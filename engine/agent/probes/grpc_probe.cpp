@@ -13,6 +13,7 @@
 
 #include <nghttp2/nghttp2.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "engine/agent/probes/probe_internal.h"
@@ -242,7 +243,8 @@ Attempt converse(int fd, Call& call, const std::string& authority, const std::st
             break;
         }
         if ((waiting.revents & POLLOUT) != 0 && !pending.empty()) {
-            const ssize_t n = ::write(fd, pending.data(), pending.size());
+            // send(MSG_NOSIGNAL): a server that hung up must not SIGPIPE the agent.
+            const ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL);
             if (n < 0 && errno != EAGAIN && errno != EINTR) {
                 attempt.error = "write: " + errnoText(errno);
                 break;

@@ -197,11 +197,8 @@ Exchange exchange(int fd, const Url& url, const HttpProbeRequest& probe,
         request.insert(name, value);
     }
     if (!hasHost) {
-        request.set(
-            http::field::host,
-            url.port == defaultPort(url.scheme)
-                ? (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host)
-                : joinHostPort(url.host, url.port));
+        // The URL's host and port, as Go's client sends it (the kubelet always names the port).
+        request.set(http::field::host, joinHostPort(url.host, url.port));
     }
     if (!hasUserAgent) {
         request.set(http::field::user_agent, options.userAgent);

@@ -136,34 +136,10 @@ bool parseLiteral(const std::string& host, int port, Address& out) {
     return false;
 }
 
-}  // namespace
-
-Dialed dial(const std::string& netnsPath, const std::string& host, int port,
-            Clock::time_point deadline) {
+/// One connection attempt to one address; `target` names it in errors.
+Dialed connectOne(const std::string& netnsPath, const Address& address, const std::string& target,
+                  Clock::time_point deadline) {
     Dialed result;
-    const std::string target = joinHostPort(host, port);
-    Address address;
-    if (!parseLiteral(host, port, address)) {
-        addrinfo hints{};
-        hints.ai_socktype = SOCK_STREAM;
-        addrinfo* found = nullptr;
-        const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
-        if (rc != 0 || found == nullptr) {
-            result.error = "dial tcp: lookup " + host + ": no such host";
-            return result;
-        }
-        std::memcpy(&address.storage, found->ai_addr, found->ai_addrlen);
-        address.length = found->ai_addrlen;
-        address.family = found->ai_family;
-        ::freeaddrinfo(found);
-        if (address.family == AF_INET) {
-            reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port =
-                htons(static_cast<std::uint16_t>(port));
-        } else {
-            reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port =
-                htons(static_cast<std::uint16_t>(port));
-        }
-    }
     auto socket = socketInNamespace(netnsPath, address.family);
     if (!socket) {
         result.error = "dial tcp " + target + ": " + socket.error().message();
@@ -209,6 +185,61 @@ Dialed dial(const std::string& netnsPath, const std::string& host, int port,
         }
     }
     result.fd = fd;
+    return result;
+}
+
+std::string addressText(const Address& address) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (address.family == AF_INET) {
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address.storage)->sin_addr,
+                    text, sizeof(text));
+    } else {
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address.storage)->sin6_addr,
+                    text, sizeof(text));
+    }
+    return text;
+}
+
+}  // namespace
+
+Dialed dial(const std::string& netnsPath, const std::string& host, int port,
+            Clock::time_point deadline) {
+    Address literal;
+    if (parseLiteral(host, port, literal)) {
+        return connectOne(netnsPath, literal, joinHostPort(host, port), deadline);
+    }
+    // A name: every address it resolves to in turn, as Go's dialer does; errors name the
+    // address tried ("dial tcp [::1]:8080: connect: connection refused").
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+        Dialed result;
+        result.error = "dial tcp: lookup " + host + ": no such host";
+        return result;
+    }
+    Dialed result;
+    for (const addrinfo* entry = found; entry != nullptr; entry = entry->ai_next) {
+        if (entry->ai_family != AF_INET && entry->ai_family != AF_INET6) {
+            continue;
+        }
+        Address address;
+        std::memcpy(&address.storage, entry->ai_addr, entry->ai_addrlen);
+        address.length = entry->ai_addrlen;
+        address.family = entry->ai_family;
+        if (address.family == AF_INET) {
+            reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port =
+                htons(static_cast<std::uint16_t>(port));
+        } else {
+            reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port =
+                htons(static_cast<std::uint16_t>(port));
+        }
+        result = connectOne(netnsPath, address, joinHostPort(addressText(address), port), deadline);
+        if (result.fd >= 0 || result.timedOut) {
+            break;
+        }
+    }
+    ::freeaddrinfo(found);
     return result;
 }
 

@@ -35,8 +35,10 @@ std::string ProbeReport::eventMessage() const {
             return {};
         case ProbeResult::Warning:
             return std::string(probeTypeName(type)) + " probe warning: " + output;
-        case ProbeResult::Failure:
         case ProbeResult::Unknown:
+            // The probe could not run at all (the kubelet's "probe errored" case).
+            return std::string(probeTypeName(type)) + " probe errored: " + output;
+        case ProbeResult::Failure:
             break;
     }
     return std::string(probeTypeName(type)) + " probe failed: " + output;

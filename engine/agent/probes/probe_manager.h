@@ -37,8 +37,9 @@ struct ProbeReport {
     /// The probe's own terminationGracePeriodSeconds, when set: the grace of that kill.
     std::optional<std::int64_t> terminationGracePeriodSeconds;
 
-    /// The event the kubelet records for this run, or empty: for Failure/Unknown
-    /// "Readiness probe failed: <output>" (reason `Unhealthy`, Warning); for Warning
+    /// The event the kubelet records for this run, or empty: for Failure
+    /// "Readiness probe failed: <output>" (reason `Unhealthy`, type Warning); for Unknown
+    /// "Readiness probe errored: <output>" (`Unhealthy`); for Warning
     /// "Readiness probe warning: <output>" (reason `ProbeWarning`).
     std::string eventReason() const;
     std::string eventMessage() const;

@@ -858,7 +858,9 @@ core::Result<std::vector<Mount>> VolumeManager::mounts(
 core::Result<void> VolumeManager::tearDown(const std::string& podUid) {
     std::lock_guard lock(m_impl->mutex);
     const fs::path podDir = m_impl->root / "pods" / podUid;
-    for (const auto& mountPoint : mountsUnder(podDir)) {
+    std::error_code canonicalError;
+    const fs::path realPodDir = fs::weakly_canonical(podDir, canonicalError);
+    for (const auto& mountPoint : mountsUnder(canonicalError ? podDir : realPodDir)) {
         if (::umount2(mountPoint.c_str(), MNT_DETACH) != 0 && errno != EINVAL) {
             return core::Error(core::ErrorCode::Io, "UnmountVolume.TearDown failed: unmount " +
                                                         mountPoint + ": " + std::strerror(errno));

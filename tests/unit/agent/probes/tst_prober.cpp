@@ -94,6 +94,7 @@ private slots:
     void httpRedirects();
     void httpBodyIsLimited();
     void httpNamedPort();
+    void httpsWithoutVerification();
     void tcpSocket();
     void execThroughCallback();
     void execWithoutCallbackIsUnknown();
@@ -211,6 +212,39 @@ void TstProber::httpNamedPort() {
     QCOMPARE(outcome.message, std::string("port metrics not found"));
 }
 
+void TstProber::httpsWithoutVerification() {
+    // openssl s_server with a throwaway self-signed certificate: the prober does not verify it,
+    // as the kubelet does not.
+    const QString openssl = QStandardPaths::findExecutable("openssl");
+    if (openssl.isEmpty()) {
+        QSKIP("openssl is not installed");
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess req;
+    req.start(openssl,
+              {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.filePath("key.pem"),
+               "-out", dir.filePath("cert.pem"), "-days", "1", "-subj", "/CN=probe-test"});
+    QVERIFY(req.waitForFinished(30000));
+    QCOMPARE(req.exitCode(), 0);
+    const auto port = testing::closedPort();
+    QProcess server;
+    server.start(openssl,
+                 {"s_server", "-accept", "127.0.0.1:" + QString::number(port), "-cert",
+                  dir.filePath("cert.pem"), "-key", dir.filePath("key.pem"), "-www", "-quiet"});
+    QVERIFY(server.waitForStarted());
+    json tcp = {{"tcpSocket", {{"port", port}}}};
+    QTRY_VERIFY_WITH_TIMEOUT(Prober().run(tcp, loopback()).result == ProbeResult::Success, 10000);
+    json probe = httpProbe("/", port, 5);
+    probe["httpGet"]["scheme"] = "HTTPS";
+    auto outcome = Prober().run(probe, loopback());
+    server.kill();
+    server.waitForFinished();
+    QVERIFY2(outcome.result == ProbeResult::Success, outcome.message.c_str());
+    // The -www status page names the cipher the handshake agreed on.
+    QVERIFY2(outcome.message.find("Cipher") != std::string::npos, outcome.message.c_str());
+}
+
 void TstProber::tcpSocket() {
     std::uint16_t port = 0;
     TestHttpServer server([&](const std::string& path) { return cannedFor(path, port); });
@@ -223,6 +257,16 @@ void TstProber::tcpSocket() {
     outcome = Prober().run(probe, ProbeTarget{});
     QCOMPARE(outcome.result, ProbeResult::Failure);
     QCOMPARE(outcome.message, "dial tcp 127.0.0.1:" + closed + ": connect: connection refused");
+    // A host name: its addresses are tried in turn, and the error names the one tried.
+    probe = {{"tcpSocket", {{"port", port}, {"host", "localhost"}}}};
+    QCOMPARE(Prober().run(probe, ProbeTarget{}).result, ProbeResult::Success);
+    probe = {{"tcpSocket", {{"port", std::stoi(closed)}, {"host", "localhost"}}}};
+    outcome = Prober().run(probe, ProbeTarget{});
+    QCOMPARE(outcome.result, ProbeResult::Failure);
+    QVERIFY2(outcome.message.rfind("dial tcp ", 0) == 0 &&
+                 outcome.message.find(":" + closed + ": connect: connection refused") !=
+                     std::string::npos,
+             outcome.message.c_str());
 }
 
 void TstProber::execThroughCallback() {
