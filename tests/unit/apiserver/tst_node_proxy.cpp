@@ -261,6 +261,30 @@ private slots:
         QVERIFY2(run.out.contains("attached:yes"), run.out.constData());
     }
 
+    void cpCopiesFilesBothWays() {
+        // kubectl cp is exec of tar with stdin or stdout; the "container" is the host here.
+        const QString source = m_dir.filePath(QStringLiteral("source.txt"));
+        QFile file(source);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("copied through exec\n");
+        file.close();
+        const QString fetched = m_dir.filePath(QStringLiteral("fetched.txt"));
+        auto run = kubectl({QStringLiteral("cp"), QStringLiteral("one:") + source, fetched});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QFile result(fetched);
+        QVERIFY(result.open(QIODevice::ReadOnly));
+        QCOMPARE(result.readAll(), QByteArray("copied through exec\n"));
+
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("into")));
+        const QString target = m_dir.filePath(QStringLiteral("into/uploaded.txt"));
+        run = kubectl({QStringLiteral("cp"), source, QStringLiteral("one:") + target});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(target), 5000);
+        QFile uploaded(target);
+        QVERIFY(uploaded.open(QIODevice::ReadOnly));
+        QCOMPARE(uploaded.readAll(), QByteArray("copied through exec\n"));
+    }
+
     void unreachableNodeIsAnError() {
         const auto run = kubectl({QStringLiteral("logs"), QStringLiteral("faraway")});
         QVERIFY(run.exitCode != 0);
