@@ -110,6 +110,12 @@ std::string joinNames(const std::vector<std::string>& names) {
     return out + "]";
 }
 
+/// "host:port", with brackets around an IPv6 address.
+std::string hostPort(const std::string& host, std::uint16_t port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
+}
+
 /// One proxied connection: the client's side is the takeover socket, the agent's a TCP (TLS)
 /// connection. The request head goes to the agent first; from then on bytes are relayed both
 /// ways unchanged until both directions have ended (kube's UpgradeAwareHandler after the
@@ -118,11 +124,12 @@ template <typename AgentStream>
 class Relay : public std::enable_shared_from_this<Relay<AgentStream>> {
 public:
     Relay(asio::local::stream_protocol::socket client, AgentStream agent, std::string head,
-          std::string dialError)
+          std::string dialError, std::string hostPort)
         : m_client(std::move(client)),
           m_agent(std::move(agent)),
           m_head(std::move(head)),
           m_dialError(std::move(dialError)),
+          m_hostPort(std::move(hostPort)),
           m_fromClient(16 * 1024),
           m_fromAgent(16 * 1024) {}
 
@@ -148,8 +155,18 @@ public:
 
 private:
     void fail(beast::error_code ec) {
-        auto answer = std::make_shared<std::string>(rawStatusResponse(
-            core::Error(core::ErrorCode::Internal, m_dialError + ": " + ec.message())));
+        // Go's words, as kube-apiserver relays them: "dial tcp 10.0.0.5:10250: connect:
+        // connection refused".
+        std::string reason = ec.message();
+        if (ec == asio::error::connection_refused) {
+            reason = "dial tcp " + m_hostPort + ": connect: connection refused";
+        } else if (ec == beast::error::timeout) {
+            reason = "dial tcp " + m_hostPort + ": i/o timeout";
+        } else if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable) {
+            reason = "dial tcp " + m_hostPort + ": connect: no route to host";
+        }
+        auto answer = std::make_shared<std::string>(
+            rawStatusResponse(core::Error(core::ErrorCode::Internal, m_dialError + ": " + reason)));
         asio::async_write(
             m_client, asio::buffer(*answer),
             [self = this->shared_from_this(), answer](beast::error_code, std::size_t) {
@@ -238,6 +255,7 @@ private:
     AgentStream m_agent;
     std::string m_head;
     std::string m_dialError;
+    std::string m_hostPort;
     std::vector<char> m_fromClient;
     std::vector<char> m_fromAgent;
     bool m_clientDone = false;
@@ -438,12 +456,9 @@ struct NodeProxy::Impl {
             agentPath += "?" + forwardedQuery;
         }
         const bool upgrade = !request.header("Upgrade").empty();
-        const std::string hostPort =
-            (endpoint->host.find(':') != std::string::npos ? "[" + endpoint->host + "]"
-                                                           : endpoint->host) +
-            ":" + std::to_string(endpoint->port);
+        const std::string agentAddress = hostPort(endpoint->host, endpoint->port);
         std::string head =
-            request.method + " " + agentPath + " HTTP/1.1\r\nHost: " + hostPort + "\r\n";
+            request.method + " " + agentPath + " HTTP/1.1\r\nHost: " + agentAddress + "\r\n";
         // What the protocol needs passes through; the caller's credentials do not (the agent
         // trusts the API server's own certificate).
         for (const auto& [name, value] : request.headers) {
@@ -468,9 +483,9 @@ struct NodeProxy::Impl {
         }
         head += "\r\n" + request.body;
         const std::string scheme = options.useTls ? "https://" : "http://";
-        const std::string dialError = upgrade ? "error dialing backend"
-                                              : "Get \"" + scheme + hostPort +
-                                                    agentPath.substr(0, agentPath.find('?')) + "\"";
+        // kube-apiserver's words: the upgrade handler's, or Go's url.Error of the log GET.
+        const std::string dialError =
+            upgrade ? "error dialing backend" : "Get \"" + scheme + agentAddress + agentPath + "\"";
 
         HttpResponse response;
         response.takeover = [this, host = endpoint->host, port = endpoint->port,
@@ -499,16 +514,16 @@ struct NodeProxy::Impl {
         if (!options.useTls) {
             auto relay = std::make_shared<Relay<beast::tcp_stream>>(
                 std::move(client), beast::tcp_stream(context), std::move(head),
-                std::move(dialError));
+                std::move(dialError), hostPort(host, port));
             relay->start(
                 endpoints, options.connectTimeout,
                 [](beast::tcp_stream&, std::function<void(beast::error_code)> done) { done({}); });
             return;
         }
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-        auto relay =
-            std::make_shared<Relay<TlsStream>>(std::move(client), TlsStream(context, tlsContext),
-                                               std::move(head), std::move(dialError));
+        auto relay = std::make_shared<Relay<TlsStream>>(
+            std::move(client), TlsStream(context, tlsContext), std::move(head),
+            std::move(dialError), hostPort(host, port));
         relay->start(endpoints, options.connectTimeout,
                      [host](TlsStream& stream, std::function<void(beast::error_code)> done) {
                          boost::system::error_code addressError;

@@ -582,7 +582,12 @@ private:
             return;
         }
         m_clientGone = true;
-        m_outbox.clear();
+        // A message being written stays until its write completes (Beast reads from it).
+        if (m_writing && !m_outbox.empty()) {
+            m_outbox.erase(std::next(m_outbox.begin()), m_outbox.end());
+        } else {
+            m_outbox.clear();
+        }
         if (!m_finished) {
             // The client went away mid-session: stop relaying; the process decides for itself.
             m_exec->cancel();
