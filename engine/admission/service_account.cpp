@@ -49,8 +49,8 @@ void mountServiceAccountToken(json& pod, const json& serviceAccount, const std::
     }
     // The pod's own setting wins; else the ServiceAccount's; else mount.
     bool automount = true;
-    if (const auto it = spec.find("automountServiceAccountToken"); it != spec.end() &&
-                                                                   it->is_boolean()) {
+    if (const auto it = spec.find("automountServiceAccountToken");
+        it != spec.end() && it->is_boolean()) {
         automount = it->get<bool>();
     } else if (serviceAccount.is_object()) {
         const auto own = serviceAccount.find("automountServiceAccountToken");
@@ -73,8 +73,9 @@ void mountServiceAccountToken(json& pod, const json& serviceAccount, const std::
             if (!container["volumeMounts"].is_array()) {
                 container["volumeMounts"] = json::array();
             }
-            container["volumeMounts"].push_back(
-                {{"name", volumeName}, {"readOnly", true}, {"mountPath", kServiceAccountMountPath}});
+            container["volumeMounts"].push_back({{"name", volumeName},
+                                                 {"readOnly", true},
+                                                 {"mountPath", kServiceAccountMountPath}});
             mounted = true;
         }
     }

@@ -8,7 +8,8 @@
 namespace slipway::admission {
 
 /// Where kubelet mounts a pod's service-account credentials.
-inline constexpr const char* kServiceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+inline constexpr const char* kServiceAccountMountPath =
+    "/var/run/secrets/kubernetes.io/serviceaccount";
 /// The ConfigMap the root-CA publisher keeps in every namespace.
 inline constexpr const char* kRootCaConfigMap = "kube-root-ca.crt";
 

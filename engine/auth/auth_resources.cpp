@@ -243,14 +243,12 @@ core::Result<ServiceAccountTokenClaims::BoundObject> AuthResources::boundObject(
     auto kv = m_store.get(apiserver::storageKey(type, info.nameSpace, name));
     auto object = kv ? apiserver::decodeObject(*kv) : core::Result<json>(kv.error());
     if (!object) {
-        return core::Error(core::ErrorCode::NotFound,
-                           resource + " \"" + name + "\" not found");
+        return core::Error(core::ErrorCode::NotFound, resource + " \"" + name + "\" not found");
     }
     const std::string serviceAccountName =
         serviceAccount.value("/metadata/name"_json_pointer, std::string());
-    if (kind == "Pod" &&
-        object->value("/spec/serviceAccountName"_json_pointer, std::string()) !=
-            serviceAccountName) {
+    if (kind == "Pod" && object->value("/spec/serviceAccountName"_json_pointer, std::string()) !=
+                             serviceAccountName) {
         return core::Error(core::ErrorCode::BadRequest,
                            "cannot bind token for serviceaccount \"" + serviceAccountName +
                                "\" to pod running with different serviceaccount name.");

@@ -33,8 +33,8 @@ std::string cacheKey(const std::string& token, const std::vector<std::string>& a
 }  // namespace
 
 TokenAuthenticator::TokenAuthenticator(const ServiceAccountKey& key,
-                                       std::vector<std::string> audiences,
-                                       ObjectUid objectUid, Clock clock)
+                                       std::vector<std::string> audiences, ObjectUid objectUid,
+                                       Clock clock)
     : m_key(key),
       m_audiences(std::move(audiences)),
       m_objectUid(std::move(objectUid)),
@@ -71,14 +71,14 @@ core::Result<apiserver::Identity> TokenAuthenticator::authenticate(
         const std::string kind = bound->resource == "pods" ? "pod" : "secret";
         const auto boundUid = m_objectUid(bound->resource, claims->nameSpace, bound->name);
         if (!boundUid) {
-            return core::Error(core::ErrorCode::Unauthorized, kind + " " + claims->nameSpace +
-                                                                  "/" + bound->name +
-                                                                  " has been deleted");
+            return core::Error(
+                core::ErrorCode::Unauthorized,
+                kind + " " + claims->nameSpace + "/" + bound->name + " has been deleted");
         }
         if (*boundUid != bound->uid) {
-            return core::Error(core::ErrorCode::Unauthorized,
-                               kind + " UID (" + *boundUid + ") does not match claim (" +
-                                   bound->uid + ")");
+            return core::Error(
+                core::ErrorCode::Unauthorized,
+                kind + " UID (" + *boundUid + ") does not match claim (" + bound->uid + ")");
         }
     }
     return serviceAccountIdentity(claims->nameSpace, claims->name);

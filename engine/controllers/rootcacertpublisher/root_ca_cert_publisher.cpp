@@ -63,8 +63,8 @@ void RootCaCertPublisher::run(int workers) {
     if (m_caPem.empty()) {
         return;
     }
-    m_workers.start(m_queue, workers, [this](const std::string& ns) { return sync(ns); },
-                    kMaxRetries);
+    m_workers.start(
+        m_queue, workers, [this](const std::string& ns) { return sync(ns); }, kMaxRetries);
 }
 
 void RootCaCertPublisher::stop() {
@@ -88,8 +88,7 @@ core::Result<void> RootCaCertPublisher::sync(const std::string& nameSpace) {
         ns->contains("/metadata/deletionTimestamp"_json_pointer)) {
         return core::success();
     }
-    const auto current =
-        m_configMaps.lister().get(nameSpace, admission::kRootCaConfigMap);
+    const auto current = m_configMaps.lister().get(nameSpace, admission::kRootCaConfigMap);
     const auto refs = client::resources::configMaps().in(nameSpace);
     if (!current) {
         auto created = m_client.create(refs, configMap(nameSpace, m_caPem));
@@ -99,8 +98,7 @@ core::Result<void> RootCaCertPublisher::sync(const std::string& nameSpace) {
         return core::success();
     }
     const json& data = current->value("data", json::object());
-    const json& annotations =
-        current->value("/metadata/annotations"_json_pointer, json::object());
+    const json& annotations = current->value("/metadata/annotations"_json_pointer, json::object());
     if (data.size() == 1 && data.value("ca.crt", std::string()) == m_caPem &&
         annotations.value("kubernetes.io/description", std::string()) == kDescription) {
         return core::success();

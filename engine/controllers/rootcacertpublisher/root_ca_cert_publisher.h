@@ -13,11 +13,12 @@
 
 namespace slipway::controllers {
 
-/// kube-controller-manager's root-ca-cert-publisher (pkg/controller/certificates/rootcacertpublisher):
-/// every active namespace has a ConfigMap `kube-root-ca.crt` whose `ca.crt` is the cluster CA,
-/// annotated with kube's description. Pods read it through their projected service-account
-/// volume to trust the API server. A namespace added, or the ConfigMap changed or deleted,
-/// queues its namespace; the sync creates or corrects the ConfigMap.
+/// kube-controller-manager's root-ca-cert-publisher
+/// (pkg/controller/certificates/rootcacertpublisher): every active namespace has a ConfigMap
+/// `kube-root-ca.crt` whose `ca.crt` is the cluster CA, annotated with kube's description. Pods
+/// read it through their projected service-account volume to trust the API server. A namespace
+/// added, or the ConfigMap changed or deleted, queues its namespace; the sync creates or corrects
+/// the ConfigMap.
 ///
 /// Watches only ConfigMaps of that name (a field selector), so large ConfigMaps elsewhere cost
 /// nothing. Without a CA (a plain-HTTP test server) it does nothing.

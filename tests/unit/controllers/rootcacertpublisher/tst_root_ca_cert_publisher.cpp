@@ -32,15 +32,15 @@ private slots:
     void everyNamespaceGetsTheClusterCa() {
         testing::ControllerHarness harness;
         harness.context->options.rootCaPem = kCa;
-        QVERIFY(harness.client->create(client::resources::namespaces(), namespaceJson("before"))
-                    .ok());
+        QVERIFY(
+            harness.client->create(client::resources::namespaces(), namespaceJson("before")).ok());
         controllers::RootCaCertPublisher publisher(*harness.context);
         QVERIFY(harness.start());
         publisher.run(1);
 
         // Namespaces that existed and namespaces made later.
-        QVERIFY(harness.client->create(client::resources::namespaces(), namespaceJson("after"))
-                    .ok());
+        QVERIFY(
+            harness.client->create(client::resources::namespaces(), namespaceJson("after")).ok());
         for (const std::string ns : {"before", "after"}) {
             QTRY_VERIFY_WITH_TIMEOUT(rootCa(*harness.client, ns).has_value(), 10000);
             const json configMap = *rootCa(*harness.client, ns);
