@@ -3,6 +3,7 @@
 
 #include "engine/admission/limit_ranger.h"
 #include "engine/admission/quota.h"
+#include "engine/admission/service_account.h"
 #include "engine/apiserver/object_codec.h"
 #include "engine/store/store.h"
 
@@ -58,6 +59,18 @@ void NamespaceAdmission::mutate(const api::ResourceType& type, json& object) con
     if (!ranges.empty()) {
         admission::applyLimitRangeDefaults(object, ranges);
     }
+    admission::mountServiceAccountToken(object, serviceAccountOf(object).value_or(json()),
+                                        randomNameSuffix());
+}
+
+std::optional<json> NamespaceAdmission::serviceAccountOf(const json& pod) const {
+    const std::string name = pod.value("/spec/serviceAccountName"_json_pointer, "default");
+    auto kv = m_store.get("/registry/core/serviceaccounts/" + namespaceOf(pod) + "/" + name);
+    if (!kv) {
+        return std::nullopt;
+    }
+    auto decoded = decodeObject(*kv);
+    return decoded ? std::optional<json>(std::move(*decoded)) : std::nullopt;
 }
 
 core::Result<void> NamespaceAdmission::validate(const api::ResourceType& type,
@@ -65,6 +78,16 @@ core::Result<void> NamespaceAdmission::validate(const api::ResourceType& type,
     const std::string nameSpace = namespaceOf(object);
     if (nameSpace.empty() || !type.namespaced) {
         return {};
+    }
+    if (type.group.empty() && type.kind == "Pod") {
+        // ServiceAccount admission: the pod's account must exist. "default" is let through
+        // while its namespace is new and the ServiceAccount controller has yet to make it.
+        const std::string account = object.value("/spec/serviceAccountName"_json_pointer, "");
+        if (!account.empty() && account != "default" && !serviceAccountOf(object)) {
+            return forbidden(type, object,
+                             "error looking up service account " + nameSpace + "/" + account +
+                                 ": serviceaccount \"" + account + "\" not found");
+        }
     }
     if (type.group.empty() && (type.kind == "Pod" || type.kind == "PersistentVolumeClaim")) {
         const auto ranges = namespaceObjects("/registry/core/limitranges/" + nameSpace + "/");

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/api/resource_type.h"
@@ -23,7 +27,9 @@ public:
                                         const nlohmann::json& object) const = 0;
 };
 
-/// The admission plugins that read the namespace's other objects from the store: LimitRanger
+/// The admission plugins that read the namespace's other objects from the store: ServiceAccount
+/// (a pod's account must exist; its token, the cluster CA and the namespace are mounted, see
+/// admission::mountServiceAccountToken), LimitRanger
 /// (pods and PersistentVolumeClaims against the namespace's LimitRanges) and ResourceQuota
 /// (every create against the namespace's ResourceQuotas, counting what is stored now). A
 /// namespace without LimitRanges or quotas costs one prefix lookup each.
@@ -37,6 +43,8 @@ public:
 
 private:
     std::vector<nlohmann::json> namespaceObjects(const std::string& prefix) const;
+    /// The ServiceAccount `pod` runs as (spec.serviceAccountName), if it exists.
+    std::optional<nlohmann::json> serviceAccountOf(const nlohmann::json& pod) const;
 
     const store::Store& m_store;
 };

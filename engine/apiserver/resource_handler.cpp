@@ -921,7 +921,7 @@ HttpResponse ResourceHandler::updateAttempt(const Call& call, std::shared_ptr<co
         }
         desired = std::move(*fromScale);
     }
-    auto result = commit(call, kv, current, std::move(desired));
+    auto result = commit(call, kv, current, std::move(desired), attempt > 0);
     if (expected != 0 || attempt + 1 >= kPatchAttempts) {
         return result;
     }
@@ -950,7 +950,13 @@ HttpResponse ResourceHandler::patch(const Call& call) const {
     if (!patchType) {
         return errorResponse(patchType.error());
     }
-    return patchAttempt(call, *patchType, 0);
+    // Queued behind other PATCHes of the object, the request must own its parts.
+    const std::string key = storageKey(type, call.info.nameSpace, call.info.name);
+    auto owned = std::make_shared<OwnedCall>(call);
+    return m_patchLanes.run(key, [this, owned, patchType = *patchType] {
+        auto answer = patchAttempt(owned->call, patchType, 0);
+        return withWarnings(std::move(answer), owned->call.warnings);
+    });
 }
 
 HttpResponse ResourceHandler::patchAttempt(const Call& call, api::PatchType patchType,
@@ -977,9 +983,16 @@ HttpResponse ResourceHandler::patchAttempt(const Call& call, api::PatchType patc
         return errorResponse(checked.error());
     }
     call.warnings = fields->warnings();
-    // A resourceVersion in the patch is a precondition, as kube-apiserver treats it.
-    const std::string precondition =
+    // A resourceVersion the patch itself sets is a precondition, as kube-apiserver treats it.
+    // The one the patched object inherits from the current object is not: such a patch is
+    // unconditional and is re-applied to the newer object when it loses a race.
+    const std::string inherited = base.value("/metadata/resourceVersion"_json_pointer, "");
+    std::string precondition =
         patched->value("/metadata/resourceVersion"_json_pointer, std::string());
+    if (precondition == inherited &&
+        call.request.body.find("\"resourceVersion\"") == std::string::npos) {
+        precondition.clear();
+    }
     if (!precondition.empty() && precondition != std::to_string(kv.modRevision)) {
         return errorResponse(conflict(type, call.info.name), type, call.info.name);
     }
@@ -991,7 +1004,7 @@ HttpResponse ResourceHandler::patchAttempt(const Call& call, api::PatchType patc
         }
         desired = std::move(*fromScale);
     }
-    auto result = commit(call, kv, current, std::move(desired));
+    auto result = commit(call, kv, current, std::move(desired), attempt > 0);
     if (!precondition.empty() || attempt + 1 >= kPatchAttempts) {
         return result;
     }
@@ -1001,7 +1014,7 @@ HttpResponse ResourceHandler::patchAttempt(const Call& call, api::PatchType patc
 }
 
 HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv,
-                                     const json& current, json desired) const {
+                                     const json& current, json desired, bool retry) const {
     const auto& type = *call.type;
     const std::string subresource = call.info.subresource == "scale" ? "" : call.info.subresource;
     api::FieldCauses causes;
@@ -1047,7 +1060,7 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
     const bool scale = call.info.subresource == "scale";
     return submitWrite(
         store::Mutation{store::Mutation::Kind::Update, kv.key, encodeObject(*next, type),
-                        kv.modRevision},
+                        kv.modRevision, retry},
         [typeOf = call.type, name = call.info.name, scale](core::Result<store::KeyValue> updated) {
             if (!updated) {
                 return writeError(updated.error(), *typeOf, name);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/apiserver/key_lanes.h"
 #include "engine/apiserver/request_info.h"
 #include "engine/apiserver/router.h"
 #include "engine/store/key_value.h"
@@ -83,8 +84,9 @@ private:
     HttpResponse evict(const Call& call) const;
     /// Stores `desired` as the next state of the object read as `kv`/`current` (update,
     /// patch, status and scale writes all end here). 409 if it changed meanwhile.
+    /// `retry`: this is a re-made attempt after a lost race (store::Mutation::retry).
     HttpResponse commit(const Call& call, const store::KeyValue& kv, const nlohmann::json& current,
-                        nlohmann::json desired) const;
+                        nlohmann::json desired, bool retry = false) const;
     HttpResponse deleteObject(const Call& call, const DeleteOptions& options,
                               const store::KeyValue& kv) const;
     /// One read-modify-write of update, patch or delete; an unconditional one that loses a
@@ -107,6 +109,8 @@ private:
     Clock m_clock;
     const Admission* m_createAdmission = nullptr;
     WriteAdmission m_admission;
+    /// PATCHes of one object run one at a time (see KeyLanes).
+    mutable KeyLanes m_patchLanes;
 };
 
 }  // namespace slipway::apiserver

@@ -147,11 +147,6 @@ HttpResponse AuthResources::tokenRequest(const HttpRequest& request,
         return errorResponse(body.error());
     }
     json spec = body->value("spec", json::object());
-    if (spec.contains("boundObjectRef") && !spec["boundObjectRef"].is_null()) {
-        return errorResponse(core::Error(core::ErrorCode::BadRequest,
-                                         "spec.boundObjectRef: tokens bound to objects are not "
-                                         "supported by this server"));
-    }
     long long seconds = kDefaultTokenSeconds;
     if (const auto it = spec.find("expirationSeconds"); it != spec.end() && !it->is_null()) {
         if (!it->is_number_integer()) {
@@ -192,8 +187,20 @@ HttpResponse AuthResources::tokenRequest(const HttpRequest& request,
     if (!serviceAccount) {
         return errorResponse(serviceAccount.error());
     }
+    // A token bound to a pod or secret lives only as long as that object (kubelet's projected
+    // tokens are bound to their pod).
+    std::optional<ServiceAccountTokenClaims::BoundObject> bound;
+    if (const auto ref = spec.find("boundObjectRef"); ref != spec.end() && ref->is_object()) {
+        auto boundTo = boundObject(*ref, info, *serviceAccount);
+        if (!boundTo) {
+            return errorResponse(boundTo.error());
+        }
+        bound = std::move(*boundTo);
+        (*ref)["uid"] = bound->uid;
+    }
     const auto now = m_clock();
     ServiceAccountTokenClaims claims;
+    claims.bound = bound;
     claims.nameSpace = info.nameSpace;
     claims.name = info.name;
     claims.uid = serviceAccount->value("/metadata/uid"_json_pointer, std::string());
@@ -206,7 +213,9 @@ HttpResponse AuthResources::tokenRequest(const HttpRequest& request,
     }
     spec["audiences"] = audiences;
     spec["expirationSeconds"] = seconds;
-    spec["boundObjectRef"] = nullptr;
+    if (!bound) {
+        spec["boundObjectRef"] = nullptr;
+    }
     json result = *body;
     result["spec"] = spec;
     result["metadata"] = {{"name", info.name},
@@ -216,6 +225,44 @@ HttpResponse AuthResources::tokenRequest(const HttpRequest& request,
         201,
         answer(std::move(result), kAuthentication, "TokenRequest",
                {{"token", *token}, {"expirationTimestamp", apiserver::rfc3339(claims.expiresAt)}}));
+}
+
+core::Result<ServiceAccountTokenClaims::BoundObject> AuthResources::boundObject(
+    const json& ref, const RequestInfo& info, const json& serviceAccount) const {
+    const std::string kind = ref.value("kind", std::string());
+    const std::string apiVersion = ref.value("apiVersion", std::string("v1"));
+    const std::string name = ref.value("name", std::string());
+    if ((kind != "Pod" && kind != "Secret") || apiVersion != "v1") {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "cannot bind token to object of type " + apiVersion + ", Kind=" + kind);
+    }
+    const std::string resource = kind == "Pod" ? "pods" : "secrets";
+    api::ResourceType type;
+    type.version = "v1";
+    type.plural = resource;
+    auto kv = m_store.get(apiserver::storageKey(type, info.nameSpace, name));
+    auto object = kv ? apiserver::decodeObject(*kv) : core::Result<json>(kv.error());
+    if (!object) {
+        return core::Error(core::ErrorCode::NotFound, resource + " \"" + name + "\" not found");
+    }
+    const std::string serviceAccountName =
+        serviceAccount.value("/metadata/name"_json_pointer, std::string());
+    if (kind == "Pod" && object->value("/spec/serviceAccountName"_json_pointer, std::string()) !=
+                             serviceAccountName) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "cannot bind token for serviceaccount \"" + serviceAccountName +
+                               "\" to pod running with different serviceaccount name.");
+    }
+    const std::string uid = object->value("/metadata/uid"_json_pointer, std::string());
+    const std::string wantedUid = ref.value("uid", std::string());
+    if (!wantedUid.empty() && wantedUid != uid) {
+        return core::Error(core::ErrorCode::Conflict,
+                           "Operation cannot be fulfilled on " + kind + " \"" + name +
+                               "\": the UID in the bound object reference (" + wantedUid +
+                               ") does not match the UID in record. The object might have been "
+                               "deleted and then recreated");
+    }
+    return ServiceAccountTokenClaims::BoundObject{resource, name, uid};
 }
 
 HttpResponse AuthResources::tokenReview(const HttpRequest& request, const RequestInfo&) const {

@@ -4,7 +4,11 @@
 #include <chrono>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/apiserver/router.h"
+#include "engine/auth/service_account_token.h"
+#include "engine/core/result.h"
 
 namespace slipway::store {
 class Store;
@@ -40,6 +44,12 @@ public:
     /// Registers a create-only handler for each resource above.
     void registerWith(apiserver::Router& router) const;
 
+    /// The object a TokenRequest's spec.boundObjectRef names, checked as kube-apiserver
+    /// does: a v1 Pod (running as this ServiceAccount) or Secret that exists, with the uid
+    /// given if one is.
+    core::Result<ServiceAccountTokenClaims::BoundObject> boundObject(
+        const nlohmann::json& ref, const apiserver::RequestInfo& info,
+        const nlohmann::json& serviceAccount) const;
     apiserver::HttpResponse tokenRequest(const apiserver::HttpRequest& request,
                                          const apiserver::RequestInfo& info) const;
     apiserver::HttpResponse tokenReview(const apiserver::HttpRequest& request,

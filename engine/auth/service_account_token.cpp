@@ -35,15 +35,19 @@ std::string serviceAccountUsername(std::string_view nameSpace, std::string_view 
 
 core::Result<std::string> issueServiceAccountToken(const ServiceAccountKey& key,
                                                    const ServiceAccountTokenClaims& claims) {
+    json kubernetes = {{"namespace", claims.nameSpace},
+                       {"serviceaccount", {{"name", claims.name}, {"uid", claims.uid}}}};
+    if (claims.bound) {
+        const std::string field = claims.bound->resource == "pods" ? "pod" : "secret";
+        kubernetes[field] = {{"name", claims.bound->name}, {"uid", claims.bound->uid}};
+    }
     const json payload = {
         {"aud", claims.audiences},
         {"exp", unixSeconds(claims.expiresAt)},
         {"iat", unixSeconds(claims.issuedAt)},
         {"iss", kServiceAccountIssuer},
         {"jti", claims.id.empty() ? apiserver::newUid() : claims.id},
-        {"kubernetes.io",
-         {{"namespace", claims.nameSpace},
-          {"serviceaccount", {{"name", claims.name}, {"uid", claims.uid}}}}},
+        {"kubernetes.io", std::move(kubernetes)},
         {"nbf", unixSeconds(claims.issuedAt)},
         {"sub", serviceAccountUsername(claims.nameSpace, claims.name)},
     };
@@ -99,6 +103,12 @@ core::Result<ServiceAccountTokenClaims> validateServiceAccountToken(
     result.nameSpace = kubernetes.value("namespace", std::string());
     result.name = kubernetes.value("/serviceaccount/name"_json_pointer, std::string());
     result.uid = kubernetes.value("/serviceaccount/uid"_json_pointer, std::string());
+    for (const auto& [field, resource] : {std::pair{"pod", "pods"}, {"secret", "secrets"}}) {
+        if (const auto it = kubernetes.find(field); it != kubernetes.end() && it->is_object()) {
+            result.bound = ServiceAccountTokenClaims::BoundObject{
+                resource, it->value("name", std::string()), it->value("uid", std::string())};
+        }
+    }
     if (result.nameSpace.empty() || result.name.empty() ||
         claims.value("sub", std::string()) !=
             serviceAccountUsername(result.nameSpace, result.name)) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,15 @@ inline constexpr std::string_view kServiceAccountIssuer =
 ///    "kubernetes.io":{"namespace":"ns","serviceaccount":{"name":"bot","uid":"…"}},
 ///    "nbf":…,"sub":"system:serviceaccount:ns:bot"}
 struct ServiceAccountTokenClaims {
+    /// The object a bound token lives with (TokenRequest's spec.boundObjectRef): deleting it
+    /// revokes the token. kube-apiserver writes it as "kubernetes.io":{"pod":{name,uid}} (or
+    /// "secret").
+    struct BoundObject {
+        std::string resource;  ///< "pods" or "secrets"
+        std::string name;
+        std::string uid;
+    };
+
     std::string nameSpace;
     std::string name;
     std::string uid;  ///< of the ServiceAccount, so that a re-created one does not inherit
@@ -28,6 +38,7 @@ struct ServiceAccountTokenClaims {
     std::chrono::system_clock::time_point issuedAt;
     std::chrono::system_clock::time_point expiresAt;
     std::string id;  ///< "jti", a random UUID
+    std::optional<BoundObject> bound;
 };
 
 /// "system:serviceaccount:<namespace>:<name>".

@@ -33,11 +33,11 @@ std::string cacheKey(const std::string& token, const std::vector<std::string>& a
 }  // namespace
 
 TokenAuthenticator::TokenAuthenticator(const ServiceAccountKey& key,
-                                       std::vector<std::string> audiences,
-                                       ServiceAccountUid serviceAccountUid, Clock clock)
+                                       std::vector<std::string> audiences, ObjectUid objectUid,
+                                       Clock clock)
     : m_key(key),
       m_audiences(std::move(audiences)),
-      m_serviceAccountUid(std::move(serviceAccountUid)),
+      m_objectUid(std::move(objectUid)),
       m_clock(std::move(clock)) {
     if (!m_clock) {
         m_clock = [] { return std::chrono::system_clock::now(); };
@@ -56,7 +56,7 @@ core::Result<apiserver::Identity> TokenAuthenticator::authenticate(
         return claims.error();
     }
     // kube-apiserver's legacy and bound token validators both read the live object.
-    const auto uid = m_serviceAccountUid(claims->nameSpace, claims->name);
+    const auto uid = m_objectUid("serviceaccounts", claims->nameSpace, claims->name);
     if (!uid) {
         return core::Error(
             core::ErrorCode::Unauthorized,
@@ -65,7 +65,21 @@ core::Result<apiserver::Identity> TokenAuthenticator::authenticate(
     if (*uid != claims->uid) {
         return core::Error(
             core::ErrorCode::Unauthorized,
-            "service account UID (" + claims->uid + ") does not match claim (" + *uid + ")");
+            "service account UID (" + *uid + ") does not match claim (" + claims->uid + ")");
+    }
+    if (const auto& bound = claims->bound) {
+        const std::string kind = bound->resource == "pods" ? "pod" : "secret";
+        const auto boundUid = m_objectUid(bound->resource, claims->nameSpace, bound->name);
+        if (!boundUid) {
+            return core::Error(
+                core::ErrorCode::Unauthorized,
+                kind + " " + claims->nameSpace + "/" + bound->name + " has been deleted");
+        }
+        if (*boundUid != bound->uid) {
+            return core::Error(
+                core::ErrorCode::Unauthorized,
+                kind + " UID (" + *boundUid + ") does not match claim (" + bound->uid + ")");
+        }
     }
     return serviceAccountIdentity(claims->nameSpace, claims->name);
 }
@@ -117,14 +131,13 @@ apiserver::Identity serviceAccountIdentity(const std::string& nameSpace, const s
         true};
 }
 
-TokenAuthenticator::ServiceAccountUid serviceAccountUidFromStore(const store::Store& store) {
-    api::ResourceType serviceAccounts;
-    serviceAccounts.version = "v1";
-    serviceAccounts.kind = "ServiceAccount";
-    serviceAccounts.plural = "serviceaccounts";
-    return [&store, serviceAccounts](const std::string& nameSpace,
-                                     const std::string& name) -> std::optional<std::string> {
-        auto kv = store.get(apiserver::storageKey(serviceAccounts, nameSpace, name));
+TokenAuthenticator::ObjectUid objectUidFromStore(const store::Store& store) {
+    return [&store](const std::string& resource, const std::string& nameSpace,
+                    const std::string& name) -> std::optional<std::string> {
+        api::ResourceType type;
+        type.version = "v1";
+        type.plural = resource;
+        auto kv = store.get(apiserver::storageKey(type, nameSpace, name));
         if (!kv) {
             return std::nullopt;
         }

@@ -22,7 +22,8 @@ namespace slipway::auth {
 
 /// Authenticates service-account tokens as kube-apiserver does: the signature (our key), the
 /// issuer, the expiry, the audience, and — on every request — that the ServiceAccount still
-/// exists with the uid the token names, so deleting it revokes its tokens at once.
+/// exists with the uid the token names, so deleting it revokes its tokens at once; likewise the
+/// pod or secret a bound token is tied to (a pod's projected token dies with the pod).
 ///
 /// The identity: user "system:serviceaccount:NS:NAME", groups "system:serviceaccounts",
 /// "system:serviceaccounts:NS", "system:authenticated". Thread-safe.
@@ -36,14 +37,15 @@ namespace slipway::auth {
 /// cached (kube's failure TTL is 0). At most kMaxCachedTokens entries.
 class TokenAuthenticator final : public apiserver::Authenticator {
 public:
-    /// The uid of ServiceAccount `name` in `nameSpace`, or nothing when it does not exist.
-    using ServiceAccountUid = std::function<std::optional<std::string>(const std::string& nameSpace,
-                                                                       const std::string& name)>;
+    /// The uid of the object `name` of core/v1 `resource` ("serviceaccounts", "pods",
+    /// "secrets") in `nameSpace`, or nothing when it does not exist.
+    using ObjectUid = std::function<std::optional<std::string>(
+        const std::string& resource, const std::string& nameSpace, const std::string& name)>;
     using Clock = std::function<std::chrono::system_clock::time_point()>;
 
     /// `audiences`: what the API server accepts (kube's --api-audiences; default the issuer).
     TokenAuthenticator(const ServiceAccountKey& key, std::vector<std::string> audiences,
-                       ServiceAccountUid serviceAccountUid, Clock clock = {});
+                       ObjectUid objectUid, Clock clock = {});
 
     core::Result<apiserver::Identity> authenticateToken(const std::string& token) const override;
     /// The same for other audiences (a TokenReview's spec.audiences; empty = the server's).
@@ -73,7 +75,7 @@ private:
 
     const ServiceAccountKey& m_key;
     std::vector<std::string> m_audiences;
-    ServiceAccountUid m_serviceAccountUid;
+    ObjectUid m_objectUid;
     Clock m_clock;
 
     mutable std::mutex m_cacheMutex;
@@ -85,6 +87,6 @@ private:
 apiserver::Identity serviceAccountIdentity(const std::string& nameSpace, const std::string& name);
 
 /// Looks service accounts up in the store (its in-memory cache: no disk read per request).
-TokenAuthenticator::ServiceAccountUid serviceAccountUidFromStore(const store::Store& store);
+TokenAuthenticator::ObjectUid objectUidFromStore(const store::Store& store);
 
 }  // namespace slipway::auth

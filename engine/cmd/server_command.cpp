@@ -291,7 +291,7 @@ int runServer(const ServerFlags& flags) {
     }
     const auth::TokenAuthenticator tokens(*serviceAccountKey,
                                           {std::string(auth::kServiceAccountIssuer)},
-                                          auth::serviceAccountUidFromStore(**store));
+                                          auth::objectUidFromStore(**store));
     auth::RbacPolicyCache policyCache(**store, authorizer);
     if (auto started = policyCache.start(); !started) {
         spdlog::critical("loading the RBAC policy: {}", started.error().message());
@@ -397,6 +397,9 @@ int runServer(const ServerFlags& flags) {
         router,
         apiserver::Identity{
             "system:kube-controller-manager", {"system:masters", "system:authenticated"}, true});
+    if (clusterPki) {
+        controllerOptions.rootCaPem = clusterPki->authority.certificatePem;
+    }
     controllers::ControllerManager controllerManager(controllerClient, controllerOptions);
     controllerManager.start();
     // kube-scheduler: its own component, identity and informers.

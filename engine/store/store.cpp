@@ -173,7 +173,14 @@ void Store::enqueue(PendingWrite write) {
                                   std::to_string(m_queue.size()) +
                                       " writes are already waiting for the store; retry later");
         } else {
-            m_queue.push_back(std::move(write));
+            if (!write.compact && write.mutation.retry) {
+                // After the retries already waiting, before every first attempt.
+                m_queue.insert(m_queue.begin() + static_cast<std::ptrdiff_t>(m_queuedRetries),
+                               std::move(write));
+                ++m_queuedRetries;
+            } else {
+                m_queue.push_back(std::move(write));
+            }
             lock.unlock();
             m_queueChanged.notify_one();
             return;
@@ -200,6 +207,7 @@ void Store::commitLoop() {
             while (!m_queue.empty() && batch.size() < m_options.maxBatchSize) {
                 batch.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
+                m_queuedRetries -= m_queuedRetries > 0 ? 1 : 0;
             }
         }
         commitBatch(batch);

@@ -56,6 +56,10 @@ struct Mutation {
     std::string value;
     /// For Update and Delete: the key's modRevision the caller last saw; 0 = unconditional.
     std::int64_t expectedModRevision = 0;
+    /// A write re-made after it lost a race (the API server's re-read of an unconditional
+    /// patch): queued ahead of first attempts, so that it is first in its batch and writers
+    /// of one busy key take turns instead of one losing every time.
+    bool retry = false;
 };
 
 /// What Store::list reads.
@@ -173,6 +177,7 @@ private:
     std::mutex m_queueMutex;
     std::condition_variable m_queueChanged;
     std::deque<PendingWrite> m_queue;
+    std::size_t m_queuedRetries = 0;  ///< at the front of m_queue
     bool m_stopping = false;
     std::optional<core::Error> m_failure;
 

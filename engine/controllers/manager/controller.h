@@ -24,6 +24,9 @@ struct ControllerOptions {
     /// How often every HorizontalPodAutoscaler is reconciled
     /// (--horizontal-pod-autoscaler-sync-period).
     std::chrono::milliseconds hpaSyncPeriod{15000};
+    /// The cluster CA (PEM) the root-CA publisher puts in every namespace's kube-root-ca.crt;
+    /// empty without TLS.
+    std::string rootCaPem;
 };
 
 /// What every controller is given: the Client it writes through, the informers it shares with

@@ -18,6 +18,7 @@
 #include "engine/controllers/podautoscaler/horizontal_controller.h"
 #include "engine/controllers/replicaset/replica_set_controller.h"
 #include "engine/controllers/resourcequota/resource_quota_controller.h"
+#include "engine/controllers/rootcacertpublisher/root_ca_cert_publisher.h"
 #include "engine/controllers/statefulset/statefulset_controller.h"
 #include "engine/controllers/volume/persistent_volume_controller.h"
 
@@ -54,6 +55,7 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
     m_controllers.push_back(std::make_unique<DeploymentController>(context));
     m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
+    m_controllers.push_back(std::make_unique<RootCaCertPublisher>(context));
     HorizontalControllerOptions hpaOptions;
     hpaOptions.syncPeriod = context.options.hpaSyncPeriod;
     m_controllers.push_back(std::make_unique<HorizontalController>(context, hpaOptions));

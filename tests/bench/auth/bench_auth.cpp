@@ -79,7 +79,9 @@ private slots:
         const double signUs = microseconds(Clock::now() - start, kTokens);
         const auth::TokenAuthenticator authenticator(
             *key, {std::string(auth::kServiceAccountIssuer)},
-            [](const std::string&, const std::string&) { return std::optional<std::string>("u"); });
+            [](const std::string&, const std::string&, const std::string&) {
+                return std::optional<std::string>("u");
+            });
         // Each token once: the signature is checked every time.
         start = Clock::now();
         for (const auto& token : tokens) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// LimitRanger and ResourceQuota admission on creates, through an in-process API server.
+// ServiceAccount, LimitRanger and ResourceQuota admission on creates, through an in-process
+// API server.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -42,6 +43,57 @@ private slots:
         m_client.reset();
         m_server.reset();
         m_dir.reset();
+    }
+
+    void podsGetTheirServiceAccountCredentialsMounted() {
+        json withInit = pod("web");
+        withInit["spec"]["initContainers"] = json::array({{{"name", "init"}, {"image", "i:1"}}});
+        auto created = m_client->create(client::resources::pods().in("default"), withInit);
+        QVERIFY2(created.ok(), created ? "" : created.error().message().c_str());
+        const json& volumes = (*created)["spec"]["volumes"];
+        QCOMPARE(volumes.size(), std::size_t(1));
+        const std::string name = volumes[0].value("name", "");
+        QVERIFY(name.starts_with("kube-api-access-"));
+        QCOMPARE(name.size(), std::string("kube-api-access-").size() + 5);
+        const json& sources = volumes[0]["projected"]["sources"];
+        QCOMPARE(volumes[0]["projected"].value("defaultMode", 0), 420);
+        QCOMPARE(sources[0]["serviceAccountToken"].value("expirationSeconds", 0), 3607);
+        QCOMPARE(sources[0]["serviceAccountToken"].value("path", ""), std::string("token"));
+        QCOMPARE(sources[1]["configMap"].value("name", ""), std::string("kube-root-ca.crt"));
+        QCOMPARE(sources[2]["downwardAPI"]["items"][0].value("path", ""), std::string("namespace"));
+        for (const char* list : {"initContainers", "containers"}) {
+            const json& mount = (*created)["spec"][list][0]["volumeMounts"][0];
+            QCOMPARE(mount.value("name", ""), name);
+            QCOMPARE(mount.value("mountPath", ""),
+                     std::string("/var/run/secrets/kubernetes.io/serviceaccount"));
+            QCOMPARE(mount.value("readOnly", false), true);
+        }
+
+        // Opting out on the pod, or on its ServiceAccount, mounts nothing.
+        json optOut = pod("quiet");
+        optOut["spec"]["automountServiceAccountToken"] = false;
+        auto quiet = m_client->create(client::resources::pods().in("default"), optOut);
+        QVERIFY(quiet.ok());
+        QVERIFY(!(*quiet)["spec"].contains("volumes"));
+        const json robot = {{"apiVersion", "v1"},
+                            {"kind", "ServiceAccount"},
+                            {"metadata", {{"name", "robot"}, {"namespace", "default"}}},
+                            {"automountServiceAccountToken", false}};
+        QVERIFY(m_client->create(client::resources::serviceAccounts().in("default"), robot).ok());
+        json asRobot = pod("robotic");
+        asRobot["spec"]["serviceAccountName"] = "robot";
+        auto robotic = m_client->create(client::resources::pods().in("default"), asRobot);
+        QVERIFY(robotic.ok());
+        QVERIFY(!(*robotic)["spec"].contains("volumes"));
+
+        // A ServiceAccount that does not exist is refused, in kube's words.
+        json ghost = pod("ghostly");
+        ghost["spec"]["serviceAccountName"] = "ghost";
+        auto refused = m_client->create(client::resources::pods().in("default"), ghost);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().message(),
+                 std::string("pods \"ghostly\" is forbidden: error looking up service account "
+                             "default/ghost: serviceaccount \"ghost\" not found"));
     }
 
     void limitRangesDefaultAndBoundPods() {

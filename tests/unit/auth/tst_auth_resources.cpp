@@ -80,7 +80,7 @@ private slots:
         m_key.emplace(*auth::ServiceAccountKey::generate());
         m_authenticator = std::make_unique<auth::TokenAuthenticator>(
             *m_key, std::vector<std::string>{std::string(auth::kServiceAccountIssuer)},
-            auth::serviceAccountUidFromStore(*m_store));
+            auth::objectUidFromStore(*m_store));
         m_cache = std::make_unique<auth::RbacPolicyCache>(*m_store, m_authorizer);
         QVERIFY(m_cache->start().ok());
         m_resources =

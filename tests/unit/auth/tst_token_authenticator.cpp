@@ -36,14 +36,17 @@ class TstTokenAuthenticator : public QObject {
     Clock::time_point m_now = Clock::now();
     /// The service accounts that exist: namespace/name → uid.
     std::map<std::string, std::string> m_serviceAccounts;
+    /// The pods that exist: namespace/name → uid.
+    std::map<std::string, std::string> m_pods;
 
     auth::TokenAuthenticator authenticator() {
         return auth::TokenAuthenticator(
             *m_key, {kAudience},
-            [this](const std::string& ns, const std::string& name) -> std::optional<std::string> {
-                const auto it = m_serviceAccounts.find(ns + "/" + name);
-                return it == m_serviceAccounts.end() ? std::nullopt
-                                                     : std::optional<std::string>(it->second);
+            [this](const std::string& resource, const std::string& ns,
+                   const std::string& name) -> std::optional<std::string> {
+                const auto& objects = resource == "serviceaccounts" ? m_serviceAccounts : m_pods;
+                const auto it = objects.find(ns + "/" + name);
+                return it == objects.end() ? std::nullopt : std::optional<std::string>(it->second);
             },
             [this] { return m_now; });
     }
@@ -63,6 +66,7 @@ private slots:
         m_key.emplace(std::move(*key));
         m_now = Clock::now();
         m_serviceAccounts = {{"default/bot", "uid-1"}};
+        m_pods.clear();
     }
 
     void base64UrlRoundTrips() {
@@ -160,6 +164,29 @@ private slots:
         // Same name, new object: the old token names the old uid.
         m_serviceAccounts = {{"default/bot", "uid-2"}};
         QVERIFY(!authenticator().authenticateToken(token).ok());
+    }
+
+    void tokenBoundToAPodDiesWithThePod() {
+        auto claims = botClaims(m_now);
+        claims.bound = auth::ServiceAccountTokenClaims::BoundObject{"pods", "web", "pod-uid-1"};
+        const std::string token = issue(claims);
+        m_pods = {{"default/web", "pod-uid-1"}};
+        QVERIFY(authenticator().authenticateToken(token).ok());
+        auto parsed = auth::validateServiceAccountToken(*m_key, token, {kAudience}, m_now);
+        QVERIFY(parsed && parsed->bound);
+        QCOMPARE(parsed->bound->resource, std::string("pods"));
+        QCOMPARE(parsed->bound->name, std::string("web"));
+        QCOMPARE(parsed->bound->uid, std::string("pod-uid-1"));
+        // A new pod of the same name is another pod.
+        m_pods = {{"default/web", "pod-uid-2"}};
+        auto recreated = authenticator().authenticateToken(token);
+        QVERIFY(!recreated.ok());
+        QCOMPARE(recreated.error().message(),
+                 std::string("pod UID (pod-uid-2) does not match claim (pod-uid-1)"));
+        m_pods.clear();
+        auto deleted = authenticator().authenticateToken(token);
+        QVERIFY(!deleted.ok());
+        QCOMPARE(deleted.error().message(), std::string("pod default/web has been deleted"));
     }
 
     void checkedClaimsAreCachedForTenSeconds() {
