@@ -28,7 +28,6 @@
 #include "engine/client/work_queue.h"
 #include "engine/core/result.h"
 
-
 namespace slipway::agent::probes {
 class Prober;
 class ProbeManager;

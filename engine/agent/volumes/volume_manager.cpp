@@ -465,7 +465,13 @@ struct VolumeManager::Impl {
                 return it->second.token;
             }
         }
-        json spec = {{"expirationSeconds", seconds}};
+        // Bound to the pod, as the kubelet asks: the token dies with it.
+        json spec = {{"expirationSeconds", seconds},
+                     {"boundObjectRef",
+                      {{"apiVersion", "v1"},
+                       {"kind", "Pod"},
+                       {"name", str(metadata, "name")},
+                       {"uid", str(metadata, "uid")}}}};
         if (!audience.empty()) {
             spec["audiences"] = json::array({audience});
         }
