@@ -318,7 +318,10 @@ private slots:
         const auto list =
             getJson({QStringLiteral("get"), QStringLiteral("cm"), QStringLiteral("-n"), ns});
         for (const auto& item : list.value("items", json::array())) {
-            names << QString::fromStdString(item.at("metadata").at("name").get<std::string>());
+            const std::string name = item.at("metadata").at("name").get<std::string>();
+            if (name != "kube-root-ca.crt") {  // the root-CA publisher's, in every namespace
+                names << QString::fromStdString(name);
+            }
         }
         names.sort();
         return names;
