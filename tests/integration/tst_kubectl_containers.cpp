@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "test_support.h"
+#include "tests/support/test_registry.h"
 
 using namespace slipway;
 using nlohmann::json;
@@ -316,6 +317,40 @@ private slots:
         follow.waitForFinished();
         auto tail = kubectl(args({"logs", "talker", "--tail", "2"}));
         QCOMPARE(tail.out.count('\n'), 2);
+    }
+
+    void imagesArePulledFromARegistry() {
+        if (!testing::TestRegistry::installed()) {
+            QSKIP("docker-registry is not installed (scripts/setup installs it)");
+        }
+        QTemporaryDir dir;
+        testing::TestRegistry registry;
+        QVERIFY(registry.start(dir.filePath(QStringLiteral("registry")).toStdString()));
+        QVERIFY(registry.pushOciArchive(std::string(SLIPWAY_DEMO_IMAGES_DIR) + "/busybox-1.tar",
+                                        "demo/tools", "1",
+                                        dir.filePath(QStringLiteral("unpacked")).toStdString()));
+        const QString image = QString::fromStdString(registry.address()) + "/demo/tools:1";
+        applyPod(
+            ("apiVersion: v1\nkind: Pod\nmetadata: {name: pulled}\nspec:\n"
+             "  containers:\n  - name: app\n    image: " +
+             image.toUtf8() + "\n    imagePullPolicy: Always\n    command: [sleep, '600']\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(conditionStatus(pod("pulled"), "Ready"), std::string("True"),
+                                  60000);
+        QVERIFY(hasEvent("pulled", "Pulling", "Pulling image \"" + image + "\""));
+        QVERIFY(hasEvent("pulled", "Pulled", "Successfully pulled image \"" + image + "\""));
+        QVERIFY(QString::fromStdString(containerStatus(pod("pulled"), "app").value("imageID", ""))
+                    .contains(QStringLiteral("sha256:")));
+
+        // A tag the registry does not have: ErrImagePull, then ImagePullBackOff.
+        applyPod(
+            ("apiVersion: v1\nkind: Pod\nmetadata: {name: missing}\nspec:\n"
+             "  containers:\n  - name: app\n    image: " +
+             QString::fromStdString(registry.address()).toUtf8() + "/demo/tools:nope\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(hasEvent("missing", "Failed", "Error: ErrImagePull"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            containerStatus(pod("missing"), "app").value("/state/waiting/reason"_json_pointer, ""),
+            std::string("ImagePullBackOff"), 60000);
+        (void)kubectl(args({"delete", "pod", "pulled", "missing", "--grace-period=1"}));
     }
 
     void cleanupTestCase() {

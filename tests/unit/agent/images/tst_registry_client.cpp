@@ -4,16 +4,14 @@
 #include <fstream>
 
 #include <QtTest>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "engine/agent/images/image_store.h"
 #include "engine/agent/images/oci_archive_writer.h"
 #include "engine/agent/images/registry_client.h"
 #include "engine/agent/images/sha256.h"
+
+#include "tests/support/test_registry.h"
 
 using namespace slipway;
 using namespace slipway::agent::images;
@@ -21,85 +19,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-constexpr const char* kRegistryBinary = "/usr/bin/docker-registry";
-
-quint16 freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-struct RawResponse {
-    int status = 0;
-    std::map<std::string, std::string> headers;  // lowercase names
-    std::string body;
-};
-
-// A one-shot HTTP/1.1 exchange on loopback (Connection: close), enough for pushing.
-RawResponse rawHttp(quint16 port, const std::string& method, const std::string& target,
-                    const std::map<std::string, std::string>& headers = {},
-                    const std::string& body = {}) {
-    RawResponse out;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return out;
-    }
-    std::string request =
-        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    for (const auto& [k, v] : headers) {
-        request += k + ": " + v + "\r\n";
-    }
-    request += "\r\n" + body;
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        const ssize_t n = ::write(fd, request.data() + sent, request.size() - sent);
-        if (n <= 0) {
-            ::close(fd);
-            return out;
-        }
-        sent += static_cast<std::size_t>(n);
-    }
-    std::string raw;
-    char buffer[8192];
-    ssize_t n;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
-        raw.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    const auto end = raw.find("\r\n\r\n");
-    if (end == std::string::npos || raw.size() < 12) {
-        return out;
-    }
-    out.status = std::stoi(raw.substr(9, 3));
-    std::size_t line = raw.find("\r\n") + 2;
-    while (line < end) {
-        const auto next = raw.find("\r\n", line);
-        const std::string h = raw.substr(line, next - line);
-        const auto colon = h.find(':');
-        if (colon != std::string::npos) {
-            std::string name = h.substr(0, colon);
-            std::transform(name.begin(), name.end(), name.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            out.headers[name] = h.substr(h.find_first_not_of(' ', colon + 1));
-        }
-        line = next + 2;
-    }
-    out.body = raw.substr(end + 4);
-    return out;
-}
 
 std::string readAll(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -113,8 +32,7 @@ class TestRegistryClient : public QObject {
 
 private:
     QTemporaryDir m_tmp;
-    QProcess m_registry;
-    quint16 m_port = 0;
+    testing::TestRegistry m_registry;
     std::string m_layer0;  // plain tar
     std::string m_layer1;  // gzip
     std::string m_config;
@@ -123,58 +41,22 @@ private:
     std::string m_indexDigest;
 
     fs::path tmp() const { return m_tmp.path().toStdString(); }
-    std::string registry() const { return "127.0.0.1:" + std::to_string(m_port); }
-
+    std::string registry() const { return m_registry.address(); }
     bool pushBlob(const std::string& repo, const std::string& content) {
-        const std::string digest = detail::sha256Digest(content);
-        auto started = rawHttp(m_port, "POST", "/v2/" + repo + "/blobs/uploads/");
-        if (started.status != 202) {
-            qWarning("upload start: %d %s", started.status, started.body.c_str());
-            return false;
-        }
-        std::string location = started.headers["location"];
-        const std::string origin = "http://" + registry();
-        if (location.starts_with(origin)) {
-            location = location.substr(origin.size());
-        }
-        location += (location.find('?') == std::string::npos ? "?" : "&");
-        location += "digest=" + digest;
-        auto put = rawHttp(m_port, "PUT", location, {{"Content-Type", "application/octet-stream"}},
-                           content);
-        if (put.status != 201) {
-            qWarning("upload: %d %s", put.status, put.body.c_str());
-        }
-        return put.status == 201;
+        return m_registry.pushBlob(repo, content);
     }
-
     bool pushManifest(const std::string& repo, const std::string& reference,
                       const std::string& mediaType, const std::string& content) {
-        auto put = rawHttp(m_port, "PUT", "/v2/" + repo + "/manifests/" + reference,
-                           {{"Content-Type", mediaType}}, content);
-        if (put.status != 201) {
-            qWarning("manifest: %d %s", put.status, put.body.c_str());
-        }
-        return put.status == 201;
+        return m_registry.pushManifest(repo, reference, mediaType, content);
     }
 
 private slots:
     void initTestCase() {
         QVERIFY(m_tmp.isValid());
-        if (!fs::exists(kRegistryBinary)) {
+        if (!testing::TestRegistry::installed()) {
             QSKIP("docker-registry is not installed (scripts/setup installs it)");
         }
-        m_port = freePort();
-        const fs::path config = tmp() / "registry.yml";
-        std::ofstream(config) << "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: "
-                                 "true\nstorage:\n  filesystem:\n    rootdirectory: "
-                              << (tmp() / "registry").string()
-                              << "\nhttp:\n  addr: 127.0.0.1:" << m_port << "\n";
-        // It logs every 404 at error level; the tests provoke some on purpose.
-        m_registry.setStandardErrorFile(QProcess::nullDevice());
-        m_registry.start(QString::fromLatin1(kRegistryBinary),
-                         {QStringLiteral("serve"), QString::fromStdString(config.string())});
-        QVERIFY(m_registry.waitForStarted());
-        QTRY_VERIFY_WITH_TIMEOUT(rawHttp(m_port, "GET", "/v2/").status == 200, 20000);
+        QVERIFY(m_registry.start(tmp() / "registry"));
 
         // The test image: two layers (the second gzip-compressed) and a config.
         LayerBuilder base;
@@ -235,15 +117,7 @@ private slots:
                              index.dump()));
     }
 
-    void cleanupTestCase() {
-        if (m_registry.state() != QProcess::NotRunning) {
-            m_registry.terminate();
-            if (!m_registry.waitForFinished(5000)) {
-                m_registry.kill();
-                m_registry.waitForFinished(5000);
-            }
-        }
-    }
+    // The registry stops with the test object (TestRegistry's destructor).
 
     void pullsByTagWithProgress() {
         ImageStore store(tmp() / "store1", {Snapshotter::Copy});
