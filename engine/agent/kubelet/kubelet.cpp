@@ -384,10 +384,15 @@ void Kubelet::heartbeatLoop() {
     std::optional<json> lease;
     SteadyClock::time_point lastReport{};
     auto nextLease = SteadyClock::now();
+    auto nextImageGc = SteadyClock::now() + m_options.imageGcInterval;
     while (true) {
         auto result = heartbeat(registered, nodeUid, lease, lastReport);
         if (!result) {
             spdlog::warn("kubelet: node heartbeat: {}", result.error().message());
+        }
+        if (SteadyClock::now() >= nextImageGc) {
+            collectImages();
+            nextImageGc = SteadyClock::now() + m_options.imageGcInterval;
         }
         nextLease = SteadyClock::now() + (registered ? std::min(m_options.leaseRenewInterval,
                                                                 m_options.statusUpdateInterval)
@@ -396,6 +401,24 @@ void Kubelet::heartbeatLoop() {
         if (m_stopChanged.wait_until(lock, nextLease, [this] { return m_stopping; })) {
             return;
         }
+    }
+}
+
+void Kubelet::collectImages() {
+    // Images that a container uses (running or kept for its logs) stay.
+    std::set<std::string> inUse;
+    for (const auto& container : m_runtime->listContainers()) {
+        if (auto image = m_images->find(container.config.imageId)) {
+            inUse.insert(image->id);
+        }
+    }
+    auto collected = m_images->garbageCollect(m_options.imageGc, inUse);
+    if (!collected) {
+        spdlog::warn("kubelet: image garbage collection: {}", collected.error().message());
+        return;
+    }
+    for (const auto& id : collected->removedImageIds) {
+        spdlog::info("kubelet: removed unused image {}", id);
     }
 }
 

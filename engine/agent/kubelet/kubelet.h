@@ -75,6 +75,10 @@ struct KubeletOptions {
     std::set<std::string> insecureRegistries;
     /// Pod workers.
     int workers = 4;
+    /// Unused images are removed, least recently used first, when the image filesystem is
+    /// fuller than the policy's high threshold (kubelet's 85% / 80%), checked this often.
+    images::GcPolicy imageGc{85, 80, std::chrono::seconds(120)};
+    std::chrono::milliseconds imageGcInterval{std::chrono::minutes(5)};
     /// How often containers' cgroup counters are read for the resource metrics.
     std::chrono::milliseconds metricsInterval{5000};
 };
@@ -175,6 +179,7 @@ private:
                              const std::vector<runtime::ContainerStatus>& instances);
     void onProbe(const probes::ProbeReport& report);
     void relistLoop();
+    void collectImages();
     void heartbeatLoop();
     core::Result<void> heartbeat(bool& registered, std::string& nodeUid,
                                  std::optional<nlohmann::json>& lease,
