@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/duration.h"
+
 namespace slipway::api {
 namespace {
 
@@ -172,48 +174,11 @@ core::Result<std::uint64_t> parseField(const std::string& text, const Bounds& bo
 
 // Go's time.ParseDuration for the units a schedule would use.
 core::Result<std::chrono::seconds> parseGoDuration(std::string_view text) {
-    const std::string original(text);
-    if (text.empty()) {
-        return invalid("time: invalid duration " + std::string("\"\""));
+    auto parsed = core::parseGoDuration(text);
+    if (!parsed) {
+        return invalid(parsed.error().message());
     }
-    double total = 0;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const std::size_t numberStart = i;
-        while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) {
-            ++i;
-        }
-        if (i == numberStart) {
-            return invalid("time: invalid duration \"" + original + "\"");
-        }
-        const double number = std::stod(std::string(text.substr(numberStart, i - numberStart)));
-        const std::size_t unitStart = i;
-        while (i < text.size() && !((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) {
-            ++i;
-        }
-        const std::string_view unit = text.substr(unitStart, i - unitStart);
-        double scale = 0;
-        if (unit == "h") {
-            scale = 3600;
-        } else if (unit == "m") {
-            scale = 60;
-        } else if (unit == "s") {
-            scale = 1;
-        } else if (unit == "ms") {
-            scale = 1e-3;
-        } else if (unit == "us" || unit == "\xc2\xb5s") {
-            scale = 1e-6;
-        } else if (unit == "ns") {
-            scale = 1e-9;
-        } else if (unit.empty()) {
-            return invalid("time: missing unit in duration \"" + original + "\"");
-        } else {
-            return invalid("time: unknown unit \"" + std::string(unit) + "\" in duration \"" +
-                           original + "\"");
-        }
-        total += number * scale;
-    }
-    return std::chrono::seconds(static_cast<long long>(total));
+    return std::chrono::duration_cast<std::chrono::seconds>(*parsed);
 }
 
 }  // namespace

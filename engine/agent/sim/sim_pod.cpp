@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "engine/core/duration.h"
 #include "engine/core/timestamp.h"
 
 namespace slipway::agent::sim {
@@ -101,47 +102,11 @@ std::string normalizedImage(const std::string& image) {
 }
 
 std::optional<milliseconds> parseGoDuration(const std::string& text) {
-    if (text.empty()) {
+    auto parsed = core::parseGoDuration(text);
+    if (!parsed) {
         return std::nullopt;
     }
-    double total = 0;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        std::size_t end = i;
-        while (end < text.size() &&
-               (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.')) {
-            ++end;
-        }
-        if (end == i) {
-            return std::nullopt;
-        }
-        double value = 0;
-        try {
-            value = std::stod(text.substr(i, end - i));
-        } catch (...) {
-            return std::nullopt;
-        }
-        std::size_t unitEnd = end;
-        while (unitEnd < text.size() && std::isalpha(static_cast<unsigned char>(text[unitEnd]))) {
-            ++unitEnd;
-        }
-        const std::string unit = text.substr(end, unitEnd - end);
-        double scale = 0;
-        if (unit == "ms") {
-            scale = 1;
-        } else if (unit == "s") {
-            scale = 1000;
-        } else if (unit == "m") {
-            scale = 60'000;
-        } else if (unit == "h") {
-            scale = 3'600'000;
-        } else {
-            return std::nullopt;
-        }
-        total += value * scale;
-        i = unitEnd;
-    }
-    return milliseconds(static_cast<long long>(total));
+    return std::chrono::duration_cast<milliseconds>(*parsed);
 }
 
 SimPod::SimPod(const json& pod, const SimConfig& config) : m_config(config) {

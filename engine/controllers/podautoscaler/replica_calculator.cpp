@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "engine/core/duration.h"
 #include "engine/core/quantity.h"
 #include "engine/core/timestamp.h"
 
@@ -103,49 +104,9 @@ std::int32_t ceilReplicas(double value) {
 }  // namespace
 
 std::chrono::milliseconds parseGoDuration(const std::string& text) {
-    double total = 0;
-    std::size_t at = 0;
-    const bool negative = !text.empty() && text[0] == '-';
-    if (negative) {
-        ++at;
-    }
-    while (at < text.size()) {
-        std::size_t end = at;
-        while (end < text.size() &&
-               (std::isdigit(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.')) {
-            ++end;
-        }
-        if (end == at) {
-            return std::chrono::milliseconds(0);
-        }
-        const double number = std::stod(text.substr(at, end - at));
-        std::size_t unitEnd = end;
-        while (unitEnd < text.size() &&
-               std::isalpha(static_cast<unsigned char>(text[unitEnd])) != 0) {
-            ++unitEnd;
-        }
-        const std::string unit = text.substr(end, unitEnd - end);
-        double scale = 0;
-        if (unit == "h") {
-            scale = 3'600'000;
-        } else if (unit == "m") {
-            scale = 60'000;
-        } else if (unit == "s") {
-            scale = 1000;
-        } else if (unit == "ms") {
-            scale = 1;
-        } else if (unit == "us" || unit == "µs") {
-            scale = 0.001;
-        } else if (unit == "ns") {
-            scale = 0.000001;
-        } else {
-            return std::chrono::milliseconds(0);
-        }
-        total += number * scale;
-        at = unitEnd;
-    }
-    const auto milli = static_cast<std::int64_t>(std::llround(total));
-    return std::chrono::milliseconds(negative ? -milli : milli);
+    auto parsed = core::parseGoDuration(text);
+    return parsed ? std::chrono::duration_cast<std::chrono::milliseconds>(*parsed)
+                  : std::chrono::milliseconds(0);
 }
 
 PodMetricsInfo podMetricsFromList(const json& podMetricsList, const std::string& resource,

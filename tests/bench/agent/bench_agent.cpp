@@ -221,6 +221,52 @@ private slots:
         QCOMPARE(readyNodes(client), kNodes);
         QCOMPARE(m_server.terminate(), 0);
     }
+
+    /// Issue 4's figure: a Deployment of 10,000 replicas on 1,000 simulated nodes, from its
+    /// create to every pod Running and Ready (the Deployment's availableReplicas), with the
+    /// nodes' start and ready delays at 0 (one status write per pod).
+    void tenThousandReplicasOnThousandNodes() {
+        testing::SlipwaydServer server;
+        QVERIFY(server.start(testing::args(
+            {"--sim-nodes", "1000", "--sim-start-delay", "0", "--sim-ready-delay", "0"})));
+        const auto client = server.client();
+        QDeadlineTimer ready(120000);
+        while (!ready.hasExpired() && readyNodes(client) < kNodes) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        QCOMPARE(readyNodes(client), kNodes);
+        const json deployment = {
+            {"apiVersion", "apps/v1"},
+            {"kind", "Deployment"},
+            {"metadata", {{"name", "big"}, {"namespace", "default"}}},
+            {"spec",
+             {{"replicas", 10000},
+              {"selector", {{"matchLabels", {{"app", "big"}}}}},
+              {"template",
+               {{"metadata", {{"labels", {{"app", "big"}}}}},
+                {"spec",
+                 {{"containers",
+                   json::array({{{"name", "app"}, {"image", "slipway.local/hello:1"}}})}}}}}}}};
+        const auto api = server.apiClient();
+        const auto deployments = client::ResourceRef("apps", "v1", "deployments").in("default");
+        const auto began = Clock::now();
+        QVERIFY(api->create(deployments, deployment));
+        long long available = 0;
+        QDeadlineTimer deadline(600000);
+        while (!deadline.hasExpired() && available < 10000) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            if (auto got = api->get(deployments.named("big"))) {
+                available = got->value("/status/availableReplicas"_json_pointer, 0LL);
+            }
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+        QCOMPARE(available, 10000LL);
+        std::printf(
+            "BENCH Deployment of 10,000 replicas on %d simulated nodes: all Running and "
+            "Ready after %.1f s (target < 15 s); slipwayd RSS %.1f MiB\n",
+            kNodes, seconds, static_cast<double>(rssKiB(server.process().processId())) / 1024.0);
+        QCOMPARE(server.terminate(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(BenchAgent)
