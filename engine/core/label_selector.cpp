@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 
+#include "engine/core/go_format.h"
+
 namespace slipway::core {
 
 namespace {
@@ -112,40 +114,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
         }
         out += parts[i];
     }
-    return out;
-}
-
-// Go's %q for the strings that can reach an error message.
-std::string goQuote(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (const char c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (byte < 0x20 || byte == 0x7f) {
-                    out.append("\\x").append(1, kHex[byte >> 4]).append(1, kHex[byte & 0xf]);
-                } else {
-                    out += c;
-                }
-        }
-    }
-    out += '"';
     return out;
 }
 

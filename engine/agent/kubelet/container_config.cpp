@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/core/go_format.h"
 #include "engine/core/quantity.h"
 
 namespace slipway::agent::kubelet {
@@ -21,35 +22,6 @@ std::vector<std::string> stringList(const json& object, const char* field) {
                 out.push_back(item.get<std::string>());
             }
         }
-    }
-    return out;
-}
-
-/// Kubernetes' $(VAR) expansion (third_party/forked/golang/expansion): $$ is a literal $,
-/// $(NAME) is NAME's value if defined and stays as written otherwise.
-std::string expand(const std::string& input, const std::map<std::string, std::string>& env) {
-    std::string out;
-    for (std::size_t i = 0; i < input.size(); ++i) {
-        if (input[i] != '$' || i + 1 >= input.size()) {
-            out += input[i];
-            continue;
-        }
-        if (input[i + 1] == '$') {
-            out += '$';
-            ++i;
-            continue;
-        }
-        if (input[i + 1] == '(') {
-            const auto close = input.find(')', i + 2);
-            if (close != std::string::npos) {
-                const std::string name = input.substr(i + 2, close - i - 2);
-                const auto found = env.find(name);
-                out += found != env.end() ? found->second : input.substr(i, close - i + 1);
-                i = close;
-                continue;
-            }
-        }
-        out += input[i];
     }
     return out;
 }
@@ -181,7 +153,7 @@ std::vector<std::string> containerArgs(const json& container, const images::Imag
         argv.insert(argv.end(), tail.begin(), tail.end());
     }
     for (auto& arg : argv) {
-        arg = expand(arg, env);
+        arg = core::expandVariables(arg, env);
     }
     return argv;
 }
@@ -231,7 +203,7 @@ core::Result<std::string> podFieldValue(const json& pod, const std::string& fiel
             fieldPath == "metadata.labels" ? "labels" : "annotations", json::object());
         std::string out;
         for (const auto& [key, value] : values.items()) {
-            out += key + "=" + json(value.get<std::string>()).dump() + "\n";
+            out += key + "=" + core::goQuote(value.get<std::string>()) + "\n";
         }
         return out;
     }
@@ -348,7 +320,7 @@ core::Result<std::vector<std::pair<std::string, std::string>>> containerEnv(
             const std::string name = var.value("name", std::string());
             const auto valueFrom = var.find("valueFrom");
             if (valueFrom == var.end() || !valueFrom->is_object()) {
-                set(name, expand(var.value("value", std::string()), values));
+                set(name, core::expandVariables(var.value("value", std::string()), values));
                 continue;
             }
             for (const bool secret : {false, true}) {

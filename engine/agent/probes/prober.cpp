@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/agent/probes/probe_internal.h"
+#include "engine/core/go_format.h"
 
 namespace slipway::agent::probes {
 
@@ -81,56 +82,6 @@ core::Result<int> extractPort(const nlohmann::json& port, const nlohmann::json& 
     return core::Error(core::ErrorCode::Invalid, "invalid port number: " + std::to_string(number));
 }
 
-/// $(VAR) from the container's literal env values; $$ is a literal '$'; unknown references
-/// stay as written (the kubelet's ExpandContainerCommandOnlyStatic).
-std::string expandStatic(const std::string& text, const std::map<std::string, std::string>& env) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '$' || i + 1 >= text.size()) {
-            out += text[i];
-            continue;
-        }
-        if (text[i + 1] == '$') {
-            out += '$';
-            ++i;
-            continue;
-        }
-        if (text[i + 1] == '(') {
-            const auto close = text.find(')', i + 2);
-            if (close != std::string::npos) {
-                const auto name = text.substr(i + 2, close - i - 2);
-                if (auto it = env.find(name); it != env.end()) {
-                    out += it->second;
-                } else {
-                    out += text.substr(i, close - i + 1);
-                }
-                i = close;
-                continue;
-            }
-        }
-        out += text[i];
-    }
-    return out;
-}
-
-/// Go's %q of a string (printable ASCII kept, quotes and backslashes escaped).
-std::string goQuote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 ProbeOutcome runExec(const nlohmann::json& action, const ProbeTarget& target,
                      std::chrono::milliseconds timeout) {
     if (!target.exec) {
@@ -149,7 +100,7 @@ ProbeOutcome runExec(const nlohmann::json& action, const ProbeTarget& target,
     if (action.contains("command") && action["command"].is_array()) {
         for (const auto& part : action["command"]) {
             if (part.is_string()) {
-                request.command.push_back(expandStatic(part.get<std::string>(), env));
+                request.command.push_back(core::expandVariables(part.get<std::string>(), env));
             }
         }
     }
@@ -166,7 +117,7 @@ ProbeOutcome runExec(const nlohmann::json& action, const ProbeTarget& target,
         for (const auto& part : request.command) {
             joined += (joined.empty() ? "" : " ") + part;
         }
-        return {ProbeResult::Failure, "command " + goQuote(joined) + " timed out"};
+        return {ProbeResult::Failure, "command " + core::goQuote(joined) + " timed out"};
     }
     return {response->exitCode == 0 ? ProbeResult::Success : ProbeResult::Failure,
             std::move(output)};

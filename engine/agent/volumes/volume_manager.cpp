@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/core/go_format.h"
 #include "engine/core/quantity.h"
 #include "engine/core/timestamp.h"
 
@@ -117,41 +118,6 @@ unsigned modeOf(const json& value, unsigned fallback) {
     return fallback;
 }
 
-/// Go's %q of a label or annotation value (printable ASCII kept; quotes, backslashes and
-/// control characters escaped).
-std::string goQuote(const std::string& text) {
-    std::string out = "\"";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof(escaped), "\\x%02x", c);
-                    out += escaped;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
-
 /// The downward API's text of a map: `key="value"` lines in key order (fieldpath.FormatMap).
 std::string formatMap(const json& map) {
     std::string out;
@@ -164,7 +130,8 @@ std::string formatMap(const json& map) {
         for (const auto& key : keys) {
             const auto& value = map[key];
             out += key + "=" +
-                   goQuote(value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
+                   core::goQuote(value.is_string() ? value.get<std::string>() : value.dump()) +
+                   "\n";
         }
     }
     if (!out.empty()) {
@@ -263,30 +230,6 @@ core::Result<std::string> resourceFieldValue(const json& pod, const json& ref,
         ++whole;
     }
     return std::to_string(whole);
-}
-
-/// $(VAR) from `env`; $$ is '$'; unknown references stay as written.
-std::string expand(const std::string& text, const std::map<std::string, std::string>& env) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
-            out += '$';
-            ++i;
-        } else if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '(') {
-            const auto close = text.find(')', i + 2);
-            if (close == std::string::npos) {
-                out += text.substr(i);
-                break;
-            }
-            const auto name = text.substr(i + 2, close - i - 2);
-            auto it = env.find(name);
-            out += it != env.end() ? it->second : text.substr(i, close - i + 1);
-            i = close;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
 }
 
 bool isMountPoint(const fs::path& path) {
@@ -815,7 +758,7 @@ core::Result<std::vector<Mount>> VolumeManager::mounts(
 
         std::string subPath = str(vm, "subPath");
         if (const std::string expr = str(vm, "subPathExpr"); !expr.empty()) {
-            subPath = expand(expr, variables);
+            subPath = core::expandVariables(expr, variables);
         }
         if (!subPath.empty()) {
             const std::string prepareFailed = "failed to prepare subPath for volumeMount \"" +
