@@ -11,6 +11,7 @@
 
 #include "engine/api/json_fields.h"
 #include "engine/api/kind_validation.h"
+#include "engine/core/go_format.h"
 #include "engine/core/label_selector.h"
 
 namespace slipway::api {
@@ -112,78 +113,7 @@ FieldCause tooMany(const FieldPath& path, std::int64_t actual, std::int64_t max)
 }  // namespace field
 
 std::string goQuote(std::string_view text) {
-    std::string out = "\"";
-    static const char* const kHex = "0123456789abcdef";
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            switch (c) {
-                case '"':
-                    out += "\\\"";
-                    break;
-                case '\\':
-                    out += "\\\\";
-                    break;
-                case '\a':
-                    out += "\\a";
-                    break;
-                case '\b':
-                    out += "\\b";
-                    break;
-                case '\f':
-                    out += "\\f";
-                    break;
-                case '\n':
-                    out += "\\n";
-                    break;
-                case '\r':
-                    out += "\\r";
-                    break;
-                case '\t':
-                    out += "\\t";
-                    break;
-                case '\v':
-                    out += "\\v";
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x7f) {
-                        out += "\\x";
-                        out += kHex[c >> 4];
-                        out += kHex[c & 0xf];
-                    } else {
-                        out += static_cast<char>(c);
-                    }
-            }
-            ++i;
-            continue;
-        }
-        // Multi-byte UTF-8: copied when well formed (Go keeps printable runes), \x escapes
-        // for stray bytes.
-        std::size_t length = 0;
-        if ((c & 0xe0) == 0xc0) {
-            length = 2;
-        } else if ((c & 0xf0) == 0xe0) {
-            length = 3;
-        } else if ((c & 0xf8) == 0xf0) {
-            length = 4;
-        }
-        bool wellFormed = length > 0 && i + length <= text.size();
-        for (std::size_t k = 1; wellFormed && k < length; ++k) {
-            wellFormed = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-        }
-        if (wellFormed) {
-            out.append(text.substr(i, length));
-            i += length;
-        } else {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-            ++i;
-        }
-    }
-    out += '"';
-    return out;
+    return core::goQuote(text);
 }
 
 std::string goValue(const json& value) {

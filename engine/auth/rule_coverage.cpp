@@ -8,6 +8,8 @@
 #include <map>
 #include <tuple>
 
+#include "engine/core/go_format.h"
+
 namespace slipway::auth {
 namespace {
 
@@ -51,40 +53,7 @@ bool ruleCovers(const PolicyRule& owner, const PolicyRule& subrule) {
     return verbs && groups && resources && urls && names;
 }
 
-/// Go's %q of a string: double quotes, with backslash escapes for quotes, backslashes and
-/// control characters.
-std::string goQuote(const std::string& text) {
-    std::string quoted = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                quoted += "\\\"";
-                break;
-            case '\\':
-                quoted += "\\\\";
-                break;
-            case '\n':
-                quoted += "\\n";
-                break;
-            case '\t':
-                quoted += "\\t";
-                break;
-            case '\r':
-                quoted += "\\r";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\x%02x",
-                                  static_cast<unsigned char>(c));
-                    quoted += escaped;
-                } else {
-                    quoted += c;
-                }
-        }
-    }
-    return quoted + "\"";
-}
+using core::goQuote;
 
 /// Go's %q of a []string: ["a" "b"].
 std::string goQuote(const std::vector<std::string>& values) {
