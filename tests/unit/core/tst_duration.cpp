@@ -8,21 +8,21 @@ class TstDuration : public QObject {
 private slots:
     void parsesGoDurations() {
         using namespace std::chrono;
-        QCOMPARE(*core::parseGoDuration("0"), nanoseconds(0));
-        QCOMPARE(*core::parseGoDuration("300ms"), nanoseconds(milliseconds(300)));
-        QCOMPARE(*core::parseGoDuration("1.5h"), nanoseconds(minutes(90)));
-        QCOMPARE(*core::parseGoDuration("2h45m10s"),
+        QCOMPARE(*slipway::core::parseGoDuration("0"), nanoseconds(0));
+        QCOMPARE(*slipway::core::parseGoDuration("300ms"), nanoseconds(milliseconds(300)));
+        QCOMPARE(*slipway::core::parseGoDuration("1.5h"), nanoseconds(minutes(90)));
+        QCOMPARE(*slipway::core::parseGoDuration("2h45m10s"),
                  nanoseconds(hours(2) + minutes(45) + seconds(10)));
-        QCOMPARE(*core::parseGoDuration("-1m"), nanoseconds(minutes(-1)));
-        QCOMPARE(*core::parseGoDuration("10us"), nanoseconds(10'000));
-        QCOMPARE(*core::parseGoDuration("7ns"), nanoseconds(7));
-        QCOMPARE(core::parseGoDuration("5").error().message(),
+        QCOMPARE(*slipway::core::parseGoDuration("-1m"), nanoseconds(minutes(-1)));
+        QCOMPARE(*slipway::core::parseGoDuration("10us"), nanoseconds(10'000));
+        QCOMPARE(*slipway::core::parseGoDuration("7ns"), nanoseconds(7));
+        QCOMPARE(slipway::core::parseGoDuration("5").error().message(),
                  std::string("time: missing unit in duration \"5\""));
-        QCOMPARE(core::parseGoDuration("").error().message(),
+        QCOMPARE(slipway::core::parseGoDuration("").error().message(),
                  std::string("time: invalid duration \"\""));
-        QCOMPARE(core::parseGoDuration("3d").error().message(),
+        QCOMPARE(slipway::core::parseGoDuration("3d").error().message(),
                  std::string("time: unknown unit \"d\" in duration \"3d\""));
-        QVERIFY(!core::parseGoDuration("soon").ok());
+        QVERIFY(!slipway::core::parseGoDuration("soon").ok());
     }
 
     void matchesKubectlAgeColumn_data() {
