@@ -171,10 +171,11 @@ private slots:
         const auto latencies = startPods(0, 50);
         const double all = std::chrono::duration<double>(Clock::now() - began).count();
         QCOMPARE(latencies.size(), std::size_t(50));
-        std::printf("pod startup, 50 pods on one node: p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
-                    "all Ready after %.1f s\n",
-                    percentile(latencies, 0.5), percentile(latencies, 0.99),
-                    *std::max_element(latencies.begin(), latencies.end()), all);
+        std::printf(
+            "pod startup, 50 pods on one node: p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
+            "all Ready after %.1f s\n",
+            percentile(latencies, 0.5), percentile(latencies, 0.99),
+            *std::max_element(latencies.begin(), latencies.end()), all);
     }
 
     /// Five pods a second, as a user's Deployments bring them: the latency of one pod
@@ -196,11 +197,12 @@ private slots:
         std::this_thread::sleep_for(std::chrono::seconds(5));  // settle: probes, heartbeats
         const std::string pid = std::to_string(m_server.process().processId());
         const auto [shims, count] = pssOfAll("slipway-shim");
-        std::printf("100 running pods: slipwayd (control plane and agent) RSS %.1f MiB; "
-                    "%d shims, PSS %.1f MiB together (%.0f KiB each)\n",
-                    static_cast<double>(memoryKiB(pid, "Rss:")) / 1024.0, count,
-                    static_cast<double>(shims) / 1024.0,
-                    count > 0 ? static_cast<double>(shims) / count : 0.0);
+        std::printf(
+            "100 running pods: slipwayd (control plane and agent) RSS %.1f MiB; "
+            "%d shims, PSS %.1f MiB together (%.0f KiB each)\n",
+            static_cast<double>(memoryKiB(pid, "Rss:")) / 1024.0, count,
+            static_cast<double>(shims) / 1024.0,
+            count > 0 ? static_cast<double>(shims) / count : 0.0);
     }
 
     void cleanupTestCase() {
