@@ -88,6 +88,12 @@ SlipwaydServer::~SlipwaydServer() {
         m_process.kill();
         m_process.waitForFinished(5000);
     }
+    // A node agent's containers outlive slipwayd (their shims do, by design): a test that
+    // ends, fails or loses its server half-way must not leave them running.
+    if (QFileInfo::exists(dataDir() + QStringLiteral("/agent"))) {
+        run(binary(QStringLiteral("slipwayd")),
+            {QStringLiteral("reset-node"), QStringLiteral("--data-dir"), dataDir()});
+    }
 }
 
 QString SlipwaydServer::kubeconfigPath() const {

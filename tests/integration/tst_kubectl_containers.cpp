@@ -4,6 +4,9 @@
 // the page served inside the pod's network namespace, rollouts that change it, crash loops with
 // growing back-off, liveness restarts, OOM kills, ConfigMaps as files and env, logs -f, exec
 // exit codes and kubectl cp. Needs root (runc, namespaces); skipped otherwise.
+#include <functional>
+
+#include <QDeadlineTimer>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -60,6 +63,22 @@ json containerStatus(const json& pod, const std::string& name) {
         }
     }
     return json::object();
+}
+
+/// Polls `condition` until it holds or `ms` of wall-clock time have passed. (QTRY_* count
+/// iterations of their step instead, which a kubectl call taking seconds on a loaded machine
+/// stretches to many times the timeout.)
+bool eventually(const std::function<bool()>& condition, int ms) {
+    QDeadlineTimer deadline(ms);
+    while (true) {
+        if (condition()) {
+            return true;
+        }
+        if (deadline.hasExpired()) {
+            return false;
+        }
+        QTest::qWait(250);
+    }
 }
 
 }  // namespace
@@ -124,13 +143,15 @@ private slots:
         }
         QVERIFY(m_server.start(
             args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff", "1s"})));
-        QTRY_VERIFY_WITH_TIMEOUT(
+        QVERIFY(eventually(
             [&] {
-                const json nodes = getJson(args({"get", "nodes", "-o", "json"}));
-                return nodes.value("items", json::array()).size() == 1 &&
-                       conditionStatus(nodes["items"][0], "Ready") == "True";
-            }(),
-            30000);
+                return [&] {
+                    const json nodes = getJson(args({"get", "nodes", "-o", "json"}));
+                    return nodes.value("items", json::array()).size() == 1 &&
+                           conditionStatus(nodes["items"][0], "Ready") == "True";
+                }();
+            },
+            30000));
         // The demo images are on the node.
         const json node = getJson(args({"get", "nodes", "-o", "json"}))["items"][0];
         QVERIFY(node["status"]["images"].dump().find("slipway.local/hello:1") != std::string::npos);
@@ -162,20 +183,22 @@ private slots:
         QVERIFY2(set.exitCode == 0, qPrintable(set.err));
         auto rolled = kubectl(args({"rollout", "status", "deployment/hello", "--timeout=120s"}));
         QVERIFY2(rolled.exitCode == 0, qPrintable(rolled.out + rolled.err));
-        QTRY_VERIFY_WITH_TIMEOUT(
+        QVERIFY(eventually(
             [&] {
-                const auto ready = readyPods("app=hello");
-                if (ready.size() != 2) {
-                    return false;
-                }
-                for (const auto& item : ready) {
-                    if (!pageOf(item).contains(QStringLiteral("version 2"))) {
+                return [&] {
+                    const auto ready = readyPods("app=hello");
+                    if (ready.size() != 2) {
                         return false;
                     }
-                }
-                return true;
-            }(),
-            30000);
+                    for (const auto& item : ready) {
+                        if (!pageOf(item).contains(QStringLiteral("version 2"))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }();
+            },
+            30000));
     }
 
     void crashingContainerBacksOffLongerEachTime() {
@@ -183,22 +206,27 @@ private slots:
             "apiVersion: v1\nkind: Pod\nmetadata: {name: crasher}\nspec:\n"
             "  containers:\n  - name: app\n    image: slipway.local/busybox:1\n"
             "    command: [sh, -c, 'echo dying; exit 3']\n");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            containerStatus(pod("crasher"), "app").value("restartCount", 0) >= 3, 60000);
+        QVERIFY(eventually(
+            [&] { return containerStatus(pod("crasher"), "app").value("restartCount", 0) >= 3; },
+            60000));
         const json status = containerStatus(pod("crasher"), "app");
         QCOMPARE(status["lastState"]["terminated"].value("exitCode", 0), 3);
         QCOMPARE(status["lastState"]["terminated"].value("reason", ""), std::string("Error"));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            containerStatus(pod("crasher"), "app")
-                    .value("/state/waiting/reason"_json_pointer, "") == "CrashLoopBackOff",
-            30000);
+        QVERIFY(eventually(
+            [&] {
+                return containerStatus(pod("crasher"), "app")
+                           .value("/state/waiting/reason"_json_pointer, "") == "CrashLoopBackOff";
+            },
+            30000));
         // 1 s, then 2 s, then 4 s: the back-off grows.
         QVERIFY(hasEvent("crasher", "BackOff", "Back-off restarting failed container app"));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            QString::fromStdString(containerStatus(pod("crasher"), "app")
-                                       .value("/state/waiting/message"_json_pointer, ""))
-                .contains(QStringLiteral("back-off 4s")),
-            60000);
+        QVERIFY(eventually(
+            [&] {
+                return QString::fromStdString(containerStatus(pod("crasher"), "app")
+                                                  .value("/state/waiting/message"_json_pointer, ""))
+                    .contains(QStringLiteral("back-off 4s"));
+            },
+            60000));
         auto logs = kubectl(args({"logs", "crasher", "--previous"}));
         QCOMPARE(logs.out.trimmed(), QStringLiteral("dying"));
         QCOMPARE(kubectl(args({"delete", "pod", "crasher", "--wait=false"})).exitCode, 0);
@@ -211,8 +239,9 @@ private slots:
             "    command: [sh, -c, 'touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 600']\n"
             "    livenessProbe:\n      exec: {command: [cat, /tmp/healthy]}\n"
             "      periodSeconds: 1\n      failureThreshold: 2\n");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            containerStatus(pod("sickly"), "app").value("restartCount", 0) >= 1, 60000);
+        QVERIFY(eventually(
+            [&] { return containerStatus(pod("sickly"), "app").value("restartCount", 0) >= 1; },
+            60000));
         QVERIFY(hasEvent("sickly", "Unhealthy", "Liveness probe failed"));
         QVERIFY(hasEvent("sickly", "Killing", "failed liveness probe, will be restarted"));
         QCOMPARE(kubectl(args({"delete", "pod", "sickly", "--wait=false"})).exitCode, 0);
@@ -225,10 +254,12 @@ private slots:
             "  containers:\n  - name: app\n    image: slipway.local/busybox:1\n"
             "    command: [sh, -c, 'x=$(head -c 200000000 /dev/zero | tr \"\\\\0\" a); sleep 5']\n"
             "    resources:\n      limits: {memory: 32Mi}\n");
-        QTRY_VERIFY_WITH_TIMEOUT(
-            containerStatus(pod("hog"), "app").value("/state/terminated/reason"_json_pointer, "") ==
-                "OOMKilled",
-            60000);
+        QVERIFY(eventually(
+            [&] {
+                return containerStatus(pod("hog"), "app")
+                           .value("/state/terminated/reason"_json_pointer, "") == "OOMKilled";
+            },
+            60000));
         QCOMPARE(pod("hog")["status"].value("phase", ""), std::string("Failed"));
         QCOMPARE(
             containerStatus(pod("hog"), "app").value("/state/terminated/exitCode"_json_pointer, 0),
@@ -248,8 +279,9 @@ private slots:
             "      valueFrom: {configMapKeyRef: {name: app-config, key: greeting}}\n"
             "    volumeMounts:\n    - {name: config, mountPath: /etc/config}\n"
             "  volumes:\n  - name: config\n    configMap: {name: app-config}\n");
-        QTRY_COMPARE_WITH_TIMEOUT(conditionStatus(pod("configured"), "Ready"), std::string("True"),
-                                  60000);
+        QVERIFY(eventually(
+            [&] { return (conditionStatus(pod("configured"), "Ready")) == (std::string("True")); },
+            60000));
         auto file = kubectl(args({"exec", "configured", "--", "cat", "/etc/config/greeting"}));
         QCOMPARE(file.exitCode, 0);
         QCOMPARE(file.out, QStringLiteral("hi there"));
@@ -300,19 +332,21 @@ private slots:
             "  containers:\n  - name: app\n    image: slipway.local/busybox:1\n"
             "    command: [sh, -c, 'i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; "
             "done']\n");
-        QTRY_COMPARE_WITH_TIMEOUT(conditionStatus(pod("talker"), "Ready"), std::string("True"),
-                                  60000);
+        QVERIFY(eventually(
+            [&] { return (conditionStatus(pod("talker"), "Ready")) == (std::string("True")); },
+            60000));
         QProcess follow;
         follow.setProcessEnvironment(kubectl.environment());
         follow.start(testing::Kubectl::path(), args({"logs", "-f", "talker"}));
         QVERIFY(follow.waitForStarted());
         QByteArray seen;
-        QTRY_VERIFY_WITH_TIMEOUT((seen += follow.readAllStandardOutput()).contains("line 10"),
-                                 30000);
+        QVERIFY(eventually(
+            [&] { return (seen += follow.readAllStandardOutput()).contains("line 10"); }, 30000));
         // Lines keep arriving on the open stream.
         const qsizetype before = seen.count('\n');
-        QTRY_VERIFY_WITH_TIMEOUT((seen += follow.readAllStandardOutput()).count('\n') > before + 3,
-                                 10000);
+        QVERIFY(eventually(
+            [&] { return (seen += follow.readAllStandardOutput()).count('\n') > before + 3; },
+            10000));
         follow.kill();
         follow.waitForFinished();
         auto tail = kubectl(args({"logs", "talker", "--tail", "2"}));
@@ -334,8 +368,9 @@ private slots:
             ("apiVersion: v1\nkind: Pod\nmetadata: {name: pulled}\nspec:\n"
              "  containers:\n  - name: app\n    image: " +
              image.toUtf8() + "\n    imagePullPolicy: Always\n    command: [sleep, '600']\n"));
-        QTRY_COMPARE_WITH_TIMEOUT(conditionStatus(pod("pulled"), "Ready"), std::string("True"),
-                                  60000);
+        QVERIFY(eventually(
+            [&] { return (conditionStatus(pod("pulled"), "Ready")) == (std::string("True")); },
+            60000));
         QVERIFY(hasEvent("pulled", "Pulling", "Pulling image \"" + image + "\""));
         QVERIFY(hasEvent("pulled", "Pulled", "Successfully pulled image \"" + image + "\""));
         QVERIFY(QString::fromStdString(containerStatus(pod("pulled"), "app").value("imageID", ""))
@@ -346,10 +381,15 @@ private slots:
             ("apiVersion: v1\nkind: Pod\nmetadata: {name: missing}\nspec:\n"
              "  containers:\n  - name: app\n    image: " +
              QString::fromStdString(registry.address()).toUtf8() + "/demo/tools:nope\n"));
-        QTRY_VERIFY_WITH_TIMEOUT(hasEvent("missing", "Failed", "Error: ErrImagePull"), 60000);
-        QTRY_COMPARE_WITH_TIMEOUT(
-            containerStatus(pod("missing"), "app").value("/state/waiting/reason"_json_pointer, ""),
-            std::string("ImagePullBackOff"), 60000);
+        QVERIFY(eventually([&] { return hasEvent("missing", "Failed", "Error: ErrImagePull"); },
+                           60000));
+        QVERIFY(eventually(
+            [&] {
+                return (containerStatus(pod("missing"), "app")
+                            .value("/state/waiting/reason"_json_pointer, "")) ==
+                       (std::string("ImagePullBackOff"));
+            },
+            60000));
         (void)kubectl(args({"delete", "pod", "pulled", "missing", "--grace-period=1"}));
     }
 
@@ -359,12 +399,14 @@ private slots:
         }
         (void)kubectl(args({"delete", "deployment", "hello", "--wait=false"}));
         (void)kubectl(args({"delete", "pods", "--all", "--grace-period=1"}));
-        QTRY_VERIFY_WITH_TIMEOUT(
+        QVERIFY(eventually(
             [&] {
-                const json pods = getJson(args({"get", "pods", "-o", "json"}));
-                return pods.is_object() && pods.value("items", json::array()).empty();
-            }(),
-            60000);
+                return [&] {
+                    const json pods = getJson(args({"get", "pods", "-o", "json"}));
+                    return pods.is_object() && pods.value("items", json::array()).empty();
+                }();
+            },
+            60000));
         m_server.terminate();
     }
 };
