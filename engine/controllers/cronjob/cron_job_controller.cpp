@@ -206,22 +206,13 @@ std::string CronJobController::jobName(const std::string& cronJob, Clock::time_p
 }
 
 void CronJobController::run(int workers) {
-    for (int i = 0; i < workers; ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
-        });
-    }
+    m_workers.start(
+        m_queue, workers, [this](const std::string& key) { return sync(key); }, kMaxRetries);
 }
 
 void CronJobController::stop() {
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    m_workers.clear();
+    m_queue.shutDown();  // also when run() never started the workers
+    m_workers.stop();
 }
 
 core::Result<void> CronJobController::sync(const std::string& key) {

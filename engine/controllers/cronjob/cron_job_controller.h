@@ -67,7 +67,7 @@ private:
     client::Informer& m_jobs;
     std::unique_ptr<client::EventRecorder> m_recorder;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

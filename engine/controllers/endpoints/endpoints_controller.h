@@ -50,7 +50,7 @@ private:
     client::Informer& m_endpoints;
     client::WorkQueue m_queue;
     endpoints::TriggerTimeTracker m_triggers;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

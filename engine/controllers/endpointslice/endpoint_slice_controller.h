@@ -74,7 +74,7 @@ private:
     std::mutex m_trackerMutex;
     std::map<std::string, std::map<std::string, std::int64_t>> m_expected;
 
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

@@ -97,7 +97,7 @@ private:
     std::map<std::string, Expectations> m_expectations;  ///< by job key
     std::map<std::string, Backoff> m_backoff;            ///< by job key
 
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 /// kube's TTL-after-finished controller (pkg/controller/ttlafterfinished): deletes a finished
@@ -123,7 +123,7 @@ private:
     const std::function<std::chrono::system_clock::time_point()> m_now;
     client::Informer& m_jobs;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

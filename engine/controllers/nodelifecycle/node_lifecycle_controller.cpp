@@ -173,12 +173,9 @@ NodeLifecycleController::~NodeLifecycleController() {
 }
 
 void NodeLifecycleController::run(int workers) {
-    for (int i = 0; i < std::max(1, workers); ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown([this](const std::string& key) { return sync(key); },
-                                         kMaxRetries);
-        });
-    }
+    m_workers.start(
+        m_queue, std::max(1, workers), [this](const std::string& key) { return sync(key); },
+        kMaxRetries);
     m_monitor = std::thread([this] {
         std::unique_lock lock(m_stopMutex);
         while (!m_stopping) {
@@ -200,13 +197,8 @@ void NodeLifecycleController::stop() {
     if (m_monitor.joinable()) {
         m_monitor.join();
     }
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    m_workers.clear();
+    m_queue.shutDown();  // also when run() never started the workers
+    m_workers.stop();
 }
 
 bool NodeLifecycleController::takeToken(const std::string& zone, double qps) {

@@ -110,7 +110,7 @@ private:
     std::condition_variable m_stopChanged;
     bool m_stopping = false;
     std::thread m_monitor;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 };
 
 }  // namespace slipway::controllers

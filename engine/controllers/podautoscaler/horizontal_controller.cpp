@@ -77,31 +77,22 @@ HorizontalController::~HorizontalController() {
 }
 
 void HorizontalController::run(int workers) {
-    for (int i = 0; i < workers; ++i) {
-        m_workers.emplace_back([this] {
-            m_queue.processUntilShutDown(
-                [this](const std::string& key) -> core::Result<void> {
-                    // Failures are reported in events and conditions; the key comes back after
-                    // the sync period anyway, as in kube.
-                    if (auto synced = sync(key); !synced) {
-                        spdlog::warn("horizontal-pod-autoscaler {}: {}", key,
-                                     synced.error().message());
-                    }
-                    return {};
-                },
-                0);
-        });
-    }
+    m_workers.start(
+        m_queue, workers,
+        [this](const std::string& key) -> core::Result<void> {
+            // Failures are reported in events and conditions; the key comes back after the
+            // sync period anyway, as in kube.
+            if (auto synced = sync(key); !synced) {
+                spdlog::warn("horizontal-pod-autoscaler {}: {}", key, synced.error().message());
+            }
+            return {};
+        },
+        0);
 }
 
 void HorizontalController::stop() {
-    m_queue.shutDown();
-    for (auto& worker : m_workers) {
-        if (worker.joinable()) {
-            worker.join();
-        }
-    }
-    m_workers.clear();
+    m_queue.shutDown();  // also when run() never started the workers
+    m_workers.stop();
 }
 
 std::chrono::system_clock::time_point HorizontalController::now() const {

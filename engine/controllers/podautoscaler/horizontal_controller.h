@@ -102,7 +102,7 @@ private:
     client::Informer& m_pods;
     std::unique_ptr<client::EventRecorder> m_recorder;
     client::WorkQueue m_queue;
-    std::vector<std::thread> m_workers;
+    ControllerWorkers m_workers;
 
     std::mutex m_mutex;  ///< guards the two maps below
     std::map<std::string, podautoscaler::ScalingHistory> m_history;
