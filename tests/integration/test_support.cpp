@@ -106,12 +106,22 @@ QString SlipwaydServer::dataDir() const {
 
 bool SlipwaydServer::start(const QStringList& extraArguments) {
     QFile::remove(kubeconfigPath());  // a restart must not read the previous run's file
-    m_process.start(binary(QStringLiteral("slipwayd")),
-                    QStringList{QStringLiteral("server"), QStringLiteral("--data-dir"), dataDir(),
-                                QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                QStringLiteral("--kubeconfig-out"), kubeconfigPath(),
-                                QStringLiteral("--log-level"), QStringLiteral("warn")} +
-                        extraArguments);
+    const QStringList arguments = QStringList{QStringLiteral("server"),
+                                              QStringLiteral("--data-dir"),
+                                              dataDir(),
+                                              QStringLiteral("--listen"),
+                                              QStringLiteral("127.0.0.1:0"),
+                                              QStringLiteral("--kubeconfig-out"),
+                                              kubeconfigPath(),
+                                              QStringLiteral("--log-level"),
+                                              QStringLiteral("warn")} +
+                                  extraArguments;
+    if (m_netns != nullptr) {
+        m_process.start(m_netns->program(),
+                        m_netns->wrap(binary(QStringLiteral("slipwayd")), arguments));
+    } else {
+        m_process.start(binary(QStringLiteral("slipwayd")), arguments);
+    }
     if (!m_process.waitForStarted(10000)) {
         return false;
     }
@@ -152,9 +162,16 @@ QProcessEnvironment Kubectl::environment() const {
     return env;
 }
 
+CommandResult Kubectl::runKubectl(const QStringList& arguments) const {
+    if (m_netns != nullptr) {
+        return run(m_netns->program(), m_netns->wrap(path(), arguments), environment());
+    }
+    return run(path(), arguments, environment());
+}
+
 CommandResult Kubectl::operator()(const QStringList& arguments, const QByteArray& input) const {
     if (input.isEmpty()) {
-        return run(path(), arguments, environment());
+        return runKubectl(arguments);
     }
     QTemporaryFile file;
     if (!file.open() || file.write(input) != input.size() || !file.flush()) {
@@ -166,7 +183,7 @@ CommandResult Kubectl::operator()(const QStringList& arguments, const QByteArray
             argument = file.fileName();
         }
     }
-    return run(path(), withFile, environment());
+    return runKubectl(withFile);
 }
 
 nlohmann::json Kubectl::getJson(const QStringList& arguments) const {

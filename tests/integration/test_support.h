@@ -14,6 +14,8 @@
 #include "engine/client/https_client.h"
 #include "engine/client/rest_client.h"
 
+#include "tests/support/netns.h"
+
 namespace slipway::testing {
 
 /// Command-line arguments from literals: args({"get", "pods", "-o", "json"}).
@@ -43,6 +45,9 @@ public:
     SlipwaydServer();
     ~SlipwaydServer();
 
+    /// Runs the server inside `ns` (set before start; the namespace must outlive the server).
+    /// Its loopback address is then the namespace's own.
+    void setNetworkNamespace(const NetworkNamespace* ns) { m_netns = ns; }
     /// Starts and waits until the kubeconfig names the bound port; false on failure.
     bool start(const QStringList& extraArguments = {});
     /// SIGTERM and wait; returns the exit code (or -1 if it had to be killed).
@@ -61,6 +66,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_url;
+    const NetworkNamespace* m_netns = nullptr;
 };
 
 /// The real kubectl (/usr/bin/kubectl) against one cluster, with a HOME of its own so that
@@ -77,6 +83,8 @@ public:
     QProcessEnvironment environment() const;
     /// Sets a variable for every later command (KUBE_EDITOR for `kubectl edit`).
     void setEnvironment(const QString& name, const QString& value) { m_extra.insert(name, value); }
+    /// Runs every later command inside `ns` (a server started in it is reached there).
+    void setNetworkNamespace(const NetworkNamespace* ns) { m_netns = ns; }
     /// Runs kubectl; when `input` is given, it is written to a temporary file and every
     /// argument "-" is replaced by that file's name.
     CommandResult operator()(const QStringList& arguments, const QByteArray& input = {}) const;
@@ -85,9 +93,12 @@ public:
     nlohmann::json getJson(const QStringList& arguments) const;
 
 private:
+    CommandResult runKubectl(const QStringList& arguments) const;
+
     QString m_kubeconfig;
     QTemporaryDir m_home;
     QProcessEnvironment m_extra;
+    const NetworkNamespace* m_netns = nullptr;
 };
 
 }  // namespace slipway::testing

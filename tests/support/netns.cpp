@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tests/support/netns.h"
+
+#include <atomic>
+
+#include <QFileInfo>
+#include <QProcess>
+#include <unistd.h>
+
+namespace slipway::testing {
+
+namespace {
+
+struct Ran {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Ran runIp(const QStringList& arguments, int timeoutMs = 30000) {
+    QProcess process;
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.start(QStringLiteral("/usr/sbin/ip"), arguments);
+    Ran ran;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5000);
+        ran.err = QStringLiteral("timed out");
+        return ran;
+    }
+    ran.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    ran.out = QString::fromUtf8(process.readAllStandardOutput());
+    ran.err = QString::fromUtf8(process.readAllStandardError()).trimmed();
+    return ran;
+}
+
+std::atomic<int> g_sequence{0};
+
+}  // namespace
+
+bool NetworkNamespace::available() {
+    return ::geteuid() == 0 && QFileInfo::exists(QStringLiteral("/usr/sbin/ip"));
+}
+
+NetworkNamespace::NetworkNamespace()
+    : m_name(QStringLiteral("slipway-t%1-%2").arg(::getpid()).arg(g_sequence++)) {
+    if (!available()) {
+        m_error = QStringLiteral("network namespaces need root and iproute2");
+        return;
+    }
+    const auto added = runIp({QStringLiteral("netns"), QStringLiteral("add"), m_name});
+    if (added.exitCode != 0) {
+        m_error = QStringLiteral("ip netns add %1: %2").arg(m_name, added.err);
+        return;
+    }
+    m_ok = true;
+    if (exec(QStringLiteral("ip link set lo up")) != 0) {
+        m_error = QStringLiteral("cannot bring up lo in %1").arg(m_name);
+        m_ok = false;
+    }
+}
+
+NetworkNamespace::~NetworkNamespace() {
+    if (!m_name.isEmpty() && available()) {
+        runIp({QStringLiteral("netns"), QStringLiteral("delete"), m_name});
+    }
+}
+
+bool NetworkNamespace::addDummy(const QString& name, const QString& cidr) {
+    return exec(QStringLiteral("ip link add %1 type dummy && ip addr add %2 dev %1 && "
+                               "ip link set %1 up")
+                    .arg(name, cidr)) == 0;
+}
+
+int NetworkNamespace::exec(const QString& command, QString* out) const {
+    const auto ran = runIp(wrap(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command}));
+    if (out != nullptr) {
+        *out = ran.out;
+    }
+    return ran.exitCode;
+}
+
+QStringList NetworkNamespace::wrap(const QString& program, const QStringList& arguments) const {
+    return QStringList{QStringLiteral("netns"), QStringLiteral("exec"), m_name, program} +
+           arguments;
+}
+
+}  // namespace slipway::testing
