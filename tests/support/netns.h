@@ -31,6 +31,8 @@ public:
     bool ok() const { return m_ok; }
     const QString& error() const { return m_error; }
     const QString& name() const { return m_name; }
+    /// The namespace's bind mount, which setns(2) accepts: /run/netns/<name>.
+    QString path() const { return QStringLiteral("/run/netns/") + m_name; }
 
     /// Adds a dummy interface `name` holding `cidr` (e.g. "192.168.213.2/24"), up: the address
     /// a node inside the namespace uses as its node IP.
