@@ -67,8 +67,8 @@ NetworkNamespace::~NetworkNamespace() {
 }
 
 bool NetworkNamespace::addDummy(const QString& name, const QString& cidr) {
-    return exec(QStringLiteral("ip link add %1 type dummy && ip addr add %2 dev %1 && "
-                               "ip link set %1 up")
+    return exec(QStringLiteral("ip link add %1 type veth peer name %1p && "
+                               "ip addr add %2 dev %1 && ip link set %1p up && ip link set %1 up")
                     .arg(name, cidr)) == 0;
 }
 

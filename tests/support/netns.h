@@ -34,8 +34,9 @@ public:
     /// The namespace's bind mount, which setns(2) accepts: /run/netns/<name>.
     QString path() const { return QStringLiteral("/run/netns/") + m_name; }
 
-    /// Adds a dummy interface `name` holding `cidr` (e.g. "192.168.213.2/24"), up: the address
-    /// a node inside the namespace uses as its node IP.
+    /// Adds an interface `name` holding `cidr` (e.g. "192.168.213.2/24"), up: the address a
+    /// node inside the namespace uses as its node IP. It is one end of a veth pair whose other
+    /// end (`name` + "p") stays in the namespace too: kernels without the dummy module have veth.
     bool addDummy(const QString& name, const QString& cidr);
     /// Runs `command` (sh -c) inside the namespace and returns its exit code; stdout in `out`.
     int exec(const QString& command, QString* out = nullptr) const;
