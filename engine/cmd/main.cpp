@@ -72,6 +72,13 @@ int main(int argc, char** argv) {
         ->add_option("--crash-loop-backoff-max", server.crashLoopBackoffMax,
                      "Longest back-off of a crashing container")
         ->capture_default_str();
+    serverCommand
+        ->add_option("--pod-network", server.podNetwork,
+                     "The local node's pod network: bridge (an address per pod) or none")
+        ->check(CLI::IsMember({"bridge", "none"}))
+        ->capture_default_str();
+    serverCommand->add_option("--pod-cidr", server.podCidr, "The local node's pod address range")
+        ->capture_default_str();
     serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
         ->check(CLI::Range(0, 3000))
         ->capture_default_str();

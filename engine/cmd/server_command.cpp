@@ -114,7 +114,10 @@ core::Result<agent::kubelet::KubeletOptions> kubeletOptions(
     options.backoffMax = *backoffMax;
     options.node.name = flags.nodeName.empty() ? flags.clusterName : flags.nodeName;
     options.node.internalIp = flags.nodeIp;
-    options.node.podCidr = "10.244.0.0/24";
+    options.node.podCidr = flags.podCidr;
+    if (flags.podNetwork == "bridge") {
+        options.podNetwork = agent::network::PodNetworkOptions{};
+    }
     options.node.cpu = "auto";
     options.node.memory = "auto";
     options.node.ephemeralStorage = "auto";

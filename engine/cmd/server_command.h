@@ -55,6 +55,11 @@ struct ServerFlags {
     /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
     std::string crashLoopBackoff = "10s";
     std::string crashLoopBackoffMax = "5m";
+    /// The pod network of the local node: "bridge" (a bridge, a veth pair and an address per
+    /// pod, engine/agent/network) or "none" (pods get only loopback).
+    std::string podNetwork = "bridge";
+    /// The local node's podCIDR, from the cluster CIDR 10.244.0.0/16.
+    std::string podCidr = "10.244.0.0/24";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

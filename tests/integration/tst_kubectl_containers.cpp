@@ -141,8 +141,10 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(
-            args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff", "1s"})));
+        // On the host's own network namespace: no pod network (a bridge here could meet
+        // another test's); tst_networking runs pods on the pod network in a namespace of its own.
+        QVERIFY(m_server.start(args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff",
+                                     "1s", "--pod-network", "none"})));
         QVERIFY(eventually(
             [&] {
                 return [&] {

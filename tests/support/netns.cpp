@@ -73,7 +73,8 @@ bool NetworkNamespace::addDummy(const QString& name, const QString& cidr) {
 }
 
 int NetworkNamespace::exec(const QString& command, QString* out) const {
-    const auto ran = runIp(wrap(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), command}));
+    const auto ran = runIp({QStringLiteral("netns"), QStringLiteral("exec"), m_name,
+                            QStringLiteral("/bin/sh"), QStringLiteral("-c"), command});
     if (out != nullptr) {
         *out = ran.out;
     }
@@ -81,7 +82,7 @@ int NetworkNamespace::exec(const QString& command, QString* out) const {
 }
 
 QStringList NetworkNamespace::wrap(const QString& program, const QStringList& arguments) const {
-    return QStringList{QStringLiteral("netns"), QStringLiteral("exec"), m_name, program} +
+    return QStringList{QStringLiteral("--net=") + path(), QStringLiteral("--"), program} +
            arguments;
 }
 

@@ -15,8 +15,11 @@ namespace slipway::testing {
 /// `ip netns add slipway-t<pid>-<n>` with loopback up, deleted (with everything still inside
 /// it) by the destructor. Needs root: `available()` says whether this process can make one.
 ///
-/// A program runs inside through `wrap`: `ip netns exec NAME program args...`, which execs the
-/// program itself, so the QProcess's pid is the program's and SIGTERM reaches it.
+/// A program runs inside through `wrap`: `nsenter --net=/run/netns/NAME -- program args...`,
+/// which execs the program itself, so the QProcess's pid is the program's and SIGTERM reaches
+/// it. Only the network namespace changes: unlike `ip netns exec`, nsenter keeps the mount
+/// namespace, so /sys/fs/cgroup (runc needs it) stays visible. `exec` uses `ip netns exec`,
+/// whose /sys shows the namespace's own interfaces.
 class NetworkNamespace {
 public:
     /// True when running as root with `ip` on the PATH.
@@ -42,7 +45,7 @@ public:
     int exec(const QString& command, QString* out = nullptr) const;
 
     /// The program and arguments that run `program args` inside the namespace.
-    QString program() const { return QStringLiteral("/usr/sbin/ip"); }
+    QString program() const { return QStringLiteral("/usr/bin/nsenter"); }
     QStringList wrap(const QString& program, const QStringList& arguments) const;
 
 private:

@@ -212,6 +212,13 @@ core::Result<void> Kubelet::resetNode(const std::filesystem::path& root,
     for (const auto& uid : pods) {
         (void)runtime.removeSandbox(uid);
     }
+    // The pod network's bridge, masquerade table and addresses (the veth pairs went with the
+    // sandboxes' namespaces).
+    network::PodNetworkOptions network;
+    network.stateDir = root / "network";
+    if (auto removed = network::PodNetwork::tearDown(network); !removed) {
+        spdlog::warn("reset-node: {}", removed.error().message());
+    }
     // Whatever is still mounted below root (a tmpfs emptyDir, a rootfs left behind), deepest
     // first, so that removing the folder never reaches through a mount.
     std::vector<std::string> mounts;
@@ -309,6 +316,21 @@ core::Result<void> Kubelet::start() {
     m_streamingPort = *port;
     m_options.node.kubeletPort = static_cast<int>(*port);
     m_options.node = describeMachine(m_options.node, m_options.root);
+    if (m_options.podNetwork) {
+        auto& network = *m_options.podNetwork;
+        network.podCidr = m_options.node.podCidr;
+        if (network.stateDir.empty()) {
+            network.stateDir = m_options.root / "network";
+        }
+        auto made = network::PodNetwork::setUp(network);
+        if (!made) {
+            return made.error().wrap("setting up the pod network");
+        }
+        m_network = std::move(*made);
+        // Addresses whose sandbox vanished while the agent was down are free again.
+        m_network->releaseUnless(
+            [this](const std::string& uid) { return m_runtime->sandboxExists(uid); });
+    }
 
     m_started = true;
     m_podInformer.start();
@@ -644,7 +666,7 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
     auto instances = instancesOf(state.uid);
     if (isTerminalPhase(phase)) {
         // Finished pods keep their dead containers (for logs) but no sandbox.
-        (void)m_runtime->removeSandbox(state.uid);
+        removeSandbox(state.uid);
         return core::success();
     }
 
@@ -655,7 +677,14 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
                "Failed to create pod sandbox: " + sandbox.error().message());
         return sandbox.error();
     }
-    if (auto written = writePodFiles(pod); !written) {
+    auto podIp = attachNetwork(pod, state);
+    if (!podIp) {
+        record(pod, "", "Warning", "FailedCreatePodSandBox",
+               "Failed to create pod sandbox: failed to set up the pod network: " +
+                   podIp.error().message());
+        return podIp.error();
+    }
+    if (auto written = writePodFiles(pod, *podIp); !written) {
         return written.error();
     }
 
@@ -909,7 +938,36 @@ std::map<std::string, images::RegistryCredentials> Kubelet::pullCredentials(cons
     return credentials;
 }
 
-core::Result<void> Kubelet::writePodFiles(const json& pod) {
+core::Result<std::string> Kubelet::attachNetwork(const json& pod, PodState& state) {
+    (void)pod;
+    if (!m_network) {
+        return std::string();
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (!state.podIp.empty()) {
+            return state.podIp;
+        }
+    }
+    auto attached = m_network->attach(state.uid, m_runtime->sandboxPath(state.uid));
+    if (!attached) {
+        return attached.error();
+    }
+    std::lock_guard lock(m_mutex);
+    state.podIp = attached->ip;
+    return attached->ip;
+}
+
+void Kubelet::removeSandbox(const std::string& uid) {
+    if (m_network) {
+        if (auto detached = m_network->detach(uid); !detached) {
+            spdlog::warn("kubelet: pod {}: {}", uid, detached.error().message());
+        }
+    }
+    (void)m_runtime->removeSandbox(uid);
+}
+
+core::Result<void> Kubelet::writePodFiles(const json& pod, const std::string& podIp) {
     const std::string uid = client::metadataString(pod, "uid");
     const auto dir = podDir(uid);
     std::error_code error;
@@ -919,7 +977,6 @@ core::Result<void> Kubelet::writePodFiles(const json& pod) {
                            "cannot create " + dir.string() + ": " + error.message());
     }
     const std::string hostname = hostnameOf(pod);
-    const std::string podIp = stringAt(pod, "/status/podIP"_json_pointer);
     std::ostringstream hosts;
     hosts << "# Kubernetes-managed hosts file.\n"
           << "127.0.0.1\tlocalhost\n"
@@ -1135,6 +1192,10 @@ json Kubelet::podStatus(const json& pod, PodState& state,
     PodRuntimeStatus runtimeStatus;
     runtimeStatus.sandboxReady = m_runtime->sandboxExists(state.uid);
     runtimeStatus.hostIp = m_options.node.internalIp;
+    {
+        std::lock_guard lock(m_mutex);
+        runtimeStatus.podIp = state.podIp;
+    }
     const std::string restartPolicy = pod["spec"].value("restartPolicy", "Always");
     const auto now = std::chrono::system_clock::now();
     for (bool init : {true, false}) {
@@ -1331,7 +1392,7 @@ void Kubelet::cleanUpPod(const std::string& uid) {
         (void)m_runtime->removeContainer(instance.config.id);
         (void)m_images->releaseRootfs(instance.config.id);
     }
-    (void)m_runtime->removeSandbox(uid);
+    removeSandbox(uid);
     if (m_probes) {
         m_probes->removePod(uid);
     }

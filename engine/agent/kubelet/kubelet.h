@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/agent/images/registry_client.h"
+#include "engine/agent/network/pod_network.h"
 #include "engine/agent/node_status.h"
 #include "engine/agent/pod_status.h"
 #include "engine/agent/runtime/runtime.h"
@@ -56,6 +57,9 @@ struct KubeletOptions {
     /// The streaming server (logs, exec, attach) the API server proxies to; its port goes in
     /// the Node's status.daemonEndpoints. Port 0 picks a free one.
     streaming::StreamingServerOptions streaming;
+    /// The pod network (bridge, veth, IPAM): each pod gets an address from node.podCidr. Off
+    /// (nullopt): pods have only loopback and no IP, as before networking existed.
+    std::optional<network::PodNetworkOptions> podNetwork;
     /// Cluster DNS written into pods' resolv.conf (ClusterFirst).
     std::string clusterDns = "10.96.0.10";
     std::string clusterDomain = "cluster.local";
@@ -159,6 +163,7 @@ private:
         std::set<std::string> started;  ///< container ids reported to the probe manager
         bool terminating = false;
         bool finalized = false;  ///< the final DELETE was sent
+        std::string podIp;       ///< from the pod network, once attached
         nlohmann::json lastStatus;
     };
 
@@ -172,7 +177,11 @@ private:
                         int restartCount, PodState& state);
     core::Result<std::string> ensureImage(const nlohmann::json& pod,
                                           const nlohmann::json& container, PodState& state);
-    core::Result<void> writePodFiles(const nlohmann::json& pod);
+    core::Result<void> writePodFiles(const nlohmann::json& pod, const std::string& podIp);
+    /// Gives the pod's sandbox its address (once); empty without a pod network.
+    core::Result<std::string> attachNetwork(const nlohmann::json& pod, PodState& state);
+    /// Frees the sandbox's address and link, then removes the sandbox.
+    void removeSandbox(const std::string& uid);
     /// Registry credentials from the pod's imagePullSecrets (dockerconfigjson).
     std::map<std::string, images::RegistryCredentials> pullCredentials(const nlohmann::json& pod);
     nlohmann::json podStatus(const nlohmann::json& pod, PodState& state,
@@ -196,6 +205,7 @@ private:
     const client::Client& m_client;
     KubeletOptions m_options;
     std::unique_ptr<runtime::Runtime> m_runtime;
+    std::unique_ptr<network::PodNetwork> m_network;
     std::unique_ptr<images::ImageStore> m_images;
     std::unique_ptr<images::RegistryClient> m_registry;
     std::unique_ptr<volumes::VolumeManager> m_volumes;

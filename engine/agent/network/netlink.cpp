@@ -156,6 +156,24 @@ core::Result<void> Netlink::setUp(const std::string& name) {
     return core::success();
 }
 
+core::Result<void> Netlink::setHairpin(const std::string& name) {
+    const auto index = linkIndex(name);
+    if (!index) {
+        return core::Error(core::ErrorCode::NotFound, "no link " + name);
+    }
+    // A bridge-port change (AF_BRIDGE, IFLA_PROTINFO) addressed by index.
+    const Link port(rtnl_link_alloc());
+    rtnl_link_set_ifindex(port.object, *index);
+    rtnl_link_set_family(port.object, AF_BRIDGE);
+    const Link change(rtnl_link_alloc());
+    rtnl_link_set_family(change.object, AF_BRIDGE);
+    rtnl_link_bridge_set_flags(change.object, RTNL_BRIDGE_HAIRPIN_MODE);
+    if (const int rc = rtnl_link_change(m_socket, port.object, change.object, 0); rc < 0) {
+        return netlinkError("setting hairpin mode on " + name, rc);
+    }
+    return core::success();
+}
+
 core::Result<void> Netlink::deleteLink(const std::string& name) {
     const Link link(rtnl_link_alloc());
     rtnl_link_set_name(link.object, name.c_str());

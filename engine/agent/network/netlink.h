@@ -41,6 +41,8 @@ public:
     core::Result<void> addVethPair(const std::string& hostName, const std::string& peerName,
                                    int peerNetnsFd, int masterIndex, int mtu);
     core::Result<void> setUp(const std::string& name);
+    /// Lets the bridge port `name` send frames back out where they came in (hairpin mode).
+    core::Result<void> setHairpin(const std::string& name);
     core::Result<void> deleteLink(const std::string& name);
     /// Adds `cidr` ("10.244.0.1/24") to interface `name`.
     core::Result<void> addAddress(const std::string& name, const std::string& cidr);

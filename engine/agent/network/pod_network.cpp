@@ -2,7 +2,6 @@
 #include "engine/agent/network/pod_network.h"
 
 #include <cctype>
-#include <fstream>
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -37,12 +36,6 @@ std::string podnetRules(const PodNetworkOptions& options) {
 
 std::filesystem::path ipamDir(const PodNetworkOptions& options) {
     return options.stateDir / "ipam";
-}
-
-/// A bridge port that sends frames back out of the port they came in on, so that a pod
-/// reaching itself through a Service's virtual IP gets its answer (kubenet does the same).
-void setHairpin(const std::string& interface) {
-    std::ofstream("/sys/class/net/" + interface + "/brport/hairpin_mode") << "1";
 }
 
 }  // namespace
@@ -146,7 +139,11 @@ core::Result<PodAttachment> PodNetwork::attach(const std::string& id,
             m_ipam.release(id);
             return added.error();
         }
-        setHairpin(attachment.hostInterface);
+        // A pod reaching itself through a Service's virtual IP gets its answer back through
+        // the port it came from (kubenet does the same).
+        if (auto hairpin = netlink.setHairpin(attachment.hostInterface); !hairpin) {
+            spdlog::warn("pod network: {}", hairpin.error().message());
+        }
     }
     const std::string cidr = attachment.ip + "/" + std::to_string(m_ipam.range().prefix);
     auto configured = runInNetns(netnsPath, [&]() -> core::Result<void> {
@@ -188,9 +185,9 @@ std::optional<std::string> PodNetwork::addressOf(const std::string& id) const {
     return m_ipam.addressOf(id);
 }
 
-void PodNetwork::releaseExcept(const std::set<std::string>& live) {
+void PodNetwork::releaseUnless(const std::function<bool(const std::string& id)>& keep) {
     for (const auto& [address, owner] : m_ipam.allocations()) {
-        if (!live.contains(owner)) {
+        if (!keep(owner)) {
             spdlog::info("pod network: freeing {} of the vanished sandbox {}", address, owner);
             m_ipam.release(owner);
         }

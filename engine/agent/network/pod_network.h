@@ -2,9 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 
 #include "engine/agent/network/ipam.h"
@@ -60,8 +60,8 @@ public:
     core::Result<void> detach(const std::string& id);
     /// The sandbox's address, if it holds one.
     std::optional<std::string> addressOf(const std::string& id) const;
-    /// Frees the addresses of sandboxes that are not in `live` (those a crash left behind).
-    void releaseExcept(const std::set<std::string>& live);
+    /// Frees the addresses whose sandbox `keep` says is gone (those a crash left behind).
+    void releaseUnless(const std::function<bool(const std::string& id)>& keep);
 
     /// The podCIDR's gateway (the bridge's address): where node-local services such as the
     /// cluster DNS listen for pods.

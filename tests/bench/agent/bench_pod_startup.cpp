@@ -155,7 +155,8 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(testing::args({"--node-agent", "--kubelet-port", "0"})));
+        QVERIFY(m_server.start(
+            testing::args({"--node-agent", "--kubelet-port", "0", "--pod-network", "none"})));
         auto client = m_server.apiClient();
         // A Node's Ready condition reads like a pod's.
         QTRY_VERIFY_WITH_TIMEOUT(
