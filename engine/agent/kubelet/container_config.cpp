@@ -439,4 +439,75 @@ core::Result<UserIds> containerUser(const json& pod, const json& container,
     return ids;
 }
 
+namespace {
+
+std::string lowerCase(std::string text) {
+    for (auto& c : text) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return text;
+}
+
+std::string serviceVariableName(std::string name) {
+    for (auto& c : name) {
+        c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return name;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> serviceEnvironment(
+    const json& pod, const std::vector<json>& services) {
+    const std::string ns = pod.value("/metadata/namespace"_json_pointer, std::string());
+    const bool links = pod.value("/spec/enableServiceLinks"_json_pointer, true);
+    std::map<std::string, const json*> visible;  // by name: a namespace's own wins
+    for (const auto& service : services) {
+        const std::string serviceNs =
+            service.value("/metadata/namespace"_json_pointer, std::string());
+        const std::string name = service.value("/metadata/name"_json_pointer, std::string());
+        const bool master = serviceNs == "default" && name == "kubernetes";
+        if (!(links && serviceNs == ns) && !master) {
+            continue;
+        }
+        if (master && serviceNs != ns && visible.contains(name)) {
+            continue;
+        }
+        visible[name] = &service;
+    }
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const auto& [name, servicePtr] : visible) {
+        const json& spec = servicePtr->value("spec", json::object());
+        const std::string ip = spec.value("clusterIP", "");
+        const json ports = spec.value("ports", json::array());
+        if (ip.empty() || ip == "None" || spec.value("type", "") == "ExternalName" ||
+            ports.empty()) {
+            continue;
+        }
+        const std::string prefix = serviceVariableName(name);
+        env.emplace_back(prefix + "_SERVICE_HOST", ip);
+        env.emplace_back(prefix + "_SERVICE_PORT", std::to_string(ports[0].value("port", 0)));
+        for (const auto& port : ports) {
+            if (const std::string portName = port.value("name", ""); !portName.empty()) {
+                env.emplace_back(prefix + "_SERVICE_PORT_" + serviceVariableName(portName),
+                                 std::to_string(port.value("port", 0)));
+            }
+        }
+        env.emplace_back(prefix + "_PORT", lowerCase(ports[0].value("protocol", "TCP")) + "://" +
+                                               ip + ":" +
+                                               std::to_string(ports[0].value("port", 0)));
+        for (const auto& port : ports) {
+            const std::string number = std::to_string(port.value("port", 0));
+            const std::string protocol = port.value("protocol", "TCP");
+            const std::string lower = lowerCase(protocol);
+            const std::string base = prefix + "_PORT_" + number + "_" + protocol;
+            env.emplace_back(base, lower + "://" + ip + ":" + number);
+            env.emplace_back(base + "_PROTO", lower);
+            env.emplace_back(base + "_PORT", number);
+            env.emplace_back(base + "_ADDR", ip);
+        }
+    }
+    return env;
+}
+
 }  // namespace slipway::agent::kubelet

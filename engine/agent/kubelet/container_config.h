@@ -42,6 +42,15 @@ core::Result<std::vector<std::pair<std::string, std::string>>> containerEnv(
     const EnvSources& sources,
     const std::vector<std::pair<std::string, std::string>>& serviceEnv = {});
 
+/// The Docker-links-style variables the kubelet gives every container for the Services it may
+/// see: those of the pod's namespace when spec.enableServiceLinks (default true), and always
+/// the master Service default/kubernetes. Per Service NAME (upper-cased, '-' → '_') with a
+/// cluster IP: NAME_SERVICE_HOST, NAME_SERVICE_PORT (the first port), NAME_SERVICE_PORT_<PORT
+/// NAME> for named ports, NAME_PORT=tcp://IP:PORT, and NAME_PORT_<port>_<PROTO>{,_PROTO,_PORT,
+/// _ADDR}. Headless and ExternalName Services give none. Sorted by Service name.
+std::vector<std::pair<std::string, std::string>> serviceEnvironment(
+    const nlohmann::json& pod, const std::vector<nlohmann::json>& services);
+
 /// Base64 (RFC 4648, as Secrets' data) decoded; characters outside the alphabet are skipped.
 std::string decodeBase64(std::string_view text);
 

@@ -256,6 +256,7 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
                         informer.fieldSelector = "spec.nodeName=" + m_options.node.name;
                         return informer;
                     }()),
+      m_serviceInformer(client, client::InformerOptions(client::resources::services())),
       m_queue([] {
           client::WorkQueueOptions queue;
           queue.name = "kubelet_pods";
@@ -333,6 +334,7 @@ core::Result<void> Kubelet::start() {
     }
 
     m_started = true;
+    m_serviceInformer.start();
     m_podInformer.start();
     for (int i = 0; i < std::max(1, m_options.workers); ++i) {
         m_workers.emplace_back([this] {
@@ -377,6 +379,7 @@ void Kubelet::stop() {
         }
     }
     m_podInformer.stop();
+    m_serviceInformer.stop();
     if (m_streaming) {
         m_streaming->stop();
     }
@@ -1049,7 +1052,18 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init, 
     };
     sources.configMap = getter(client::resources::configMaps());
     sources.secret = getter(client::resources::secrets());
-    auto env = containerEnv(pod, container, image->config, sources);
+    // The downward API sees the address the sandbox has now, even before the status says so.
+    json withIp = pod;
+    if (!state.podIp.empty()) {
+        withIp["status"]["podIP"] = state.podIp;
+        withIp["status"]["podIPs"] = json::array({{{"ip", state.podIp}}});
+    }
+    std::vector<json> services;
+    for (const auto& service : m_serviceInformer.lister().list()) {
+        services.push_back(*service);
+    }
+    auto env = containerEnv(withIp, container, image->config, sources,
+                            serviceEnvironment(withIp, services));
     if (!env) {
         return fail("CreateContainerConfigError", env.error().message());
     }

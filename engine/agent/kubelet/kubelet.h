@@ -215,6 +215,8 @@ private:
     std::unique_ptr<streaming::StreamingServer> m_streaming;
     std::uint16_t m_streamingPort = 0;
     client::Informer m_podInformer;
+    /// Every Service, for the containers' service environment variables.
+    client::Informer m_serviceInformer;
     std::unique_ptr<KubeletMetricsSource> m_metrics;
     client::WorkQueue m_queue;
     client::EventRecorder m_recorder;

@@ -188,6 +188,44 @@ private slots:
         QVERIFY(
             !kubelet::containerUser(pod, json::object(), image, rootfs.path().toStdString()).ok());
     }
+
+    void serviceLinksAsTheKubeletWritesThem() {
+        const auto service = [](const char* ns, const char* name, const char* ip, json ports) {
+            return json{{"metadata", {{"namespace", ns}, {"name", name}}},
+                        {"spec", {{"clusterIP", ip}, {"ports", std::move(ports)}}}};
+        };
+        const std::vector<json> services{
+            service("default", "kubernetes", "10.96.0.1",
+                    json::array({{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}}})),
+            service("shop", "redis-primary", "10.96.4.7",
+                    json::array({{{"port", 6379}, {"protocol", "TCP"}},
+                                 {{"name", "metrics"}, {"port", 9121}, {"protocol", "TCP"}}})),
+            service("shop", "headless", "None", json::array({{{"port", 80}}})),
+            service("other", "elsewhere", "10.96.9.9", json::array({{{"port", 80}}})),
+        };
+        json pod{{"metadata", {{"namespace", "shop"}, {"name", "p"}}}, {"spec", json::object()}};
+        const auto env = kubelet::serviceEnvironment(pod, services);
+        const std::map<std::string, std::string> vars(env.begin(), env.end());
+        QCOMPARE(vars.at("KUBERNETES_SERVICE_HOST"), std::string("10.96.0.1"));
+        QCOMPARE(vars.at("KUBERNETES_SERVICE_PORT"), std::string("443"));
+        QCOMPARE(vars.at("KUBERNETES_SERVICE_PORT_HTTPS"), std::string("443"));
+        QCOMPARE(vars.at("KUBERNETES_PORT"), std::string("tcp://10.96.0.1:443"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_SERVICE_HOST"), std::string("10.96.4.7"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_SERVICE_PORT"), std::string("6379"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_SERVICE_PORT_METRICS"), std::string("9121"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_PORT_9121_TCP"), std::string("tcp://10.96.4.7:9121"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_PORT_6379_TCP_PROTO"), std::string("tcp"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_PORT_6379_TCP_PORT"), std::string("6379"));
+        QCOMPARE(vars.at("REDIS_PRIMARY_PORT_6379_TCP_ADDR"), std::string("10.96.4.7"));
+        QVERIFY(!vars.contains("HEADLESS_SERVICE_HOST"));
+        QVERIFY(!vars.contains("ELSEWHERE_SERVICE_HOST"));
+        // enableServiceLinks: false keeps only the master Service.
+        pod["spec"]["enableServiceLinks"] = false;
+        const auto masterOnly = kubelet::serviceEnvironment(pod, services);
+        QVERIFY(std::all_of(masterOnly.begin(), masterOnly.end(),
+                            [](const auto& var) { return var.first.starts_with("KUBERNETES_"); }));
+        QVERIFY(!masterOnly.empty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TstContainerConfig)
