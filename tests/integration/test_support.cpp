@@ -26,6 +26,19 @@ QString binary(const QString& name) {
     return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
 }
 
+bool eventually(const std::function<bool()>& condition, int ms) {
+    QDeadlineTimer deadline(ms);
+    while (true) {
+        if (condition()) {
+            return true;
+        }
+        if (deadline.hasExpired()) {
+            return false;
+        }
+        QTest::qWait(250);
+    }
+}
+
 CommandResult run(const QString& program, const QStringList& arguments,
                   const QProcessEnvironment& environment, int timeoutMs) {
     QProcess process;
@@ -90,9 +103,15 @@ SlipwaydServer::~SlipwaydServer() {
     }
     // A node agent's containers outlive slipwayd (their shims do, by design): a test that
     // ends, fails or loses its server half-way must not leave them running.
+    // In the server's own network namespace: the pod network it set up is there.
     if (QFileInfo::exists(dataDir() + QStringLiteral("/agent"))) {
-        run(binary(QStringLiteral("slipwayd")),
-            {QStringLiteral("reset-node"), QStringLiteral("--data-dir"), dataDir()});
+        const QStringList reset{QStringLiteral("reset-node"), QStringLiteral("--data-dir"),
+                                dataDir()};
+        if (m_netns != nullptr) {
+            run(m_netns->program(), m_netns->wrap(binary(QStringLiteral("slipwayd")), reset));
+        } else {
+            run(binary(QStringLiteral("slipwayd")), reset);
+        }
     }
 }
 

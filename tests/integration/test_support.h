@@ -2,6 +2,7 @@
 // Helpers for tests that run Slipway's real binaries.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 
 #include <QProcess>
@@ -20,6 +21,11 @@ namespace slipway::testing {
 
 /// Command-line arguments from literals: args({"get", "pods", "-o", "json"}).
 QStringList args(std::initializer_list<const char*> list);
+
+/// Polls `condition` until it holds or `ms` of wall-clock time have passed. (QTRY_* count
+/// iterations of their step instead, which a kubectl call taking seconds on a loaded machine
+/// stretches to many times the timeout.)
+bool eventually(const std::function<bool()>& condition, int ms);
 
 /// A built binary: $SLIPWAY_BIN_DIR/<name> (CTest sets it to build/<preset>/bin).
 QString binary(const QString& name);

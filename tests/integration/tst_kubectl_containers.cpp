@@ -19,6 +19,7 @@
 using namespace slipway;
 using nlohmann::json;
 using testing::args;
+using testing::eventually;
 
 namespace {
 
@@ -63,22 +64,6 @@ json containerStatus(const json& pod, const std::string& name) {
         }
     }
     return json::object();
-}
-
-/// Polls `condition` until it holds or `ms` of wall-clock time have passed. (QTRY_* count
-/// iterations of their step instead, which a kubectl call taking seconds on a loaded machine
-/// stretches to many times the timeout.)
-bool eventually(const std::function<bool()>& condition, int ms) {
-    QDeadlineTimer deadline(ms);
-    while (true) {
-        if (condition()) {
-            return true;
-        }
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QTest::qWait(250);
-    }
 }
 
 }  // namespace
