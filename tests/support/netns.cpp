@@ -4,34 +4,17 @@
 #include <atomic>
 
 #include <QFileInfo>
-#include <QProcess>
 #include <unistd.h>
+
+#include "tests/integration/test_support.h"
 
 namespace slipway::testing {
 
 namespace {
 
-struct Ran {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Ran runIp(const QStringList& arguments, int timeoutMs = 30000) {
-    QProcess process;
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(QStringLiteral("/usr/sbin/ip"), arguments);
-    Ran ran;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(5000);
-        ran.err = QStringLiteral("timed out");
-        return ran;
-    }
-    ran.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    ran.out = QString::fromUtf8(process.readAllStandardOutput());
-    ran.err = QString::fromUtf8(process.readAllStandardError()).trimmed();
-    return ran;
+CommandResult runIp(const QStringList& arguments) {
+    return run(QStringLiteral("/usr/sbin/ip"), arguments, QProcessEnvironment::systemEnvironment(),
+               30000);
 }
 
 std::atomic<int> g_sequence{0};
