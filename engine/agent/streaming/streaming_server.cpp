@@ -14,6 +14,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -46,6 +47,9 @@ namespace {
 /// kubectl's first try (client-go's tunneling dialer): SPDY inside WebSocket messages.
 constexpr const char* kPortForwardTunnelProtocol = "SPDY/3.1+portforward.k8s.io";
 constexpr std::string_view kPortForwardProtocol = "portforward.k8s.io";
+/// How long the second stream of a port-forward request may keep the first waiting (the
+/// kubelet's streamCreationTimeout).
+constexpr std::chrono::seconds kStreamCreationTimeout{30};
 
 HttpResponse statusResponse(const core::Error& error) {
     return HttpResponse::make(core::httpStatus(error.code()), "application/json",
@@ -749,6 +753,9 @@ private:
         bool podShutdown = false;  ///< we shut the pod socket's write side
         bool podEof = false;       ///< the pod socket's read side ended
         bool closed = false;
+        /// Until both streams of the request are there (the kubelet's stream creation
+        /// timeout).
+        std::optional<asio::steady_timer> pairing;
     };
     using ForwardPtr = std::shared_ptr<Forward>;
 
@@ -799,6 +806,13 @@ private:
             forward = std::make_shared<Forward>();
             forward->requestId = requestId;
             forward->port = static_cast<std::uint16_t>(port);
+            forward->pairing.emplace(m_context, kStreamCreationTimeout);
+            forward->pairing->async_wait(
+                [self = shared_from_this(), forward = forward](beast::error_code ec) {
+                    if (!ec) {
+                        self->pairingTimedOut(forward);
+                    }
+                });
         }
         std::uint32_t& slot = type == "data" ? forward->dataId : forward->errorId;
         if (slot != 0) {
@@ -809,8 +823,25 @@ private:
         m_byStream[id] = forward;
         m_spdy.reply(id);
         if (forward->dataId != 0 && forward->errorId != 0) {
+            forward->pairing->cancel();
             connect(forward);
         }
+        flush();
+    }
+
+    void pairingTimedOut(const ForwardPtr& forward) {
+        if (forward->closed || (forward->dataId != 0 && forward->errorId != 0)) {
+            return;
+        }
+        if (forward->errorId != 0) {
+            m_spdy.sendData(forward->errorId,
+                            "(request=" + forward->requestId + ") timed out waiting for streams",
+                            true);
+        }
+        if (forward->dataId != 0) {
+            m_spdy.reset(forward->dataId, core::spdy::RstStatus::Cancel);
+        }
+        closeForward(forward);
         flush();
     }
 
@@ -952,6 +983,9 @@ private:
             return;
         }
         forward->closed = true;
+        if (forward->pairing) {
+            forward->pairing->cancel();
+        }
         for (const auto& chunk : forward->toPod) {
             m_queuedToPods -= chunk.size();
         }
