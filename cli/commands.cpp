@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.h"
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 
 #include "engine/core/duration.h"
 #include "vm/cluster_manager.h"
+#include "vm/service_tunnel.h"
 
 namespace slipway::cli {
 namespace {
@@ -170,6 +172,50 @@ int listCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
                     cluster.apiServerUrl.empty() ? "-" : cluster.apiServerUrl.c_str(),
                     age(cluster.spec).c_str());
     }
+    return kExitOk;
+}
+
+int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                   const std::string& name, const std::string& nameSpace, bool urlOnly) {
+    auto status = manager.status(global.cluster);
+    if (!status) {
+        return fail(status.error());
+    }
+    if (status->state != vm::ClusterState::Running || status->kubeconfigPath.empty()) {
+        std::cerr << "slipway: cluster \"" << global.cluster
+                  << "\" is not running (start it with: slipway start)\n";
+        return kExitNotRunning;
+    }
+    // SIGINT and SIGTERM are taken with sigwait below; blocked before the tunnel's threads
+    // start so that none of them receives one.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    auto tunnel = vm::ServiceTunnel::open(
+        status->kubeconfigPath, nameSpace, name,
+        [](const std::string& message) { std::cerr << "slipway: " << message << std::endl; });
+    if (!tunnel) {
+        return fail(tunnel.error());
+    }
+    for (const auto& url : (*tunnel)->urls()) {
+        if (urlOnly) {
+            std::cout << url.url << "\n";
+        } else {
+            std::cout << "* Service " << nameSpace << "/" << name << " port " << url.port
+                      << (url.portName.empty() ? "" : " (" + url.portName + ")") << ": " << url.url
+                      << "\n";
+        }
+    }
+    if (!urlOnly) {
+        std::cout << "* Connections are forwarded through the API server to the Service's "
+                     "ready pods; the terminal must stay open (Ctrl-C stops).\n";
+    }
+    std::cout << std::flush;
+    int received = 0;
+    sigwait(&signals, &received);
+    (*tunnel)->stop();
     return kExitOk;
 }
 

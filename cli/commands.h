@@ -30,5 +30,10 @@ int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// Prints the path of the cluster's kubeconfig (for `--kubeconfig` or `export KUBECONFIG=`).
 int kubeconfigCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 int listCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+/// `slipway service NAME [-n NS] [--url]` (minikube's `service`): prints a URL on 127.0.0.1
+/// per TCP port of the Service and forwards connections there to its ready endpoints until
+/// interrupted (the terminal must stay open). `urlOnly`: the URLs alone, one per line.
+int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                   const std::string& name, const std::string& nameSpace, bool urlOnly);
 
 }  // namespace slipway::cli

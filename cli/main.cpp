@@ -48,7 +48,16 @@ int main(int argc, char** argv) {
     auto* list = app.add_subcommand("list", "List clusters");
     auto* kubeconfig =
         app.add_subcommand("kubeconfig", "Print the path of the cluster's kubeconfig");
-    for (auto* command : {start, stop, status, remove, list, kubeconfig}) {
+    auto* service = app.add_subcommand(
+        "service", "Print a URL on 127.0.0.1 that reaches a Service, and forward it");
+    std::string serviceName;
+    std::string serviceNamespace = "default";
+    bool urlOnly = false;
+    service->add_option("name", serviceName, "The Service")->required();
+    service->add_option("-n,--namespace", serviceNamespace, "The Service's namespace")
+        ->capture_default_str();
+    service->add_flag("--url", urlOnly, "Print only the URLs, one per line");
+    for (auto* command : {start, stop, status, remove, list, kubeconfig, service}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -86,6 +95,9 @@ int main(int argc, char** argv) {
     }
     if (kubeconfig->parsed()) {
         return cli::kubeconfigCommand(manager, global);
+    }
+    if (service->parsed()) {
+        return cli::serviceCommand(manager, global, serviceName, serviceNamespace, urlOnly);
     }
     std::cout << app.help();
     return cli::kExitUsage;

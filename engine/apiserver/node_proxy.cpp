@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/apiserver/node_proxy.h"
 
+#include <algorithm>
+#include <optional>
+#include <random>
 #include <thread>
 
 #include <boost/asio/connect.hpp>
@@ -124,8 +127,9 @@ template <typename AgentStream>
 class Relay : public std::enable_shared_from_this<Relay<AgentStream>> {
 public:
     Relay(asio::local::stream_protocol::socket client, AgentStream agent, std::string head,
-          std::string dialError, std::string hostPort)
-        : m_client(std::move(client)),
+          std::string dialError, std::string hostPort, core::ErrorCode failCode)
+        : m_failCode(failCode),
+          m_client(std::move(client)),
           m_agent(std::move(agent)),
           m_head(std::move(head)),
           m_dialError(std::move(dialError)),
@@ -166,7 +170,7 @@ private:
             reason = "dial tcp " + m_hostPort + ": connect: no route to host";
         }
         auto answer = std::make_shared<std::string>(
-            rawStatusResponse(core::Error(core::ErrorCode::Internal, m_dialError + ": " + reason)));
+            rawStatusResponse(core::Error(m_failCode, m_dialError + ": " + reason)));
         asio::async_write(
             m_client, asio::buffer(*answer),
             [self = this->shared_from_this(), answer](beast::error_code, std::size_t) {
@@ -251,6 +255,7 @@ private:
         m_client.close(ignored);
     }
 
+    core::ErrorCode m_failCode;
     asio::local::stream_protocol::socket m_client;
     AgentStream m_agent;
     std::string m_head;
@@ -299,7 +304,11 @@ struct NodeProxy::Impl {
           registry(r),
           options(std::move(o)),
           tlsContext(asio::ssl::context::tls_client),
-          work(asio::make_work_guard(context)) {}
+          insecureTlsContext(asio::ssl::context::tls_client),
+          work(asio::make_work_guard(context)) {
+        beast::error_code ignored;
+        insecureTlsContext.set_verify_mode(asio::ssl::verify_none, ignored);
+    }
 
     ~Impl() {
         work.reset();
@@ -498,23 +507,34 @@ struct NodeProxy::Impl {
         return response;
     }
 
+    /// How a relay reaches its backend: plain TCP, TLS as the API server's client toward
+    /// the agents, or TLS without verification (the `https:` scheme of a proxy request).
+    enum class Transport { Plain, AgentTls, InsecureTls };
+
     void connect(int fd, const std::string& host, std::uint16_t port, std::string head,
                  std::string dialError) {
+        connectTo(fd, host, port, std::move(head), std::move(dialError),
+                  options.useTls ? Transport::AgentTls : Transport::Plain,
+                  core::ErrorCode::Internal);
+    }
+
+    void connectTo(int fd, const std::string& host, std::uint16_t port, std::string head,
+                   std::string dialError, Transport transport, core::ErrorCode failCode) {
         asio::local::stream_protocol::socket client(context, asio::local::stream_protocol(), fd);
         tcp::resolver names(context);
         beast::error_code ec;
         // Node addresses are IPs; a name resolves here, briefly, on the proxy's thread.
         auto endpoints = names.resolve(host, std::to_string(port), ec);
         if (ec) {
-            const auto answer = rawStatusResponse(
-                core::Error(core::ErrorCode::Internal, dialError + ": " + ec.message()));
+            const auto answer =
+                rawStatusResponse(core::Error(failCode, dialError + ": " + ec.message()));
             asio::write(client, asio::buffer(answer), ec);
             return;
         }
-        if (!options.useTls) {
+        if (transport == Transport::Plain) {
             auto relay = std::make_shared<Relay<beast::tcp_stream>>(
                 std::move(client), beast::tcp_stream(context), std::move(head),
-                std::move(dialError), hostPort(host, port));
+                std::move(dialError), hostPort(host, port), failCode);
             relay->start(
                 endpoints, options.connectTimeout,
                 [](beast::tcp_stream&, std::function<void(beast::error_code)> done) { done({}); });
@@ -522,8 +542,9 @@ struct NodeProxy::Impl {
         }
         using TlsStream = beast::ssl_stream<beast::tcp_stream>;
         auto relay = std::make_shared<Relay<TlsStream>>(
-            std::move(client), TlsStream(context, tlsContext), std::move(head),
-            std::move(dialError), hostPort(host, port));
+            std::move(client),
+            TlsStream(context, transport == Transport::AgentTls ? tlsContext : insecureTlsContext),
+            std::move(head), std::move(dialError), hostPort(host, port), failCode);
         relay->start(endpoints, options.connectTimeout,
                      [host](TlsStream& stream, std::function<void(beast::error_code)> done) {
                          boost::system::error_code addressError;
@@ -539,12 +560,322 @@ struct NodeProxy::Impl {
                      });
     }
 
+    // ---- the proxy subresources: pods/proxy, services/proxy, nodes/proxy
+
+    /// Where a proxy request goes.
+    struct ProxyTarget {
+        std::string host;
+        std::uint16_t port = 0;
+        Transport transport = Transport::Plain;
+    };
+
+    /// kube's proxyutil.IsProxyableIP: an address of the API server's own machine (loopback,
+    /// link-local, unspecified) is not a place to proxy to.
+    static core::Result<void> proxyableIp(const std::string& ip) {
+        boost::system::error_code ec;
+        const auto address = asio::ip::make_address(ip, ec);
+        if (ec) {
+            return core::Error(core::ErrorCode::BadRequest, "address not allowed");
+        }
+        bool refused = address.is_loopback() || address.is_unspecified() || address.is_multicast();
+        if (address.is_v4()) {
+            const auto bytes = address.to_v4().to_bytes();
+            refused = refused || (bytes[0] == 169 && bytes[1] == 254);
+        } else {
+            refused = refused || address.to_v6().is_link_local();
+        }
+        if (refused) {
+            return core::Error(core::ErrorCode::BadRequest, "address not allowed");
+        }
+        return core::success();
+    }
+
+    static std::optional<std::uint16_t> portNumber(const std::string& text) {
+        if (text.empty() || text.size() > 5 ||
+            !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            return std::nullopt;
+        }
+        const int value = std::stoi(text);
+        if (value < 1 || value > 65535) {
+            return std::nullopt;
+        }
+        return static_cast<std::uint16_t>(value);
+    }
+
+    core::Result<ProxyTarget> podTarget(const std::string& nameSpace, const std::string& name,
+                                        const std::string& scheme, std::string port) {
+        auto pod = object("pods", nameSpace, name);
+        if (!pod) {
+            return pod.error();
+        }
+        const std::string ip = pod->value("/status/podIP"_json_pointer, "");
+        if (auto allowed = proxyableIp(ip); !allowed) {
+            return allowed.error();
+        }
+        // No port: the first declared container port, as kube's pod ResourceLocation picks.
+        // A port name is looked up among the containers' ports.
+        std::optional<std::uint16_t> number = portNumber(port);
+        const json spec = pod->value("spec", json::object());
+        for (const auto& container : spec.value("containers", json::array())) {
+            for (const auto& declared : container.value("ports", json::array())) {
+                const int value = declared.value("containerPort", 0);
+                if (value < 1 || value > 65535) {
+                    continue;
+                }
+                if ((port.empty() && !number) ||
+                    (!port.empty() && !number && declared.value("name", "") == port)) {
+                    number = static_cast<std::uint16_t>(value);
+                }
+            }
+        }
+        if (!number && !port.empty()) {
+            return core::Error(core::ErrorCode::BadRequest,
+                               "invalid port \"" + port + "\" for pod " + name);
+        }
+        ProxyTarget target;
+        target.host = ip;
+        target.transport = scheme == "https" ? Transport::InsecureTls : Transport::Plain;
+        target.port = number.value_or(scheme == "https" ? 443 : 80);
+        return target;
+    }
+
+    core::Result<ProxyTarget> serviceTarget(const std::string& nameSpace, const std::string& id,
+                                            const std::string& name, const std::string& scheme,
+                                            std::string port) {
+        auto service = object("services", nameSpace, name);
+        if (!service) {
+            return service.error();
+        }
+        const json spec = service->value("spec", json::object());
+        // A port number names the service port declaring it (kube's service
+        // ResourceLocation); endpoints carry port names.
+        if (const auto number = portNumber(port)) {
+            bool found = false;
+            for (const auto& declared : spec.value("ports", json::array())) {
+                if (declared.value("port", 0) == *number) {
+                    port = declared.value("name", "");
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return core::Error(core::ErrorCode::Unavailable,
+                                   "no service port " + std::to_string(*number) +
+                                       " found for service \"" + name + "\"");
+            }
+        }
+        const std::string noEndpoints = "no endpoints available for service \"" + name + "\"";
+        auto endpoints = object("endpoints", nameSpace, name);
+        if (!endpoints) {
+            if (endpoints.error().code() == core::ErrorCode::NotFound) {
+                return core::Error(core::ErrorCode::Unavailable, noEndpoints);
+            }
+            return endpoints.error();
+        }
+        const json subsets = endpoints->value("subsets", json::array());
+        if (subsets.empty()) {
+            return core::Error(core::ErrorCode::Unavailable, noEndpoints);
+        }
+        // A random ready address that serves the port, as kube picks; each must be a pod's
+        // current IP (its targetRef), so Endpoints cannot aim the API server anywhere else.
+        static thread_local std::mt19937 random{std::random_device{}()};
+        std::uniform_int_distribution<std::size_t> pick(0, 1 << 20);
+        const std::size_t subsetSeed = pick(random) % subsets.size();
+        for (std::size_t i = 0; i < subsets.size(); ++i) {
+            const json& subset = subsets[(subsetSeed + i) % subsets.size()];
+            const json addresses = subset.value("addresses", json::array());
+            if (addresses.empty()) {
+                continue;
+            }
+            for (const auto& declared : subset.value("ports", json::array())) {
+                if (declared.value("name", "") != port) {
+                    continue;
+                }
+                const int number = declared.value("port", 0);
+                if (number < 1 || number > 65535) {
+                    continue;
+                }
+                const std::size_t addressSeed = pick(random) % addresses.size();
+                for (std::size_t a = 0; a < addresses.size(); ++a) {
+                    const json& address = addresses[(addressSeed + a) % addresses.size()];
+                    const std::string ip = address.value("ip", "");
+                    if (!validEndpointAddress(nameSpace, address) || !proxyableIp(ip)) {
+                        continue;
+                    }
+                    ProxyTarget target;
+                    target.host = ip;
+                    target.port = static_cast<std::uint16_t>(number);
+                    target.transport =
+                        scheme == "https" ? Transport::InsecureTls : Transport::Plain;
+                    return target;
+                }
+            }
+        }
+        return core::Error(core::ErrorCode::Unavailable,
+                           "no endpoints available for service \"" + id + "\"");
+    }
+
+    /// kube's isValidAddress: the address names a pod (targetRef) that has that IP.
+    bool validEndpointAddress(const std::string& nameSpace, const json& address) const {
+        const json ref = address.value("targetRef", json::object());
+        if (ref.value("kind", "") != "Pod") {
+            return false;
+        }
+        auto pod = object("pods", ref.value("namespace", nameSpace), ref.value("name", ""));
+        if (!pod) {
+            return false;
+        }
+        const std::string ip = address.value("ip", "");
+        if (pod->value("/status/podIP"_json_pointer, "") == ip) {
+            return true;
+        }
+        for (const auto& podIp : pod->value("/status/podIPs"_json_pointer, json::array())) {
+            if (podIp.value("ip", "") == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    core::Result<ProxyTarget> nodeTarget(const std::string& name, const std::string& scheme,
+                                         const std::string& port) {
+        auto node = object("nodes", "", name);
+        if (!node) {
+            return node.error();
+        }
+        auto endpoint = resolver(*node);
+        if (!endpoint) {
+            return endpoint.error();
+        }
+        ProxyTarget target;
+        target.host = endpoint->host;
+        // No port: the node agent, over the API server's own credentials toward agents.
+        if (port.empty() || portNumber(port) == endpoint->port) {
+            target.port = endpoint->port;
+            target.transport = options.useTls ? Transport::AgentTls : Transport::Plain;
+            return target;
+        }
+        const auto number = portNumber(port);
+        if (!number) {
+            return core::Error(core::ErrorCode::BadRequest,
+                               "invalid port \"" + port + "\" for node " + name);
+        }
+        target.port = *number;
+        target.transport = scheme == "https" ? Transport::InsecureTls : Transport::Plain;
+        return target;
+    }
+
+    HttpResponse proxy(const HttpRequest& request, const RequestInfo& info) {
+        const auto fail = [&info](const core::Error& error) {
+            if (error.code() == core::ErrorCode::NotFound) {
+                return statusResponse(error, {{"name", info.name}, {"kind", info.resource}});
+            }
+            return statusResponse(error);
+        };
+        // "name", "name:port" or "scheme:name:port" (Go's net.SplitSchemeNamePort).
+        std::vector<std::string> parts;
+        for (std::string_view rest = info.name;;) {
+            const auto colon = rest.find(':');
+            parts.emplace_back(rest.substr(0, colon));
+            if (colon == std::string_view::npos) {
+                break;
+            }
+            rest.remove_prefix(colon + 1);
+        }
+        std::string scheme;
+        std::string name;
+        std::string port;
+        bool valid = parts.size() <= 3;
+        if (parts.size() == 3) {
+            scheme = parts[0];
+            valid = scheme == "http" || scheme == "https";
+            parts.erase(parts.begin());
+        }
+        if (valid) {
+            name = parts[0];
+            port = parts.size() > 1 ? parts[1] : "";
+            valid = !name.empty();
+        }
+        const std::string singular = info.resource.substr(0, info.resource.size() - 1);
+        if (!valid) {
+            return statusResponse(
+                core::Error(core::ErrorCode::BadRequest,
+                            "invalid " + singular + " request \"" + info.name + "\""));
+        }
+        // What follows /proxy in the path, as the client encoded it, is the backend's path.
+        const auto [path, query] = splitTarget(request.target);
+        const auto marker = path.find("/proxy", path.find("/" + info.resource + "/"));
+        std::string remainder(marker == std::string_view::npos
+                                  ? std::string_view()
+                                  : path.substr(marker + std::string_view("/proxy").size()));
+        if (remainder.empty()) {
+            // kube answers a bare .../proxy with a redirect to .../proxy/.
+            if (request.method == "GET" || request.method == "HEAD") {
+                HttpResponse redirect = HttpResponse::make(301, "text/html", "");
+                redirect.headers.emplace_back(
+                    "Location",
+                    std::string(path) + "/" + (query.empty() ? "" : "?" + std::string(query)));
+                return redirect;
+            }
+            remainder = "/";
+        }
+        core::Result<ProxyTarget> target =
+            info.resource == "pods" ? podTarget(info.nameSpace, name, scheme, port)
+            : info.resource == "services"
+                ? serviceTarget(info.nameSpace, info.name, name, scheme, port)
+                : nodeTarget(name, scheme, port);
+        if (!target) {
+            return fail(target.error());
+        }
+        const std::string address = hostPort(target->host, target->port);
+        std::string head = request.method + " " + remainder +
+                           (query.empty() ? "" : "?" + std::string(query)) +
+                           " HTTP/1.1\r\nHost: " + address + "\r\n";
+        const bool upgrade = !request.header("Upgrade").empty();
+        // The caller's credentials stay here; hop-by-hop headers are the relay's own.
+        for (const auto& [header, value] : request.headers) {
+            const bool dropped =
+                equalsIgnoringCase(header, "Authorization") || equalsIgnoringCase(header, "Host") ||
+                equalsIgnoringCase(header, "Content-Length") ||
+                equalsIgnoringCase(header, "Transfer-Encoding") ||
+                equalsIgnoringCase(header, "Keep-Alive") ||
+                equalsIgnoringCase(header, "Proxy-Connection") ||
+                header.rfind("Impersonate-", 0) == 0 || header.rfind("impersonate-", 0) == 0 ||
+                (!upgrade && (equalsIgnoringCase(header, "Connection") ||
+                              equalsIgnoringCase(header, "Upgrade")));
+            if (!dropped) {
+                head += header + ": " + value + "\r\n";
+            }
+        }
+        if (!upgrade) {
+            head += "Connection: close\r\n";
+        }
+        if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+            request.method == "PATCH") {
+            head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
+        }
+        head += "\r\n" + request.body;
+        HttpResponse response;
+        response.takeover = [this, target = *target, head = std::move(head)](int fd) mutable {
+            asio::post(context,
+                       [this, fd, target = std::move(target), head = std::move(head)]() mutable {
+                           // kube's proxy ErrorResponder: "error trying to reach service: dial tcp
+                           // …".
+                           connectTo(fd, target.host, target.port, std::move(head),
+                                     "error trying to reach service", target.transport,
+                                     core::ErrorCode::Unavailable);
+                       });
+        };
+        return response;
+    }
+
     const store::Store& store;
     const api::KindRegistry& registry;
     NodeProxyOptions options;
     NodeResolver resolver = nodeEndpointFromStatus;
     asio::io_context context;
     asio::ssl::context tlsContext;
+    asio::ssl::context insecureTlsContext;
     asio::executor_work_guard<asio::io_context::executor_type> work;
     std::thread thread;
 };
@@ -573,6 +904,12 @@ void NodeProxy::install(Router& router) {
         router.addConnectResource("", "pods", subresource,
                                   [impl](const HttpRequest& request, const RequestInfo& info) {
                                       return impl->handle(request, info);
+                                  });
+    }
+    for (const char* resource : {"pods", "services", "nodes"}) {
+        router.addConnectResource("", resource, "proxy",
+                                  [impl](const HttpRequest& request, const RequestInfo& info) {
+                                      return impl->proxy(request, info);
                                   });
     }
 }

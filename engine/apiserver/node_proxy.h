@@ -59,6 +59,21 @@ struct NodeProxyOptions {
 /// directions, so WebSocket and SPDY both pass through) is relayed to the client.
 /// Authorisation happens before, in the Router, like any subresource: `get pods/log`;
 /// `get` (WebSocket, GET) or `create` (SPDY, POST) on pods/exec, attach and portforward.
+///
+/// It also serves the proxy subresources, HTTP relayed by the API server as kube-apiserver's
+/// proxy REST does, authorised as the request's verb on `pods/proxy`, `services/proxy` or
+/// `nodes/proxy`:
+///   /api/v1/namespaces/NS/pods/[https:]NAME[:PORT]/proxy/PATH      the pod's IP (PORT by
+///       number or container port name; none: the first declared container port)
+///   /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH  a random ready address
+///       of the Service's Endpoints serving that port (a number names the service port
+///       declaring it); each address must be its targetRef pod's IP. None: 503
+///       `no endpoints available for service "NAME"`
+///   /api/v1/nodes/NAME[:PORT]/proxy/PATH                           the node agent (or PORT
+///       on the node's address)
+/// Addresses of the API server's own machine (loopback, link-local) are refused, as kube's
+/// IsProxyableIP does; an unreachable backend is a 503 `error trying to reach service: dial
+/// tcp …`.
 class NodeProxy {
 public:
     /// Reads pods and nodes from `store`; both must outlive the proxy.
@@ -70,8 +85,8 @@ public:
 
     /// Replaces how nodes are found (before serving).
     void setNodeResolver(NodeResolver resolver);
-    /// Registers the four subresources with `router` (before serving). The proxy must outlive
-    /// the router's use.
+    /// Registers the connect and proxy subresources with `router` (before serving). The proxy
+    /// must outlive the router's use.
     void install(Router& router);
 
 private:

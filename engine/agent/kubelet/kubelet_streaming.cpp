@@ -2,16 +2,23 @@
 #include "engine/agent/kubelet/kubelet_streaming.h"
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "engine/agent/logs/cri_log.h"
+#include "engine/agent/probes/prober.h"
 #include "engine/client/indexer.h"
 
 namespace slipway::agent::kubelet {
@@ -356,6 +363,56 @@ core::Result<std::unique_ptr<streaming::ExecSession>> Kubelet::Streaming::attach
     }
     return std::unique_ptr<streaming::ExecSession>(std::make_unique<RuntimeAttachSession>(
         *m_kubelet.m_runtime, found->config.id, std::move(*session), options.tty));
+}
+
+core::Result<int> Kubelet::Streaming::portForward(const std::string& nameSpace,
+                                                  const std::string& podName, std::uint16_t port) {
+    const client::ObjectPtr pod = m_kubelet.m_podInformer.lister().get(nameSpace, podName);
+    if (!pod) {
+        return core::Error(core::ErrorCode::NotFound, "pod \"" + podName + "\" not found");
+    }
+    const std::string uid = client::metadataString(*pod, "uid");
+    auto& runtime = *m_kubelet.m_runtime;
+    if (!runtime.sandboxExists(uid)) {
+        return badRequest("pod sandbox of \"" + podName + "\" is not ready");
+    }
+    const std::string netns = runtime.sandboxPath(uid).string();
+    auto socket = probes::socketInNamespace(netns, AF_INET);
+    if (!socket) {
+        return badRequest("failed to execute portforward in network namespace \"" + netns +
+                          "\": " + socket.error().message());
+    }
+    const int fd = *socket;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int error = 0;
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        error = errno;
+        if (error == EINPROGRESS) {
+            // Loopback answers at once; the bound only guards against a stuck namespace.
+            pollfd waiting{fd, POLLOUT, 0};
+            error = ::poll(&waiting, 1, 10'000) == 1 ? 0 : ETIMEDOUT;
+            socklen_t length = sizeof error;
+            if (error == 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
+                error = errno;
+            }
+        }
+    }
+    if (error != 0) {
+        ::close(fd);
+        std::string text = std::strerror(error);
+        if (!text.empty()) {
+            text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+        }
+        // containerd's words (its IPv6 attempt has no counterpart: pods have no ::1 listener
+        // of their own here).
+        return badRequest(
+            "failed to connect to localhost:" + std::to_string(port) + " inside namespace \"" +
+            netns + "\", IPv4: dial tcp4 127.0.0.1:" + std::to_string(port) + ": connect: " + text);
+    }
+    return fd;
 }
 
 }  // namespace slipway::agent::kubelet

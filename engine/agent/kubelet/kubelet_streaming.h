@@ -11,7 +11,8 @@
 namespace slipway::agent::kubelet {
 
 /// The kubelet's answers to the streaming server: a container's CRI log (current or
-/// previous instance), exec in a running container (runc exec), attach to its own stdio.
+/// previous instance), exec in a running container (runc exec), attach to its own stdio,
+/// port-forward to the pod's loopback.
 /// Pods are found in the kubelet's pod informer; errors carry the kubelet's messages
 /// (`container "web" in pod "p" is waiting to start: ContainerCreating`,
 /// `container not found ("web")`).
@@ -28,6 +29,10 @@ public:
     core::Result<std::unique_ptr<streaming::ExecSession>> attach(
         const std::string& nameSpace, const std::string& pod, const std::string& container,
         const streaming::ExecOptions& options) override;
+    /// A connection to 127.0.0.1:`port` made inside the pod's network namespace (a thread
+    /// enters the sandbox's netns to create the socket), as the CRI's PortForward does.
+    core::Result<int> portForward(const std::string& nameSpace, const std::string& pod,
+                                  std::uint16_t port) override;
 
 private:
     /// The running (or newest) instance of `container` in pod `nameSpace/pod`.

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <list>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +22,7 @@
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "engine/agent/streaming/channel_protocol.h"
@@ -27,6 +30,7 @@
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/request_info.h"
 #include "engine/apiserver/router.h"
+#include "engine/core/spdy/spdy.h"
 #include "engine/core/timestamp.h"
 
 namespace slipway::agent::streaming {
@@ -39,6 +43,13 @@ using apiserver::HttpRequest;
 using apiserver::HttpResponse;
 
 namespace {
+
+/// kubectl's first try (client-go's tunneling dialer): SPDY inside WebSocket messages.
+constexpr const char* kPortForwardTunnelProtocol = "SPDY/3.1+portforward.k8s.io";
+constexpr std::string_view kPortForwardProtocol = "portforward.k8s.io";
+/// How long the second stream of a port-forward request may keep the first waiting (the
+/// kubelet's streamCreationTimeout).
+constexpr std::chrono::seconds kStreamCreationTimeout{30};
 
 HttpResponse statusResponse(const core::Error& error) {
     return HttpResponse::make(core::httpStatus(error.code()), "application/json",
@@ -668,6 +679,456 @@ private:
     bool m_clientGone = false;
 };
 
+/// kubectl port-forward: one SPDY/3.1 connection (over the raw upgraded connection, or
+/// tunnelled in WebSocket binary messages) carrying, per forwarded connection, a pair of
+/// streams with headers streamType (data, error), port and requestID, as the kubelet's
+/// portforward httpstream handler pairs them. Once both streams of a request are there the
+/// backend connects to the port inside the pod; bytes then flow between the data stream and
+/// that socket, a FIN on either side half-closing the other. A failure to connect is written
+/// on the error stream in the kubelet's words. Runs on the session I/O context (one thread).
+class PortForwardSession : public std::enable_shared_from_this<PortForwardSession> {
+public:
+    PortForwardSession(asio::io_context& context, int fd, bool webSocket, std::string nameSpace,
+                       std::string pod, StreamingBackend& backend, Workers& workers,
+                       std::shared_ptr<SessionPoster> poster)
+        : m_context(context),
+          m_nameSpace(std::move(nameSpace)),
+          m_pod(std::move(pod)),
+          m_backend(backend),
+          m_workers(workers),
+          m_poster(std::move(poster)),
+          m_spdy(core::spdy::Connection::Role::Server, handlers()) {
+        asio::local::stream_protocol::socket socket(context, asio::local::stream_protocol(), fd);
+        if (webSocket) {
+            m_ws.emplace(std::move(socket));
+        } else {
+            m_raw.emplace(std::move(socket));
+        }
+    }
+
+    void run(http::request<http::empty_body> request, std::string answer) {
+        if (m_raw) {
+            // The SPDY upgrade's 101, then frames.
+            auto head = std::make_shared<std::string>(std::move(answer));
+            asio::async_write(*m_raw, asio::buffer(*head),
+                              [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
+                                  if (ec) {
+                                      return self->transportEnded();
+                                  }
+                                  self->readTransport();
+                              });
+            return;
+        }
+        m_ws->binary(true);
+        m_ws->read_message_max(1024 * 1024);
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = std::chrono::seconds(30);
+        timeouts.idle_timeout = websocket::stream_base::none();
+        timeouts.keep_alive_pings = false;
+        m_ws->set_option(timeouts);
+        m_ws->set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+            response.set(http::field::sec_websocket_protocol, kPortForwardTunnelProtocol);
+        }));
+        m_request = std::move(request);
+        m_ws->async_accept(*m_request, [self = shared_from_this()](beast::error_code ec) {
+            if (ec) {
+                SPDLOG_DEBUG("streaming: port-forward WebSocket handshake: {}", ec.message());
+                return;
+            }
+            self->readTransport();
+        });
+    }
+
+private:
+    struct Forward {
+        std::string requestId;
+        std::uint16_t port = 0;
+        std::uint32_t dataId = 0;
+        std::uint32_t errorId = 0;
+        std::optional<asio::posix::stream_descriptor> socket;
+        std::vector<char> buffer;
+        std::deque<std::string> toPod;
+        bool podWriting = false;
+        bool clientFin = false;    ///< the client's data stream ended
+        bool podShutdown = false;  ///< we shut the pod socket's write side
+        bool podEof = false;       ///< the pod socket's read side ended
+        bool closed = false;
+        /// Until both streams of the request are there (the kubelet's stream creation
+        /// timeout).
+        std::optional<asio::steady_timer> pairing;
+    };
+    using ForwardPtr = std::shared_ptr<Forward>;
+
+    core::spdy::Connection::Handlers handlers() {
+        core::spdy::Connection::Handlers handlers;
+        handlers.stream = [this](std::uint32_t id, const core::spdy::HeaderBlock& headers, bool) {
+            streamOpened(id, headers);
+        };
+        handlers.data = [this](std::uint32_t id, std::string_view data, bool fin) {
+            dataReceived(id, data, fin);
+        };
+        handlers.reset = [this](std::uint32_t id, core::spdy::RstStatus) {
+            if (const auto it = m_byStream.find(id); it != m_byStream.end()) {
+                closeForward(it->second);
+            }
+        };
+        return handlers;
+    }
+
+    void streamOpened(std::uint32_t id, const core::spdy::HeaderBlock& headers) {
+        // The kubelet's checks (httpStreamReceived): a stream failing them is reset.
+        const std::string portText = headers.value("port");
+        const std::string type = headers.value("streamType");
+        unsigned long port = 0;
+        try {
+            std::size_t used = 0;
+            port = std::stoul(portText, &used);
+            if (used != portText.size()) {
+                port = 0;
+            }
+        } catch (const std::exception&) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535 || (type != "data" && type != "error")) {
+            SPDLOG_DEBUG("streaming: port-forward stream {} refused (port {:?}, streamType {:?})",
+                         id, portText, type);
+            m_spdy.reset(id, core::spdy::RstStatus::Cancel);
+            return flush();
+        }
+        std::string requestId = headers.value("requestID");
+        if (requestId.empty()) {
+            // Clients before requestID: the error stream's id names the pair, the data
+            // stream follows it.
+            requestId = std::to_string(type == "error" ? id : id - 2);
+        }
+        auto& forward = m_byRequest[requestId];
+        if (!forward) {
+            forward = std::make_shared<Forward>();
+            forward->requestId = requestId;
+            forward->port = static_cast<std::uint16_t>(port);
+            forward->pairing.emplace(m_context, kStreamCreationTimeout);
+            forward->pairing->async_wait(
+                [self = shared_from_this(), forward = forward](beast::error_code ec) {
+                    if (!ec) {
+                        self->pairingTimedOut(forward);
+                    }
+                });
+        }
+        std::uint32_t& slot = type == "data" ? forward->dataId : forward->errorId;
+        if (slot != 0) {
+            m_spdy.reset(id, core::spdy::RstStatus::ProtocolError);
+            return flush();
+        }
+        slot = id;
+        m_byStream[id] = forward;
+        m_spdy.reply(id);
+        if (forward->dataId != 0 && forward->errorId != 0) {
+            forward->pairing->cancel();
+            connect(forward);
+        }
+        flush();
+    }
+
+    void pairingTimedOut(const ForwardPtr& forward) {
+        if (forward->closed || (forward->dataId != 0 && forward->errorId != 0)) {
+            return;
+        }
+        if (forward->errorId != 0) {
+            m_spdy.sendData(forward->errorId,
+                            "(request=" + forward->requestId + ") timed out waiting for streams",
+                            true);
+        }
+        if (forward->dataId != 0) {
+            m_spdy.reset(forward->dataId, core::spdy::RstStatus::Cancel);
+        }
+        closeForward(forward);
+        flush();
+    }
+
+    void connect(const ForwardPtr& forward) {
+        std::weak_ptr<PortForwardSession> weak = shared_from_this();
+        m_workers.spawn([weak, forward, poster = m_poster, backend = &m_backend,
+                         nameSpace = m_nameSpace, pod = m_pod] {
+            auto connected = backend->portForward(nameSpace, pod, forward->port);
+            poster->post([weak, forward, connected = std::move(connected)]() mutable {
+                auto self = weak.lock();
+                if (!self) {
+                    if (connected) {
+                        ::close(*connected);
+                    }
+                    return;
+                }
+                self->connected(forward, std::move(connected));
+            });
+        });
+    }
+
+    void connected(const ForwardPtr& forward, core::Result<int> fd) {
+        if (forward->closed) {
+            if (fd) {
+                ::close(*fd);
+            }
+            return;
+        }
+        if (!fd) {
+            // The kubelet's words; its pod is the CRI sandbox and the uid is empty.
+            const std::string message = "error forwarding port " + std::to_string(forward->port) +
+                                        " to pod " + m_pod + ", uid : " + fd.error().message();
+            SPDLOG_INFO("streaming: {}", message);
+            m_spdy.sendData(forward->errorId, message);
+            finishStreams(forward);
+            closeForward(forward);
+            return flush();
+        }
+        forward->socket.emplace(m_context, *fd);
+        forward->buffer.resize(32 * 1024);
+        readPod(forward);
+        writePod(forward);
+    }
+
+    /// The end of both streams of a request from our side (kubelet: defer Close of each).
+    void finishStreams(const ForwardPtr& forward) {
+        m_spdy.sendData(forward->dataId, {}, true);
+        m_spdy.sendData(forward->errorId, {}, true);
+    }
+
+    void readPod(const ForwardPtr& forward) {
+        forward->socket->async_read_some(
+            asio::buffer(forward->buffer),
+            [self = shared_from_this(), forward](beast::error_code ec, std::size_t bytes) {
+                if (forward->closed) {
+                    return;
+                }
+                if (ec) {
+                    forward->podEof = true;
+                    self->finishStreams(forward);
+                    self->flush();
+                    return self->maybeDone(forward);
+                }
+                self->m_spdy.sendData(forward->dataId,
+                                      std::string_view(forward->buffer.data(), bytes));
+                self->flush();
+                // The next read waits until this data is written: a slow client slows the pod
+                // down instead of growing a queue.
+                self->whenWritten([self, forward] {
+                    if (!forward->closed) {
+                        self->readPod(forward);
+                    }
+                });
+            });
+    }
+
+    void dataReceived(std::uint32_t id, std::string_view data, bool fin) {
+        const auto it = m_byStream.find(id);
+        if (it == m_byStream.end()) {
+            return;
+        }
+        const ForwardPtr forward = it->second;
+        if (id != forward->dataId) {
+            return;  // the client writes nothing on the error stream; it only closes it
+        }
+        if (!data.empty() && !forward->clientFin && !forward->podShutdown) {
+            forward->toPod.emplace_back(data);
+            m_queuedToPods += data.size();
+        }
+        if (fin) {
+            forward->clientFin = true;
+        }
+        writePod(forward);
+    }
+
+    void writePod(const ForwardPtr& forward) {
+        if (forward->closed || !forward->socket || forward->podWriting) {
+            return;
+        }
+        if (forward->toPod.empty()) {
+            if (forward->clientFin && !forward->podShutdown) {
+                // The client is done sending: the pod's server reads end of input.
+                forward->podShutdown = true;
+                ::shutdown(forward->socket->native_handle(), SHUT_WR);
+                maybeDone(forward);
+            }
+            return;
+        }
+        forward->podWriting = true;
+        asio::async_write(*forward->socket, asio::buffer(forward->toPod.front()),
+                          [self = shared_from_this(), forward](beast::error_code ec, std::size_t) {
+                              forward->podWriting = false;
+                              if (forward->closed) {
+                                  return;
+                              }
+                              self->m_queuedToPods -= forward->toPod.front().size();
+                              forward->toPod.pop_front();
+                              if (ec) {
+                                  // The pod closed its side: what the client sends is dropped.
+                                  for (const auto& chunk : forward->toPod) {
+                                      self->m_queuedToPods -= chunk.size();
+                                  }
+                                  forward->toPod.clear();
+                                  forward->clientFin = true;
+                              }
+                              self->writePod(forward);
+                              self->resumeReading();
+                          });
+    }
+
+    void maybeDone(const ForwardPtr& forward) {
+        if (forward->podEof && forward->podShutdown) {
+            closeForward(forward);
+        }
+    }
+
+    void closeForward(const ForwardPtr& forward) {
+        if (forward->closed) {
+            return;
+        }
+        forward->closed = true;
+        if (forward->pairing) {
+            forward->pairing->cancel();
+        }
+        for (const auto& chunk : forward->toPod) {
+            m_queuedToPods -= chunk.size();
+        }
+        forward->toPod.clear();
+        if (forward->socket) {
+            beast::error_code ignored;
+            forward->socket->close(ignored);
+        }
+        m_byStream.erase(forward->dataId);
+        m_byStream.erase(forward->errorId);
+        m_byRequest.erase(forward->requestId);
+        resumeReading();
+    }
+
+    // ---- the client's connection
+
+    void readTransport() {
+        // Bounded: while the pods have not taken 4 MiB the client sent, its connection waits.
+        if (m_reading || m_ended || m_queuedToPods > 4 * 1024 * 1024) {
+            return;
+        }
+        m_reading = true;
+        auto received = [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+            self->m_reading = false;
+            if (ec) {
+                return self->transportEnded();
+            }
+            std::string data;
+            if (self->m_ws) {
+                data = beast::buffers_to_string(self->m_incoming.data());
+                self->m_incoming.consume(self->m_incoming.size());
+            } else {
+                data.assign(self->m_readBuffer.data(), bytes);
+            }
+            if (auto ok = self->m_spdy.receive(data); !ok) {
+                SPDLOG_DEBUG("streaming: port-forward: {}", ok.error().message());
+                self->m_closeWhenWritten = true;
+                return self->flush();
+            }
+            self->flush();
+            self->readTransport();
+        };
+        if (m_ws) {
+            m_ws->async_read(m_incoming, std::move(received));
+        } else {
+            m_readBuffer.resize(32 * 1024);
+            m_raw->async_read_some(asio::buffer(m_readBuffer), std::move(received));
+        }
+    }
+
+    void resumeReading() {
+        if (!m_reading && !m_ended) {
+            readTransport();
+        }
+    }
+
+    void flush() {
+        m_outbox += m_spdy.takeOutput();
+        if (m_writing || m_ended) {
+            return;
+        }
+        if (m_outbox.empty()) {
+            auto callbacks = std::move(m_afterWrite);
+            m_afterWrite.clear();
+            for (auto& callback : callbacks) {
+                callback();
+            }
+            if (m_closeWhenWritten) {
+                transportEnded();
+            }
+            return;
+        }
+        m_writing = true;
+        m_sending.swap(m_outbox);
+        m_outbox.clear();
+        auto written = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->m_writing = false;
+            self->m_sending.clear();
+            if (ec) {
+                return self->transportEnded();
+            }
+            self->flush();
+        };
+        if (m_ws) {
+            m_ws->async_write(asio::buffer(m_sending), std::move(written));
+        } else {
+            asio::async_write(*m_raw, asio::buffer(m_sending), std::move(written));
+        }
+    }
+
+    void whenWritten(std::function<void()> callback) {
+        if (!m_writing && m_outbox.empty()) {
+            return callback();
+        }
+        m_afterWrite.push_back(std::move(callback));
+    }
+
+    /// The client went away (or broke the protocol): every forward ends with it.
+    void transportEnded() {
+        if (m_ended) {
+            return;
+        }
+        m_ended = true;
+        m_afterWrite.clear();
+        std::vector<ForwardPtr> forwards;
+        for (const auto& [id, forward] : m_byRequest) {
+            forwards.push_back(forward);
+        }
+        for (const auto& forward : forwards) {
+            closeForward(forward);
+        }
+        beast::error_code ignored;
+        if (m_ws) {
+            beast::get_lowest_layer(*m_ws).close(ignored);
+        } else {
+            m_raw->close(ignored);
+        }
+    }
+
+    asio::io_context& m_context;
+    std::string m_nameSpace;
+    std::string m_pod;
+    StreamingBackend& m_backend;
+    Workers& m_workers;
+    std::shared_ptr<SessionPoster> m_poster;
+    core::spdy::Connection m_spdy;
+    std::optional<websocket::stream<asio::local::stream_protocol::socket>> m_ws;
+    std::optional<asio::local::stream_protocol::socket> m_raw;
+    std::optional<http::request<http::empty_body>> m_request;
+    beast::flat_buffer m_incoming;
+    std::vector<char> m_readBuffer;
+    std::string m_outbox;
+    std::string m_sending;
+    std::vector<std::function<void()>> m_afterWrite;
+    std::map<std::string, ForwardPtr> m_byRequest;
+    std::map<std::uint32_t, ForwardPtr> m_byStream;
+    std::size_t m_queuedToPods = 0;
+    bool m_reading = false;
+    bool m_writing = false;
+    bool m_ended = false;
+    bool m_closeWhenWritten = false;
+};
+
 /// The request as Beast's WebSocket accept wants it, from the router's transport-free copy.
 http::request<http::empty_body> beastRequest(const HttpRequest& request) {
     http::request<http::empty_body> beast;
@@ -807,6 +1268,82 @@ struct StreamingServer::Impl {
         return response;
     }
 
+    /// `/portForward/{ns}/{pod}`: a WebSocket carrying SPDY (subprotocol
+    /// SPDY/3.1+portforward.k8s.io, what kube-apiserver would otherwise translate) or the
+    /// kubelet's own SPDY/3.1 upgrade (X-Stream-Protocol-Version: portforward.k8s.io).
+    HttpResponse portForward(const HttpRequest& request) {
+        const auto [path, queryText] = apiserver::splitTarget(request.target);
+        auto segments = pathSegments(path.substr(std::string_view("/portForward/").size()));
+        if (!segments || segments->size() != 2) {
+            return statusResponse(core::Error(core::ErrorCode::NotFound, "404 page not found"));
+        }
+        const std::string upgrade = request.header("Upgrade");
+        bool webSocket = false;
+        std::string answer;
+        if (equalsIgnoringCase(upgrade, "websocket")) {
+            const std::string offered = request.header("Sec-WebSocket-Protocol");
+            bool found = false;
+            for (std::string_view rest = offered; !rest.empty();) {
+                const auto comma = rest.find(',');
+                std::string_view item = rest.substr(0, comma);
+                while (!item.empty() && item.front() == ' ') {
+                    item.remove_prefix(1);
+                }
+                while (!item.empty() && item.back() == ' ') {
+                    item.remove_suffix(1);
+                }
+                found = found || item == kPortForwardTunnelProtocol;
+                rest =
+                    comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            }
+            if (!found) {
+                return statusResponse(
+                    core::Error(core::ErrorCode::BadRequest,
+                                "unable to upgrade: no supported subprotocol in \"" + offered +
+                                    "\" (supported: " + kPortForwardTunnelProtocol + ")"));
+            }
+            webSocket = true;
+        } else if (equalsIgnoringCase(upgrade, "SPDY/3.1")) {
+            // httpstream.Handshake: the client lists the protocols it speaks; none at all is
+            // an old client, answered without the header.
+            const std::string offered = request.header("X-Stream-Protocol-Version");
+            answer =
+                "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: "
+                "SPDY/3.1\r\n";
+            if (!offered.empty()) {
+                if (offered.find(kPortForwardProtocol) == std::string::npos) {
+                    return statusResponse(core::Error(
+                        core::ErrorCode::Forbidden,
+                        "unable to upgrade: unable to negotiate protocol: client supports [" +
+                            offered + "], server supports [" + std::string(kPortForwardProtocol) +
+                            "]"));
+                }
+                answer +=
+                    "X-Stream-Protocol-Version: " + std::string(kPortForwardProtocol) + "\r\n";
+            }
+            answer += "\r\n";
+        } else {
+            return statusResponse(core::Error(
+                core::ErrorCode::BadRequest,
+                "Upgrade request required: port forwarding speaks SPDY/3.1 (an Upgrade: SPDY/3.1 "
+                "POST, or a WebSocket with subprotocol SPDY/3.1+portforward.k8s.io)"));
+        }
+        HttpResponse response;
+        response.takeover = [this, webSocket, answer = std::move(answer),
+                             nameSpace = (*segments)[0], pod = (*segments)[1],
+                             beast = std::make_shared<http::request<http::empty_body>>(
+                                 beastRequest(request))](int fd) mutable {
+            asio::post(context, [this, fd, webSocket, answer = std::move(answer),
+                                 nameSpace = std::move(nameSpace), pod = std::move(pod),
+                                 beast]() mutable {
+                std::make_shared<PortForwardSession>(context, fd, webSocket, std::move(nameSpace),
+                                                     std::move(pod), backend, workers, poster)
+                    ->run(std::move(*beast), std::move(answer));
+            });
+        };
+        return response;
+    }
+
     StreamingServerOptions options;
     StreamingBackend& backend;
     asio::io_context context;
@@ -833,10 +1370,8 @@ StreamingServer::StreamingServer(StreamingServerOptions options, StreamingBacken
     impl.router.addPathHandler("/attach/", [&impl](const HttpRequest& request) {
         return impl.execOrAttach(request, false);
     });
-    impl.router.addPathHandler("/portForward/", [](const HttpRequest&) {
-        return statusResponse(
-            core::Error(core::ErrorCode::BadRequest, "port forwarding is not supported yet"));
-    });
+    impl.router.addPathHandler(
+        "/portForward/", [&impl](const HttpRequest& request) { return impl.portForward(request); });
     impl.router.setReady(true);
 }
 

@@ -2,15 +2,20 @@
 // The real kubectl → an in-process API server with the NodeProxy → the node agent's streaming
 // server over HTTPS (client certificate from the cluster CA) → host processes.
 #include <filesystem>
+#include <thread>
 
+#include <QRegularExpression>
 #include <QtTest>
+#include <arpa/inet.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "engine/agent/streaming/streaming_server.h"
 #include "engine/apiserver/node_proxy.h"
@@ -62,6 +67,90 @@ std::uint16_t closedPort() {
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
     ::close(fd);
     return ntohs(address.sin_port);
+}
+
+/// Echoes every connection's bytes back until the client's end of input, then closes.
+class EchoServer {
+public:
+    EchoServer() {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+            ::listen(m_fd, 16) == 0 &&
+            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+            m_port = ntohs(address.sin_port);
+        }
+        m_thread = std::thread([this] {
+            while (true) {
+                const int connection = ::accept(m_fd, nullptr, nullptr);
+                if (connection < 0) {
+                    return;
+                }
+                std::thread([connection] {
+                    char buffer[16384];
+                    ssize_t got = 0;
+                    while ((got = ::recv(connection, buffer, sizeof buffer, 0)) > 0) {
+                        if (::send(connection, buffer, static_cast<std::size_t>(got),
+                                   MSG_NOSIGNAL) != got) {
+                            break;
+                        }
+                    }
+                    ::close(connection);
+                }).detach();
+            }
+        });
+    }
+    ~EchoServer() {
+        ::shutdown(m_fd, SHUT_RDWR);
+        ::close(m_fd);
+        m_thread.join();
+    }
+    std::uint16_t port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    std::uint16_t m_port = 0;
+    std::thread m_thread;
+};
+
+/// Sends `payload` to 127.0.0.1:port, half-closes, and returns everything read back.
+std::string echoThrough(std::uint16_t port, const std::string& payload) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval timeout{20, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string answer;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return answer;
+    }
+    // Write and read at once: the payload is larger than the socket buffers.
+    std::thread writer([fd, &payload] {
+        std::size_t sent = 0;
+        while (sent < payload.size()) {
+            const ssize_t n =
+                ::send(fd, payload.data() + sent, payload.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) {
+                break;
+            }
+            sent += static_cast<std::size_t>(n);
+        }
+        ::shutdown(fd, SHUT_WR);
+    });
+    char buffer[16384];
+    ssize_t got = 0;
+    while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        answer.append(buffer, static_cast<std::size_t>(got));
+    }
+    writer.join();
+    ::close(fd);
+    return answer;
 }
 
 }  // namespace
@@ -325,6 +414,128 @@ private slots:
         QCOMPARE(response.status, 404);
         QCOMPARE(json::parse(response.body)["message"].get<std::string>(),
                  std::string("pods \"nobody\" not found"));
+    }
+
+    void portForwardRelaysBothTransports() {
+        // A pod whose port is an echo server on the host's loopback (HostProcessBackend):
+        // 1 MiB goes there and back through kubectl, the API server's relay, the agent's SPDY
+        // session and the backend's socket, the client's half-close travelling as a FIN.
+        EchoServer echo;
+        QVERIFY(echo.port() != 0);
+        auto client = m_server->directClient();
+        auto created = client->create(client::ResourceRef("", "v1", "pods", "default"),
+                                      pod("forwarded", "node-1", {"c"}));
+        QVERIFY(created.ok());
+        const auto running =
+            kubectl({"patch", "pod", "forwarded", "--subresource=status", "--type=merge", "-p",
+                     "{\"status\":{\"phase\":\"Running\"}}"});
+        QVERIFY2(running.exitCode == 0, running.err.constData());
+        for (const bool webSockets : {true, false}) {
+            QProcess forward;
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(QStringLiteral("HOME"), m_home);
+            environment.insert(QStringLiteral("KUBECONFIG"), m_kubeconfig);
+            environment.insert(QStringLiteral("KUBECTL_PORT_FORWARD_WEBSOCKETS"),
+                               webSockets ? QStringLiteral("true") : QStringLiteral("false"));
+            forward.setProcessEnvironment(environment);
+            forward.start(QStringLiteral("/usr/bin/kubectl"),
+                          {"port-forward", "pod/forwarded", ":" + QString::number(echo.port())});
+            QVERIFY(forward.waitForStarted());
+            QByteArray printed;
+            QRegularExpression forwarding(QStringLiteral("Forwarding from 127.0.0.1:(\\d+)"));
+            quint16 local = 0;
+            QTRY_VERIFY_WITH_TIMEOUT(
+                [&] {
+                    printed += forward.readAllStandardOutput();
+                    const auto match = forwarding.match(QString::fromUtf8(printed));
+                    local = match.hasMatch() ? match.captured(1).toUShort() : 0;
+                    return local != 0;
+                }(),
+                20000);
+            std::string payload(1024 * 1024, '\0');
+            for (std::size_t i = 0; i < payload.size(); ++i) {
+                payload[i] = static_cast<char>(i * 7 + 3);
+            }
+            QCOMPARE(echoThrough(local, payload), payload);
+            QCOMPARE(echoThrough(local, "second connection"), std::string("second connection"));
+            forward.kill();
+            forward.waitForFinished();
+        }
+    }
+
+    void portForwardToAClosedPortReportsTheError() {
+        const std::uint16_t closed = closedPort();
+        QProcess forward;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("HOME"), m_home);
+        environment.insert(QStringLiteral("KUBECONFIG"), m_kubeconfig);
+        forward.setProcessEnvironment(environment);
+        forward.start(QStringLiteral("/usr/bin/kubectl"),
+                      {"port-forward", "pod/forwarded", ":" + QString::number(closed)});
+        QVERIFY(forward.waitForStarted());
+        QByteArray printed;
+        quint16 local = 0;
+        QRegularExpression forwarding(QStringLiteral("Forwarding from 127.0.0.1:(\\d+)"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                printed += forward.readAllStandardOutput();
+                const auto match = forwarding.match(QString::fromUtf8(printed));
+                local = match.hasMatch() ? match.captured(1).toUShort() : 0;
+                return local != 0;
+            }(),
+            20000);
+        QCOMPARE(echoThrough(local, "anyone?"), std::string());
+        QByteArray errors;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (errors += forward.readAllStandardError())
+                .contains("error forwarding port " + QByteArray::number(closed) +
+                          " to pod forwarded, uid : failed to connect to localhost:"),
+            20000);
+        forward.kill();
+        forward.waitForFinished();
+    }
+
+    void nodesProxyReachesTheAgent() {
+        const auto run = kubectl({"get", "--raw", "/api/v1/nodes/node-1/proxy/healthz"});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(run.out, QByteArray("ok"));
+    }
+
+    void proxySubresourcesAnswerAsKube() {
+        auto client = m_server->directClient();
+        json service = {{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "lonely"}, {"namespace", "default"}}},
+                        {"spec", {{"ports", json::array({{{"port", 80}}})}}}};
+        QVERIFY(client->create(client::ResourceRef("", "v1", "services", "default"), service).ok());
+        auto response = get("/api/v1/namespaces/default/services/lonely/proxy/");
+        QCOMPARE(response.status, 503);
+        QCOMPARE(json::parse(response.body).value("message", ""),
+                 std::string("no endpoints available for service \"lonely\""));
+        response = get("/api/v1/namespaces/default/services/lonely:8080/proxy/");
+        QCOMPARE(response.status, 503);
+        QCOMPARE(json::parse(response.body).value("message", ""),
+                 std::string("no service port 8080 found for service \"lonely\""));
+        response = get("/api/v1/namespaces/default/services/missing/proxy/");
+        QCOMPARE(response.status, 404);
+        response = get("/api/v1/namespaces/default/services/ftp:lonely:80/proxy/");
+        QCOMPARE(response.status, 400);
+        QCOMPARE(json::parse(response.body).value("message", ""),
+                 std::string("invalid service request \"ftp:lonely:80\""));
+        // A bare .../proxy is sent on to .../proxy/.
+        response = get("/api/v1/namespaces/default/services/lonely/proxy?x=1");
+        QCOMPARE(response.status, 301);
+        const auto location = std::find_if(response.headers.begin(), response.headers.end(),
+                                           [](const auto& h) { return h.first == "Location"; });
+        QVERIFY(location != response.headers.end());
+        QCOMPARE(location->second,
+                 std::string("/api/v1/namespaces/default/services/lonely/proxy/?x=1"));
+        // The API server's own loopback is not a place to proxy to (IsProxyableIP), nor is a
+        // pod without an IP.
+        response = get("/api/v1/namespaces/default/pods/one/proxy/");
+        QCOMPARE(response.status, 400);
+        QCOMPARE(json::parse(response.body).value("message", ""),
+                 std::string("address not allowed"));
     }
 
     void agentRefusesCallersWithoutTheClusterCertificate() {

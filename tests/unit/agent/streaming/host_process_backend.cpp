@@ -5,14 +5,18 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <set>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -354,6 +358,23 @@ core::Result<std::unique_ptr<ExecSession>> HostProcessBackend::attach(
         return spawned.error();
     }
     return std::unique_ptr<ExecSession>(std::make_unique<HostExecSession>(*spawned, options.tty));
+}
+
+core::Result<int> HostProcessBackend::portForward(const std::string&, const std::string& pod,
+                                                  std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return core::Error(core::ErrorCode::BadRequest,
+                           "failed to connect to localhost:" + std::to_string(port) + " for pod " +
+                               pod + ": " + std::strerror(error));
+    }
+    return fd;
 }
 
 }  // namespace slipway::testing

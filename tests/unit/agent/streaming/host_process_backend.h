@@ -33,6 +33,9 @@ public:
     core::Result<std::unique_ptr<agent::streaming::ExecSession>> attach(
         const std::string& nameSpace, const std::string& pod, const std::string& container,
         const agent::streaming::ExecOptions& options) override;
+    /// A connection to 127.0.0.1:`port` on the host (every pod shares the host's loopback).
+    core::Result<int> portForward(const std::string& nameSpace, const std::string& pod,
+                                  std::uint16_t port) override;
 
 private:
     std::mutex m_mutex;

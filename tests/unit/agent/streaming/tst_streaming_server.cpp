@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // The node agent's streaming server against real host processes, spoken to by a Beast
 // WebSocket client that checks the v5/v4.channel.k8s.io bytes, and by plain HTTP for logs.
+#include <thread>
+
 #include <QtTest>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
 
 #include "engine/agent/streaming/channel_protocol.h"
 #include "engine/agent/streaming/streaming_server.h"
+#include "engine/core/spdy/spdy.h"
 
 #include "host_process_backend.h"
 
@@ -128,6 +133,104 @@ private slots:
     }
 
     void cleanupTestCase() { m_server->stop(); }
+
+    void portForwardSpeaksSpdyOverTheUpgrade() {
+        // An echo listener the host backend forwards to.
+        asio::io_context context;
+        tcp::acceptor acceptor(context, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        const auto echoPort = acceptor.local_endpoint().port();
+        std::thread echo([&acceptor] {
+            tcp::socket socket = acceptor.accept();
+            beast::error_code ec;
+            char buffer[1024];
+            std::size_t got = 0;
+            while ((got = socket.read_some(asio::buffer(buffer), ec)) > 0 && !ec) {
+                asio::write(socket, asio::buffer(buffer, got), ec);
+            }
+            socket.shutdown(tcp::socket::shutdown_send, ec);
+        });
+
+        tcp::resolver resolver(context);
+        tcp::socket socket(context);
+        asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(m_port)));
+        const std::string head =
+            "POST /portForward/default/p HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+            "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n"
+            "Content-Length: 0\r\n\r\n";
+        asio::write(socket, asio::buffer(head));
+        beast::flat_buffer buffer;
+        http::response_parser<http::empty_body> parser;
+        http::read_header(socket, buffer, parser);
+        QCOMPARE(parser.get().result_int(), 101u);
+        QCOMPARE(std::string(parser.get()["X-Stream-Protocol-Version"]),
+                 std::string("portforward.k8s.io"));
+
+        std::vector<std::uint32_t> replies;
+        std::vector<std::uint32_t> resets;
+        std::string echoed;
+        bool dataFin = false;
+        bool errorFin = false;
+        core::spdy::Connection::Handlers handlers;
+        handlers.reply = [&](std::uint32_t id, const core::spdy::HeaderBlock&, bool) {
+            replies.push_back(id);
+        };
+        handlers.reset = [&](std::uint32_t id, core::spdy::RstStatus) { resets.push_back(id); };
+        handlers.data = [&](std::uint32_t id, std::string_view data, bool fin) {
+            if (id == 3) {
+                echoed += data;
+                dataFin = dataFin || fin;
+            } else if (id == 1) {
+                errorFin = errorFin || fin;
+            }
+        };
+        core::spdy::Connection spdy(core::spdy::Connection::Role::Client, handlers);
+        const std::string port = std::to_string(echoPort);
+        // A pair without requestID (an old client): the error stream's id names it.
+        spdy.openStream({{"streamType", "error"}, {"port", port}}, false);
+        spdy.sendData(1, {}, true);
+        spdy.openStream({{"streamType", "data"}, {"port", port}}, false);
+        spdy.sendData(3, "ping through spdy", true);
+        // A stream the kubelet's checks refuse: no port.
+        spdy.openStream({{"streamType", "data"}}, false);
+        asio::write(socket, asio::buffer(spdy.takeOutput()));
+        if (buffer.size() > 0) {
+            QVERIFY(spdy.receive(beast::buffers_to_string(buffer.data())).ok());
+        }
+        timeval timeout{10, 0};
+        ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        char chunk[4096];
+        while (!(dataFin && errorFin)) {
+            beast::error_code ec;
+            const auto got = socket.read_some(asio::buffer(chunk), ec);
+            if (ec) {
+                break;
+            }
+            QVERIFY(spdy.receive(std::string_view(chunk, got)).ok());
+        }
+        echo.join();
+        QCOMPARE(replies, (std::vector<std::uint32_t>{1, 3}));
+        QCOMPARE(resets, (std::vector<std::uint32_t>{5}));
+        QCOMPARE(echoed, std::string("ping through spdy"));
+        QVERIFY(dataFin && errorFin);
+    }
+
+    void portForwardRefusesWhatItCannotSpeak() {
+        const auto plain = httpGet(m_port, "/portForward/default/p");
+        QCOMPARE(plain.status, 400);
+        QVERIFY(plain.body.find("Upgrade request required") != std::string::npos);
+        // A WebSocket without the SPDY tunnelling subprotocol.
+        asio::io_context context;
+        tcp::resolver resolver(context);
+        websocket::stream<tcp::socket> ws(context);
+        asio::connect(ws.next_layer(), resolver.resolve("127.0.0.1", std::to_string(m_port)));
+        ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+            request.set(http::field::sec_websocket_protocol, "v5.channel.k8s.io");
+        }));
+        websocket::response_type response;
+        beast::error_code ec;
+        ws.handshake(response, "127.0.0.1", "/portForward/default/p", ec);
+        QCOMPARE(ec, beast::error_code(websocket::error::upgrade_declined));
+    }
 
     void execSeparatesStdoutAndStderrAndReportsTheExitCode() {
         const auto result = runChannels(
