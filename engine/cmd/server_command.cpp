@@ -24,6 +24,7 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/apiserver/service_allocator.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
 #include "engine/auth/escalation_check.h"
@@ -235,6 +236,12 @@ int runServer(const ServerFlags& flags) {
     resources.setWriteAdmission(escalationCheck.admission());
     const apiserver::NamespaceAdmission admission(**store);  // LimitRanger, ResourceQuota
     resources.setAdmission(&admission);
+    apiserver::ServiceAllocator serviceAllocator;  // cluster IPs and node ports of Services
+    if (auto rebuilt = serviceAllocator.rebuild(**store); !rebuilt) {
+        spdlog::critical("reading the allocated Service addresses: {}", rebuilt.error().message());
+        return 1;
+    }
+    resources.setStorageHooks(&serviceAllocator);
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
         spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
         return 1;
