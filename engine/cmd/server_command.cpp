@@ -44,6 +44,9 @@
 #include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
+#include "engine/proxy/kubernetes_service.h"
+#include "engine/proxy/load_balancer_controller.h"
+#include "engine/proxy/service_proxy.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 
@@ -214,6 +217,11 @@ int runServer(const ServerFlags& flags) {
         simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
+    const auto proxyMode = proxy::parseProxyMode(flags.proxyMode);
+    if (!proxyMode) {
+        spdlog::critical("{}", proxyMode.error().message());
+        return 2;
+    }
     auto endpoint = apiserver::parseListenAddress(flags.listen);
     if (!endpoint) {
         spdlog::critical("{}", endpoint.error().message());
@@ -375,6 +383,27 @@ int runServer(const ServerFlags& flags) {
     controllers::ServiceAccountsController serviceAccountsController(serviceAccountClient);
     serviceAccountsController.start();
 
+    // Services: the `kubernetes` Service (kube-apiserver's endpoint reconciler); on a real node
+    // the Service proxy and the load balancer (kube-proxy, k3s servicelb).
+    const client::InProcessClient proxyClient(
+        router, apiserver::Identity{"system:kube-proxy", {"system:masters"}, true});
+    const bool wildcard = bound->address == "0.0.0.0" || bound->address == "::";
+    proxy::KubernetesServiceReconciler kubernetesService(
+        proxyClient, {wildcard ? flags.nodeIp : bound->address, bound->port});
+    kubernetesService.start();
+    std::optional<proxy::ServiceProxy> serviceProxy;
+    std::optional<proxy::LoadBalancerController> loadBalancer;
+    if (kubelet && *proxyMode != proxy::ProxyMode::None) {
+        proxy::ProxyOptions services;
+        services.nodeName = kubelet->nodeName();
+        services.mode = *proxyMode;
+        services.rules.nodeIps = {flags.nodeIp};
+        serviceProxy.emplace(proxyClient, services);
+        serviceProxy->start();
+        loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.nodeIp});
+        loadBalancer->start();
+    }
+
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);
     if (!flags.kubeconfigOut.empty()) {
@@ -448,6 +477,11 @@ int runServer(const ServerFlags& flags) {
         kubelet->stop();
     }
     controllerManager.stop();
+    if (serviceProxy) {
+        loadBalancer->stop();
+        serviceProxy->stop();
+    }
+    kubernetesService.stop();
     crdController.stop();
     server.stop();
     spdlog::info("stopped");

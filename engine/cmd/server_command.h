@@ -55,6 +55,8 @@ struct ServerFlags {
     /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
     std::string crashLoopBackoff = "10s";
     std::string crashLoopBackoffMax = "5m";
+    /// How the local node serves Services: nftables, userspace or none (engine/proxy).
+    std::string proxyMode = "nftables";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.
