@@ -20,6 +20,9 @@ struct RuleConfig {
     /// of an endpoint on the same bridge then come back through the node even without
     /// br_netfilter, and hairpin traffic (a pod reaching itself through its Service) works.
     bool masqueradeAll = true;
+    /// The pods' addresses: their traffic to a Local node port or external IP is sent to the
+    /// cluster-wide service chain (masqueraded), so a pod can reach itself that way too.
+    std::string clusterCidr = "10.244.0.0/16";
     /// The packet mark of traffic to masquerade (kube-proxy's 0x4000).
     std::uint32_t masqueradeMark = 0x4000;
 };
@@ -38,7 +41,8 @@ struct PortRules {
 /// kube-proxy's nftables rules for one Service port:
 ///  - service chain: mark for masquerade, affinity lookups, then
 ///    `numgen random mod N vmap { 0 : goto endpoint-…, … }` over the READY endpoints;
-///  - one endpoint chain per ready endpoint: hairpin mark, affinity update, DNAT;
+///  - one endpoint chain per ready endpoint: hairpin mark (unless masqueradeAll already marked
+///    every packet to the Service), affinity update, DNAT;
 ///  - external chain (node ports, load-balancer and external IPs): Cluster policy marks and
 ///    goes to the service chain; Local keeps the source and goes to local endpoints only;
 ///  - map elements: `service-ips` (cluster IP, external IPs), `service-nodeports`, or, with no

@@ -2,154 +2,29 @@
 // The Service proxy programming nftables inside a network namespace the test makes: a node
 // namespace with a bridge, three endpoint namespaces on it (each answering its own name on
 // port 8080) and a client namespace, all addressed from 10.244.0.0/24; the node's own address
-// is on a dummy interface. Root only (QSKIP otherwise).
-#include <atomic>
+// is on a veth kept inside the node namespace. Root only (QSKIP otherwise).
 #include <cerrno>
-#include <future>
 #include <map>
 #include <set>
 #include <thread>
 
 #include <QTemporaryDir>
 #include <QtTest>
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sched.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "engine/proxy/load_balancer_controller.h"
 #include "engine/proxy/service_proxy.h"
 
 #include "../unit/client/test_server.h"
+#include "tests/integration/netns_tcp.h"
 #include "tests/support/netns.h"
 
 using namespace slipway;
+using namespace slipway::testing::tcp;
 using nlohmann::json;
 
 namespace {
 
 constexpr const char* kNodeIp = "192.168.213.2";
-
-std::string netnsPath(const testing::NetworkNamespace& ns) {
-    return "/run/netns/" + ns.name().toStdString();
-}
-
-bool enter(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    const bool ok = ::setns(fd, CLONE_NEWNET) == 0;
-    ::close(fd);
-    return ok;
-}
-
-/// A TCP server inside a namespace that answers every connection with `reply` and closes it.
-class NameServer {
-public:
-    NameServer(std::string path, std::string reply) {
-        m_thread = std::thread([this, path = std::move(path), reply = std::move(reply)] {
-            if (!enter(path)) {
-                return;
-            }
-            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            const int on = 1;
-            ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-            sockaddr_in address{};
-            address.sin_family = AF_INET;
-            address.sin_port = htons(8080);
-            if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
-                ::listen(fd, 64) != 0) {
-                ::close(fd);
-                return;
-            }
-            m_listening = true;
-            while (!m_stopping) {
-                pollfd ready = {fd, POLLIN, 0};
-                if (::poll(&ready, 1, 100) <= 0) {
-                    continue;
-                }
-                const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-                if (client >= 0) {
-                    (void)!::write(client, reply.data(), reply.size());
-                    ::close(client);
-                }
-            }
-            ::close(fd);
-        });
-    }
-    ~NameServer() {
-        m_stopping = true;
-        m_thread.join();
-    }
-    bool listening() const { return m_listening; }
-
-private:
-    std::atomic<bool> m_stopping{false};
-    std::atomic<bool> m_listening{false};
-    std::thread m_thread;
-};
-
-struct Fetched {
-    std::string reply;
-    int error = 0;  ///< errno of a failed connect
-    std::chrono::milliseconds took{0};
-};
-
-/// Connects from namespace `path` to ip:port and reads the answer (2 s at most).
-Fetched fetch(const std::string& path, const std::string& ip, int port) {
-    return std::async(std::launch::async,
-                      [&] {
-                          Fetched result;
-                          const auto started = std::chrono::steady_clock::now();
-                          if (!enter(path)) {
-                              result.error = errno;
-                              return result;
-                          }
-                          const int fd =
-                              ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-                          sockaddr_in address{};
-                          address.sin_family = AF_INET;
-                          address.sin_port = htons(static_cast<std::uint16_t>(port));
-                          inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
-                          if (::connect(fd, reinterpret_cast<const sockaddr*>(&address),
-                                        sizeof address) != 0 &&
-                              errno != EINPROGRESS) {
-                              result.error = errno;
-                          } else {
-                              pollfd ready = {fd, POLLOUT, 0};
-                              if (::poll(&ready, 1, 2000) <= 0) {
-                                  result.error = ETIMEDOUT;
-                              } else {
-                                  int error = 0;
-                                  socklen_t length = sizeof error;
-                                  ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-                                  result.error = error;
-                              }
-                          }
-                          while (result.error == 0) {
-                              pollfd readable = {fd, POLLIN, 0};
-                              if (::poll(&readable, 1, 2000) <= 0) {
-                                  result.error = ETIMEDOUT;
-                                  break;
-                              }
-                              char buffer[256];
-                              const ssize_t got = ::read(fd, buffer, sizeof buffer);
-                              if (got <= 0) {
-                                  break;
-                              }
-                              result.reply.append(buffer, static_cast<std::size_t>(got));
-                          }
-                          ::close(fd);
-                          result.took = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - started);
-                          return result;
-                      })
-        .get();
-}
 
 json endpoint(const std::string& ip, bool ready) {
     return {{"addresses", json::array({ip})},

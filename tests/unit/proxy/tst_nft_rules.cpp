@@ -136,8 +136,8 @@ private slots:
             if (name.starts_with("endpoint-")) {
                 ++endpoints;
                 QVERIFY(name.find("10.244.0.6") == std::string::npos);
+                QCOMPARE(body.size(), std::size_t(1));  // masqueradeAll marked it already
                 QVERIFY(body.back().starts_with("meta l4proto tcp dnat to 10.244.0."));
-                QVERIFY(body.front().find("jump mark-for-masquerade") != std::string::npos);
             }
         }
         QCOMPARE(endpoints, 2);
@@ -185,9 +185,10 @@ private slots:
         rules = portRules(RuleConfig{}, port);
         external = chainStarting(rules, "external-");
         QVERIFY(external != nullptr);
-        QCOMPARE((*external)[0], std::string("fib saddr type local jump mark-for-masquerade"));
-        QVERIFY((*external)[2].starts_with("numgen random mod 1 vmap { 0 : goto endpoint-"));
-        QVERIFY((*external)[2].find("10.244.0.5") != std::string::npos);
+        QCOMPARE((*external)[0], std::string("ip saddr 10.244.0.0/16 jump mark-for-masquerade"));
+        QCOMPARE((*external)[2], std::string("fib saddr type local jump mark-for-masquerade"));
+        QVERIFY((*external)[4].starts_with("numgen random mod 1 vmap { 0 : goto endpoint-"));
+        QVERIFY((*external)[4].find("10.244.0.5") != std::string::npos);
         // No local endpoint: external traffic is dropped, as kube-proxy does.
         port.endpoints[0].local = false;
         rules = portRules(RuleConfig{}, port);
@@ -204,7 +205,15 @@ private slots:
         const auto* service = chainStarting(rules, "service-");
         QVERIFY((*service)[1].starts_with("ip saddr @" + set + " goto endpoint-"));
         const auto* endpointChain = chainStarting(rules, "endpoint-");
-        QCOMPARE((*endpointChain)[1], "update @" + set + " { ip saddr }");
+        QCOMPARE((*endpointChain)[0], "update @" + set + " { ip saddr }");
+
+        // Without masqueradeAll the endpoint marks its own hairpin traffic.
+        RuleConfig precise;
+        precise.masqueradeAll = false;
+        const auto marked = portRules(precise, port);
+        QCOMPARE(chainStarting(marked, "endpoint-")->front(),
+                 std::string("ip saddr 10.244.0.5 jump mark-for-masquerade"));
+        QVERIFY(chainStarting(marked, "service-")->front().starts_with("ip saddr @"));
     }
 
     void nodePortsAreServedOnTheNodeAddresses() {
