@@ -141,8 +141,9 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(
-            args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff", "1s"})));
+        // No Service proxy: this slipwayd runs in the host's network namespace.
+        QVERIFY(m_server.start(args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff",
+                                     "1s", "--proxy-mode", "none"})));
         QVERIFY(eventually(
             [&] {
                 return [&] {

@@ -155,7 +155,9 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(testing::args({"--node-agent", "--kubelet-port", "0"})));
+        // No Service proxy: this slipwayd runs in the host's network namespace.
+        QVERIFY(m_server.start(
+            testing::args({"--node-agent", "--kubelet-port", "0", "--proxy-mode", "none"})));
         auto client = m_server.apiClient();
         // A Node's Ready condition reads like a pod's.
         QTRY_VERIFY_WITH_TIMEOUT(
