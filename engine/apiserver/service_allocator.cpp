@@ -214,7 +214,13 @@ void ServiceAllocator::allocate(const std::string& owner, json& service, const T
         const bool nodePorts = wantsNodePorts(spec);
         for (std::size_t i = 0; i < spec["ports"].size(); ++i) {
             json& port = spec["ports"][i];
-            const int requested = intAt(port, "nodePort");
+            int requested = intAt(port, "nodePort");
+            // The same port number over TCP and UDP shares one node port, as in kube.
+            for (std::size_t j = 0; j < i && requested == 0 && nodePorts; ++j) {
+                if (intAt(spec["ports"][j], "port") == intAt(port, "port")) {
+                    requested = intAt(spec["ports"][j], "nodePort");
+                }
+            }
             if (!nodePorts && requested == 0) {
                 continue;
             }

@@ -65,6 +65,7 @@ class TstServiceProxy : public QObject {
     std::unique_ptr<testing::NetworkNamespace> m_node;
     std::vector<std::unique_ptr<testing::NetworkNamespace>> m_endpoints;
     std::unique_ptr<testing::NetworkNamespace> m_pod;
+    std::unique_ptr<testing::NetworkNamespace> m_outside;
     std::vector<std::unique_ptr<NameServer>> m_servers;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<testing::TestServer> m_server;
@@ -103,14 +104,22 @@ private slots:
         }
         m_node = std::make_unique<testing::NetworkNamespace>();
         QVERIFY2(m_node->ok(), qPrintable(m_node->error()));
-        // The node's address on a veth pair kept inside the namespace (this kernel has no
-        // dummy interfaces), with the default route through it.
-        QCOMPARE(m_node->exec(QStringLiteral(
-                     "ip link add eth0 type veth peer name uplink && ip link set uplink up && "
-                     "ip addr add 192.168.213.2/24 dev eth0 && ip link set eth0 up && "
-                     "ip route add default dev eth0 && ip link add slipway0 type bridge && "
-                     "ip addr add 10.244.0.1/24 dev slipway0 && ip link set slipway0 up && "
-                     "sysctl -qw net.ipv4.ip_forward=1")),
+        m_outside = std::make_unique<testing::NetworkNamespace>();
+        QVERIFY2(m_outside->ok(), qPrintable(m_outside->error()));
+        // The node's address on a veth whose peer is a client outside the cluster
+        // (192.168.213.3), with the default route through it.
+        QCOMPARE(
+            m_node->exec(QStringLiteral(
+                             "ip link add eth0 type veth peer name eth0 netns %1 && "
+                             "ip addr add 192.168.213.2/24 dev eth0 && ip link set eth0 up && "
+                             "ip route add default dev eth0 && ip link add slipway0 type bridge && "
+                             "ip addr add 10.244.0.1/24 dev slipway0 && ip link set slipway0 up && "
+                             "sysctl -qw net.ipv4.ip_forward=1")
+                             .arg(m_outside->name())),
+            0);
+        QCOMPARE(m_outside->exec(QStringLiteral(
+                     "ip addr add 192.168.213.3/24 dev eth0 && ip link set eth0 up && "
+                     "ip route add default via 192.168.213.2")),
                  0);
         // Endpoints 10.244.0.11-13 and a client pod 10.244.0.20, each behind a veth. With
         // bridge-nf-call-iptables on, a pod DNATed to itself is bridged back out of its own
@@ -178,6 +187,7 @@ private slots:
         m_server.reset();
         m_servers.clear();
         m_pod.reset();
+        m_outside.reset();
         m_endpoints.clear();
         m_node.reset();
     }
@@ -254,6 +264,46 @@ private slots:
             10000);
         QTRY_COMPARE_WITH_TIMEOUT(fetch(netnsPath(*m_pod), kNodeIp, 80).reply, std::string("ep2"),
                                   10000);
+    }
+
+    void clientIpAffinityKeepsAClientOnOneEndpoint() {
+        const auto before = m_proxy->stats().syncs;
+        json sticky = service("sticky", "ClusterIP");
+        sticky["spec"]["sessionAffinity"] = "ClientIP";
+        auto created = m_client->create(client::resources::services().in("default"), sticky);
+        QVERIFY(created.ok());
+        QVERIFY(
+            m_client
+                ->create(slices(), slice("sticky", json::array({endpoint("10.244.0.11", true),
+                                                                endpoint("10.244.0.12", true),
+                                                                endpoint("10.244.0.13", true)})))
+                .ok());
+        QVERIFY(programmedAfter(before));
+        const std::string ip = (*created)["spec"].value("clusterIP", "");
+        QTRY_VERIFY_WITH_TIMEOUT(fetch(netnsPath(*m_pod), ip, 80).reply.starts_with("ep"), 5000);
+        const auto seen = spread(netnsPath(*m_pod), ip, 80, 20);
+        QCOMPARE(seen.size(), std::size_t(1));
+        QVERIFY(seen.begin()->first.starts_with("ep"));
+    }
+
+    void localPolicyKeepsExternalClientsOnThisNode() {
+        const auto before = m_proxy->stats().syncs;
+        json local = service("local", "NodePort");
+        local["spec"]["externalTrafficPolicy"] = "Local";
+        auto created = m_client->create(client::resources::services().in("default"), local);
+        QVERIFY(created.ok());
+        json endpoints = json::array({endpoint("10.244.0.11", true), endpoint("10.244.0.12", true),
+                                      endpoint("10.244.0.13", true)});
+        endpoints[1]["nodeName"] = "node-b";  // elsewhere: external clients never get it
+        endpoints[2]["nodeName"] = "node-b";
+        QVERIFY(m_client->create(slices(), slice("local", endpoints)).ok());
+        QVERIFY(programmedAfter(before));
+        const int nodePort = (*created)["spec"]["ports"][0].value("nodePort", 0);
+        const auto outside = spread(netnsPath(*m_outside), kNodeIp, nodePort, 20);
+        QCOMPARE(outside.size(), std::size_t(1));
+        QCOMPARE(outside.begin()->first, std::string("ep1"));
+        // Pods use every endpoint (kube-proxy's cluster CIDR short-circuit).
+        QCOMPARE(spread(netnsPath(*m_pod), kNodeIp, nodePort, 45).size(), std::size_t(3));
     }
 
     void aDeletedServiceStopsBeingServed() {

@@ -171,6 +171,21 @@ private slots:
         QCOMPARE(m_server->serviceAllocator().allocatedNodePorts(), std::size_t(2));
     }
 
+    void tcpAndUdpOfOnePortShareTheNodePort() {
+        auto created = m_client->create(
+            services(),
+            service(
+                "dns", "NodePort",
+                {{"ports", json::array({{{"name", "dns"}, {"port", 53}, {"protocol", "UDP"}},
+                                        {{"name", "dns-tcp"}, {"port", 53}, {"protocol", "TCP"}},
+                                        {{"name", "metrics"}, {"port", 9153}}})}}));
+        QVERIFY2(created.ok(), created ? "" : created.error().message().c_str());
+        const json& ports = (*created)["spec"]["ports"];
+        QCOMPARE(ports[0]["nodePort"], ports[1]["nodePort"]);
+        QVERIFY(ports[2]["nodePort"] != ports[0]["nodePort"]);
+        QCOMPARE(m_server->serviceAllocator().allocatedNodePorts(), std::size_t(2));
+    }
+
     void loadBalancersWithLocalPolicyGetAHealthCheckPort() {
         auto created = m_client->create(
             services(), service("lb", "LoadBalancer", {{"externalTrafficPolicy", "Local"}}));
