@@ -191,7 +191,17 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
     for (const auto& key : dirty) {
         if (auto old = m_ports.find(key); old != m_ports.end()) {
             for (const auto& port : old->second) {
-                m_desired.erase(port.key());
+                if (auto rules = m_desired.find(port.key()); rules != m_desired.end()) {
+                    for (const auto& [map, elements] : rules->second.elements) {
+                        for (const auto& [element, verdict] : elements) {
+                            if (auto claim = m_claims.find(map + " " + element);
+                                claim != m_claims.end() && claim->second == port.key()) {
+                                m_claims.erase(claim);
+                            }
+                        }
+                    }
+                    m_desired.erase(rules);
+                }
             }
             m_ports.erase(old);
         }
@@ -206,7 +216,23 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
         }
         auto ports = servicePortsOf(*service, slices, m_options.nodeName);
         for (const auto& port : ports) {
-            m_desired[port.key()] = portRules(m_options.rules, port);
+            PortRules rules = portRules(m_options.rules, port);
+            // Two Services may ask for the same external address and port (externalIPs, two
+            // LoadBalancers on one node): the first keeps it, as one map key has one verdict.
+            for (auto& [map, elements] : rules.elements) {
+                for (auto it = elements.begin(); it != elements.end();) {
+                    auto [claim, inserted] =
+                        m_claims.try_emplace(map + " " + it->first, port.key());
+                    if (!inserted && claim->second != port.key()) {
+                        spdlog::warn("service proxy: {} {} is served for {}; not for {}", map,
+                                     it->first, claim->second, port.key());
+                        it = elements.erase(it);
+                    } else {
+                        ++it;
+                    }
+                }
+            }
+            m_desired[port.key()] = std::move(rules);
         }
         if (!ports.empty()) {
             m_ports[key] = std::move(ports);

@@ -109,6 +109,8 @@ private:
     std::map<std::string, std::vector<ServicePort>> m_ports;  ///< service key → its ports
     std::map<std::string, PortRules> m_desired;
     std::map<std::string, PortRules> m_programmed;
+    /// "map key" → the ServicePort key whose element it is (one verdict per key).
+    std::map<std::string, std::string> m_claims;
     bool m_needFull = true;
     std::unique_ptr<Nftables> m_nft;
     std::unique_ptr<UserspaceProxy> m_userspace;

@@ -264,6 +264,26 @@ private slots:
             10000);
         QTRY_COMPARE_WITH_TIMEOUT(fetch(netnsPath(*m_pod), kNodeIp, 80).reply, std::string("ep2"),
                                   10000);
+        // A second LoadBalancer on the same port gets the address too, but the first keeps
+        // the node's port 80 and nothing fails.
+        const auto failures = m_proxy->stats().failures;
+        QVERIFY(m_client
+                    ->create(client::resources::services().in("default"),
+                             service("lb2", "LoadBalancer"))
+                    .ok());
+        QVERIFY(
+            m_client->create(slices(), slice("lb2", json::array({endpoint("10.244.0.13", true)})))
+                .ok());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_client->get(client::resources::services().in("default").named("lb2"))
+                    ->value("/status/loadBalancer/ingress/0/ip"_json_pointer, std::string()) ==
+                kNodeIp,
+            10000);
+        QVERIFY(m_proxy->waitForIdle(std::chrono::seconds(10)));
+        const auto seen = spread(netnsPath(*m_pod), kNodeIp, 80, 10);
+        QCOMPARE(seen.size(), std::size_t(1));
+        QCOMPARE(seen.begin()->first, std::string("ep2"));
+        QCOMPARE(m_proxy->stats().failures, failures);
     }
 
     void clientIpAffinityKeepsAClientOnOneEndpoint() {
