@@ -16,6 +16,7 @@
 #include "engine/api/validation.h"
 #include "engine/apiserver/admission.h"
 #include "engine/apiserver/object_codec.h"
+#include "engine/apiserver/storage_hooks.h"
 #include "engine/apiserver/watch_stream.h"
 #include "engine/core/field_selector.h"
 #include "engine/core/label_selector.h"
@@ -756,7 +757,17 @@ HttpResponse ResourceHandler::create(const Call& call) const {
             return errorResponse(admitted.error(), type, name);
         }
     }
+    StorageHooks::Finish finish;
+    if (m_hooks != nullptr) {
+        finish = m_hooks->beginCreate(type, object, causes);
+        if (!causes.empty()) {
+            return jsonResponse(422, api::invalidStatus(type, name, causes));
+        }
+    }
     if (call.dryRun) {
+        if (finish) {
+            finish(false);
+        }
         return jsonResponse(201, object);
     }
     return submitWrite(
@@ -774,7 +785,8 @@ HttpResponse ResourceHandler::create(const Call& call) const {
             }
             auto stored = decodeObject(*created, *typeOf);
             return stored ? jsonResponse(201, *stored) : errorResponse(stored.error());
-        });
+        },
+        std::move(finish));
 }
 
 namespace {
@@ -1044,18 +1056,27 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
         return submitWrite(
             store::Mutation{store::Mutation::Kind::Delete, kv.key, {}, kv.modRevision},
             [typeOf = call.type, name = call.info.name, scale,
-             object = std::move(*next)](core::Result<store::KeyValue> removed) {
+             object = *next](core::Result<store::KeyValue> removed) {
                 if (!removed) {
                     return writeError(removed.error(), *typeOf, name);
                 }
                 return jsonResponse(200, scale ? scaleOf(*typeOf, object) : object);
-            });
+            },
+            afterDelete(call.type, *next));
     }
-    if (call.dryRun) {
-        return respond(*next);
+    StorageHooks::Finish finish;
+    if (m_hooks != nullptr && subresource.empty()) {
+        finish = m_hooks->beginUpdate(type, current, *next, causes);
+        if (!causes.empty()) {
+            return jsonResponse(422, api::invalidStatus(type, call.info.name, causes));
+        }
     }
-    if (*next == current) {
-        return respond(current);  // nothing changed: no new revision, as kube-apiserver
+    if (call.dryRun || *next == current) {
+        if (finish) {
+            finish(!call.dryRun);
+        }
+        // Nothing changed: no new revision, as kube-apiserver.
+        return respond(call.dryRun ? *next : current);
     }
     const bool scale = call.info.subresource == "scale";
     return submitWrite(
@@ -1070,21 +1091,39 @@ HttpResponse ResourceHandler::commit(const Call& call, const store::KeyValue& kv
                 return errorResponse(stored.error());
             }
             return jsonResponse(200, scale ? scaleOf(*typeOf, *stored) : *stored);
-        });
+        },
+        std::move(finish));
+}
+
+std::function<void(bool)> ResourceHandler::afterDelete(
+    std::shared_ptr<const api::ResourceType> type, const json& object) const {
+    if (m_hooks == nullptr) {
+        return {};
+    }
+    return [hooks = m_hooks, type = std::move(type), object](bool committed) {
+        if (committed) {
+            hooks->afterDelete(*type, object);
+        }
+    };
 }
 
 HttpResponse ResourceHandler::submitWrite(
-    store::Mutation mutation,
-    std::function<HttpResponse(core::Result<store::KeyValue>)> answer) const {
+    store::Mutation mutation, std::function<HttpResponse(core::Result<store::KeyValue>)> answer,
+    std::function<void(bool)> finish) const {
     // The answer waits for the write to be durable, but no thread waits with it: the store's
     // commit thread hands the outcome back, and the answer is made where it is resumed.
     HttpResponse pending;
     pending.deferred = [&store = m_store, mutation = std::move(mutation),
-                        answer = std::move(answer)](ResumeResponse resume) mutable {
-        store.submit(std::move(mutation), [resume = std::move(resume), answer = std::move(answer)](
-                                              core::Result<store::KeyValue> written) {
-            resume([written = std::move(written), answer] { return answer(written); });
-        });
+                        answer = std::move(answer),
+                        finish = std::move(finish)](ResumeResponse resume) mutable {
+        store.submit(std::move(mutation),
+                     [resume = std::move(resume), answer = std::move(answer),
+                      finish = std::move(finish)](core::Result<store::KeyValue> written) {
+                         if (finish) {
+                             finish(static_cast<bool>(written));
+                         }
+                         resume([written = std::move(written), answer] { return answer(written); });
+                     });
     };
     return pending;
 }
@@ -1197,14 +1236,16 @@ HttpResponse ResourceHandler::deleteObject(const Call& call, const DeleteOptions
     if (options.dryRun) {
         return jsonResponse(200, success);
     }
-    return submitWrite(store::Mutation{store::Mutation::Kind::Delete, kv.key, {}, kv.modRevision},
-                       [typeOf = call.type, name,
-                        success = std::move(success)](core::Result<store::KeyValue> removed) {
-                           if (!removed) {
-                               return writeError(removed.error(), *typeOf, name);
-                           }
-                           return jsonResponse(200, success);
-                       });
+    return submitWrite(
+        store::Mutation{store::Mutation::Kind::Delete, kv.key, {}, kv.modRevision},
+        [typeOf = call.type, name,
+         success = std::move(success)](core::Result<store::KeyValue> removed) {
+            if (!removed) {
+                return writeError(removed.error(), *typeOf, name);
+            }
+            return jsonResponse(200, success);
+        },
+        afterDelete(call.type, object));
 }
 
 HttpResponse ResourceHandler::removeCollection(const Call& call) const {

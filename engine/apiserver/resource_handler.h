@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,7 @@ enum class PatchType;
 namespace slipway::apiserver {
 
 class Admission;
+class StorageHooks;
 
 struct DeleteOptions;
 
@@ -57,6 +59,9 @@ public:
                                          const nlohmann::json& object, const nlohmann::json* old)>;
     /// Set before serving.
     void setWriteAdmission(WriteAdmission admission) { m_admission = std::move(admission); }
+    /// Registry hooks of kinds that hold resources outside the object (the Service
+    /// allocator); none by default. Set before serving; it must outlive the handler.
+    void setStorageHooks(StorageHooks* hooks) { m_hooks = hooks; }
 
 private:
     struct Call;
@@ -87,6 +92,9 @@ private:
     /// `retry`: this is a re-made attempt after a lost race (store::Mutation::retry).
     HttpResponse commit(const Call& call, const store::KeyValue& kv, const nlohmann::json& current,
                         nlohmann::json desired, bool retry = false) const;
+    /// The finish of a deletion of `object`: the storage hooks' afterDelete once committed.
+    std::function<void(bool)> afterDelete(std::shared_ptr<const api::ResourceType> type,
+                                          const nlohmann::json& object) const;
     HttpResponse deleteObject(const Call& call, const DeleteOptions& options,
                               const store::KeyValue& kv) const;
     /// One read-modify-write of update, patch or delete; an unconditional one that loses a
@@ -100,15 +108,17 @@ private:
     HttpResponse retryOnConflict(const Call& call, HttpResponse result,
                                  const std::function<HttpResponse(const Call&)>& retry) const;
     /// Queues `mutation` and answers, deferred, with `answer(outcome)` once it has committed.
-    HttpResponse submitWrite(
-        store::Mutation mutation,
-        std::function<HttpResponse(core::Result<store::KeyValue>)> answer) const;
+    /// `finish` (a storage hook's) learns whether it committed, even if nobody is answered.
+    HttpResponse submitWrite(store::Mutation mutation,
+                             std::function<HttpResponse(core::Result<store::KeyValue>)> answer,
+                             std::function<void(bool)> finish = {}) const;
 
     store::Store& m_store;
     const api::KindRegistry& m_registry;
     Clock m_clock;
     const Admission* m_createAdmission = nullptr;
     WriteAdmission m_admission;
+    StorageHooks* m_hooks = nullptr;
     /// PATCHes of one object run one at a time (see KeyLanes).
     mutable KeyLanes m_patchLanes;
 };

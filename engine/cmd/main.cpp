@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
     serverCommand->add_option("--node-ip", server.nodeIp, "The local node's InternalIP")
         ->capture_default_str();
     serverCommand
+        ->add_option("--proxy-mode", server.proxyMode,
+                     "How the node agent serves Services: nftables, userspace or none")
+        ->capture_default_str();
+    serverCommand
         ->add_option("--kubelet-port", server.kubeletPort,
                      "Port of the node agent's streaming server (0: a free one)")
         ->check(CLI::Range(0, 65535))

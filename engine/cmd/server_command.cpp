@@ -24,6 +24,7 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/apiserver/service_allocator.h"
 #include "engine/auth/auth_resources.h"
 #include "engine/auth/bootstrap_policy.h"
 #include "engine/auth/escalation_check.h"
@@ -43,6 +44,9 @@
 #include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
 #include "engine/pki/kubeconfig.h"
+#include "engine/proxy/kubernetes_service.h"
+#include "engine/proxy/load_balancer_controller.h"
+#include "engine/proxy/service_proxy.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 
@@ -216,6 +220,11 @@ int runServer(const ServerFlags& flags) {
         simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
+    const auto proxyMode = proxy::parseProxyMode(flags.proxyMode);
+    if (!proxyMode) {
+        spdlog::critical("{}", proxyMode.error().message());
+        return 2;
+    }
     auto endpoint = apiserver::parseListenAddress(flags.listen);
     if (!endpoint) {
         spdlog::critical("{}", endpoint.error().message());
@@ -238,6 +247,12 @@ int runServer(const ServerFlags& flags) {
     resources.setWriteAdmission(escalationCheck.admission());
     const apiserver::NamespaceAdmission admission(**store);  // LimitRanger, ResourceQuota
     resources.setAdmission(&admission);
+    apiserver::ServiceAllocator serviceAllocator;  // cluster IPs and node ports of Services
+    if (auto rebuilt = serviceAllocator.rebuild(**store); !rebuilt) {
+        spdlog::critical("reading the allocated Service addresses: {}", rebuilt.error().message());
+        return 1;
+    }
+    resources.setStorageHooks(&serviceAllocator);
     if (auto bootstrapped = resources.bootstrap(); !bootstrapped) {
         spdlog::critical("creating the default namespaces: {}", bootstrapped.error().message());
         return 1;
@@ -371,6 +386,27 @@ int runServer(const ServerFlags& flags) {
     controllers::ServiceAccountsController serviceAccountsController(serviceAccountClient);
     serviceAccountsController.start();
 
+    // Services: the `kubernetes` Service (kube-apiserver's endpoint reconciler); on a real node
+    // the Service proxy and the load balancer (kube-proxy, k3s servicelb).
+    const client::InProcessClient proxyClient(
+        router, apiserver::Identity{"system:kube-proxy", {"system:masters"}, true});
+    const bool wildcard = bound->address == "0.0.0.0" || bound->address == "::";
+    proxy::KubernetesServiceReconciler kubernetesService(
+        proxyClient, {wildcard ? flags.nodeIp : bound->address, bound->port});
+    kubernetesService.start();
+    std::optional<proxy::ServiceProxy> serviceProxy;
+    std::optional<proxy::LoadBalancerController> loadBalancer;
+    if (kubelet && *proxyMode != proxy::ProxyMode::None) {
+        proxy::ProxyOptions services;
+        services.nodeName = kubelet->nodeName();
+        services.mode = *proxyMode;
+        services.rules.nodeIps = {flags.nodeIp};
+        serviceProxy.emplace(proxyClient, services);
+        serviceProxy->start();
+        loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.nodeIp});
+        loadBalancer->start();
+    }
+
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);
     if (!flags.kubeconfigOut.empty()) {
@@ -444,6 +480,11 @@ int runServer(const ServerFlags& flags) {
         kubelet->stop();
     }
     controllerManager.stop();
+    if (serviceProxy) {
+        loadBalancer->stop();
+        serviceProxy->stop();
+    }
+    kubernetesService.stop();
     crdController.stop();
     server.stop();
     spdlog::info("stopped");

@@ -60,6 +60,8 @@ struct ServerFlags {
     std::string podNetwork = "bridge";
     /// The local node's podCIDR, from the cluster CIDR 10.244.0.0/16.
     std::string podCidr = "10.244.0.0/24";
+    /// How the local node serves Services: nftables, userspace or none (engine/proxy).
+    std::string proxyMode = "nftables";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

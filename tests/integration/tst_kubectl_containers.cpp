@@ -126,10 +126,10 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        // On the host's own network namespace: no pod network (a bridge here could meet
-        // another test's); tst_networking runs pods on the pod network in a namespace of its own.
+        // The host's own network namespace: no pod network and no Service proxy here (a bridge
+        // could meet another test's); tst_networking runs them in a namespace of its own.
         QVERIFY(m_server.start(args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff",
-                                     "1s", "--pod-network", "none"})));
+                                     "1s", "--pod-network", "none", "--proxy-mode", "none"})));
         QVERIFY(eventually(
             [&] {
                 return [&] {

@@ -111,6 +111,8 @@ TestServer::TestServer(const std::filesystem::path& dir) {
     m_resources = std::make_unique<apiserver::ResourceHandler>(*m_store, *m_registry);
     m_admission = std::make_unique<apiserver::NamespaceAdmission>(*m_store);
     m_resources->setAdmission(m_admission.get());
+    m_serviceAllocator = std::make_unique<apiserver::ServiceAllocator>();
+    m_resources->setStorageHooks(m_serviceAllocator.get());
     if (auto bootstrapped = m_resources->bootstrap(); !bootstrapped) {
         m_error = "bootstrap: " + bootstrapped.error().message();
         return;

@@ -16,6 +16,7 @@
 #include "engine/apiserver/openapi.h"
 #include "engine/apiserver/resource_handler.h"
 #include "engine/apiserver/router.h"
+#include "engine/apiserver/service_allocator.h"
 #include "engine/client/https_client.h"
 #include "engine/client/in_process/in_process_client.h"
 #include "engine/store/store.h"
@@ -42,6 +43,8 @@ public:
     const apiserver::Router& router() const { return *m_router; }
     /// For registering handlers (addReadOnlyResource, …) before the test sends requests.
     apiserver::Router& mutableRouter() { return *m_router; }
+    /// Cluster IPs and node ports of Services, as slipwayd allocates them.
+    apiserver::ServiceAllocator& serviceAllocator() { return *m_serviceAllocator; }
     std::uint16_t port() const { return m_port; }
     /// The admin's ClientConfig, read back from the kubeconfig the server would write.
     const client::ClientConfig& adminConfig() const { return m_adminConfig; }
@@ -71,6 +74,7 @@ private:
     std::unique_ptr<api::KindRegistry> m_registry;
     std::unique_ptr<apiserver::ResourceHandler> m_resources;
     std::unique_ptr<apiserver::NamespaceAdmission> m_admission;
+    std::unique_ptr<apiserver::ServiceAllocator> m_serviceAllocator;
     std::unique_ptr<apiserver::Discovery> m_discovery;
     std::unique_ptr<apiserver::OpenApi> m_openApi;
     std::unique_ptr<apiserver::Router> m_router;
