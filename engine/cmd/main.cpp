@@ -58,6 +58,15 @@ int main(int argc, char** argv) {
     serverCommand->add_option("--node-ip", server.nodeIp, "The local node's InternalIP")
         ->capture_default_str();
     serverCommand
+        ->add_option("--cluster-dns-listen", server.clusterDnsListen,
+                     "Cluster DNS addresses (host:port,...); auto: the pod gateway with "
+                     "--node-agent; none: off")
+        ->capture_default_str();
+    serverCommand->add_option("--cluster-dns-upstream", server.clusterDnsUpstream,
+                              "Resolvers for other names (default: /etc/resolv.conf)");
+    serverCommand->add_option("--cluster-domain", server.clusterDomain, "The cluster's DNS domain")
+        ->capture_default_str();
+    serverCommand
         ->add_option("--kubelet-port", server.kubeletPort,
                      "Port of the node agent's streaming server (0: a free one)")
         ->check(CLI::Range(0, 65535))

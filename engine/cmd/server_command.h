@@ -55,6 +55,13 @@ struct ServerFlags {
     /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
     std::string crashLoopBackoff = "10s";
     std::string crashLoopBackoffMax = "5m";
+
+    /// Cluster DNS (engine/dns): where it listens, "auto" (the node's pod gateway
+    /// 10.244.0.1:53 when the node agent runs, else off) or "none"; comma-separated addresses.
+    std::string clusterDnsListen = "auto";
+    /// Resolvers for names outside the cluster; empty: the node's /etc/resolv.conf.
+    std::vector<std::string> clusterDnsUpstream;
+    std::string clusterDomain = "cluster.local";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

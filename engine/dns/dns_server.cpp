@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include <boost/asio.hpp>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/dns/ldns_message.h"
@@ -35,6 +36,9 @@ constexpr std::uint16_t kOurEdnsSize = 1232;
 constexpr std::size_t kMaxDatagram = 65535;
 /// Client addresses whose token buckets are kept; beyond it idle ones are forgotten.
 constexpr std::size_t kMaxRateBuckets = 10000;
+
+/// Lets a socket bind an address not (yet) configured on this host (Linux IP_FREEBIND).
+using FreeBind = asio::detail::socket_option::boolean<IPPROTO_IP, IP_FREEBIND>;
 
 /// A response to `query` with its question, ID and RD, and RA set.
 ldns::Packet responseTo(const ldns_pkt* query, Rcode rcode) {
@@ -397,11 +401,15 @@ core::Result<void> DnsServer::Impl::start() {
             const auto address = asio::ip::make_address(listen.address);
             auto socket = std::make_shared<udp::socket>(m_io);
             socket->open(address.is_v4() ? udp::v4() : udp::v6());
+            // IP_FREEBIND: the pod gateway may come up after us (the pod network sets it).
+            boost::system::error_code notFreeBind;  // best effort (IPv6 may refuse it)
+            socket->set_option(FreeBind(true), notFreeBind);
             socket->bind({address, listen.port});
             const auto port = socket->local_endpoint().port();
             auto acceptor = std::make_shared<tcp::acceptor>(m_io);
             acceptor->open(address.is_v4() ? tcp::v4() : tcp::v6());
             acceptor->set_option(asio::socket_base::reuse_address(true));
+            acceptor->set_option(FreeBind(true), notFreeBind);
             acceptor->bind({address, port});
             acceptor->listen(asio::socket_base::max_listen_connections);
             m_udpSockets.push_back(socket);
