@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/agent/kubelet/kubelet.h"
+#include "engine/agent/network/policy/network_policy_controller.h"
 #include "engine/agent/sim/sim_pod.h"
 #include "engine/agent/sim/simulated_nodes.h"
 #include "engine/api/kind_registry.h"
@@ -490,6 +491,16 @@ int runServer(const ServerFlags& flags) {
         }
     }
 
+    // NetworkPolicy enforcement on the node (table inet slipway-policy).
+    const client::InProcessClient policyClient(
+        router, apiserver::Identity{"system:network-policy", {"system:masters"}, true});
+    std::optional<agent::network::policy::NetworkPolicyController> networkPolicy;
+    if (flags.nodeAgent) {
+        networkPolicy.emplace(policyClient,
+                              agent::network::policy::NetworkPolicyControllerOptions{});
+        networkPolicy->start();
+    }
+
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
                  flags.dataDir.string());
@@ -500,6 +511,9 @@ int runServer(const ServerFlags& flags) {
     router.setReady(false);
     if (clusterDns) {
         clusterDns->stop();
+    }
+    if (networkPolicy) {
+        networkPolicy->stop();
     }
     schedulerInformers.stop();
     podScheduler.stop();
