@@ -235,6 +235,10 @@ private:
     void tryUpstream(const std::shared_ptr<Forward>& forward);
     void receiveUpstream(const std::shared_ptr<Forward>& forward, const udp::endpoint& upstream,
                          std::size_t generation);
+    void askOverTcp(const std::shared_ptr<Forward>& forward, const udp::endpoint& upstream,
+                    std::size_t generation);
+    /// True when `packet` is the answer to `forward`'s question (ID, QR, question).
+    static bool answers(const Forward& forward, const ldns_pkt* packet);
 
     const ClusterRecords* m_records;
     const DnsServerOptions m_options;
@@ -287,6 +291,10 @@ struct DnsServer::Impl::Forward {
     bool done = false;
     std::array<std::uint8_t, kMaxDatagram> buffer{};
     udp::endpoint sender;
+    /// After a truncated UDP answer: the same question over TCP (RFC 7766).
+    std::optional<tcp::socket> tcpSocket;
+    std::array<std::uint8_t, 2> tcpLength{};
+    Wire tcpBuffer;
     std::function<void(std::optional<Wire>)> complete;
 };
 
@@ -692,6 +700,10 @@ void DnsServer::Impl::tryUpstream(const std::shared_ptr<Forward>& forward) {
     if (forward->socket.is_open()) {
         forward->socket.close(error);
     }
+    if (forward->tcpSocket) {
+        forward->tcpSocket->close(error);
+        forward->tcpSocket.reset();
+    }
     forward->socket.open(upstream.protocol(), error);
     if (error) {
         return tryUpstream(forward);
@@ -720,15 +732,11 @@ void DnsServer::Impl::receiveUpstream(const std::shared_ptr<Forward>& forward,
             }
             auto packet = ldns::parse(forward->buffer.data(), size);
             // Only the upstream's answer to our question counts (RFC 5452).
-            const bool matches = packet && forward->sender == upstream &&
-                                 ldns_pkt_qr(packet.get()) &&
-                                 ldns_pkt_id(packet.get()) == forward->id &&
-                                 ldns_rr_list_rr_count(ldns_pkt_question(packet.get())) == 1 &&
-                                 ldns::questionName(packet.get()) == forward->qname &&
-                                 static_cast<std::uint16_t>(ldns_rr_get_type(ldns_rr_list_rr(
-                                     ldns_pkt_question(packet.get()), 0))) == forward->qtype;
-            if (!matches) {
+            if (!packet || forward->sender != upstream || !answers(*forward, packet.get())) {
                 return receiveUpstream(forward, upstream, generation);
+            }
+            if (ldns_pkt_tc(packet.get())) {
+                return askOverTcp(forward, upstream, generation);
             }
             forward->done = true;
             forward->timer.cancel();
@@ -736,6 +744,92 @@ void DnsServer::Impl::receiveUpstream(const std::shared_ptr<Forward>& forward,
             forward->socket.close(ignored);
             forward->complete(Wire(forward->buffer.begin(),
                                    forward->buffer.begin() + static_cast<std::ptrdiff_t>(size)));
+        });
+}
+
+bool DnsServer::Impl::answers(const Forward& forward, const ldns_pkt* packet) {
+    const ldns_rr_list* question = ldns_pkt_question(packet);
+    return ldns_pkt_qr(packet) && ldns_pkt_id(packet) == forward.id && question != nullptr &&
+           ldns_rr_list_rr_count(question) == 1 && ldns::questionName(packet) == forward.qname &&
+           static_cast<std::uint16_t>(ldns_rr_get_type(ldns_rr_list_rr(question, 0))) ==
+               forward.qtype;
+}
+
+void DnsServer::Impl::askOverTcp(const std::shared_ptr<Forward>& forward,
+                                 const udp::endpoint& upstream, std::size_t generation) {
+    boost::system::error_code ignored;
+    forward->socket.close(ignored);
+    forward->tcpSocket.emplace(m_io);
+    // One more upstreamTimeout for connect, write and read together.
+    forward->timer.expires_after(m_options.upstreamTimeout);
+    forward->timer.async_wait([this, forward, generation](const boost::system::error_code& ec) {
+        if (!ec && !forward->done && generation == forward->next) {
+            tryUpstream(forward);
+        }
+    });
+    auto stale = [forward, generation] { return forward->done || generation != forward->next; };
+    auto fail = [this, forward, stale] {
+        if (!stale()) {
+            tryUpstream(forward);
+        }
+    };
+    forward->tcpBuffer.clear();
+    forward->tcpBuffer.push_back(static_cast<std::uint8_t>(forward->wire.size() >> 8));
+    forward->tcpBuffer.push_back(static_cast<std::uint8_t>(forward->wire.size() & 0xff));
+    forward->tcpBuffer.insert(forward->tcpBuffer.end(), forward->wire.begin(), forward->wire.end());
+    forward->tcpSocket->async_connect(
+        tcp::endpoint(upstream.address(), upstream.port()),
+        [forward, stale, fail](const boost::system::error_code& ec) {
+            if (stale()) {
+                return;
+            }
+            if (ec) {
+                return fail();
+            }
+            asio::async_write(
+                *forward->tcpSocket, asio::buffer(forward->tcpBuffer),
+                [forward, stale, fail](const boost::system::error_code& writeError, std::size_t) {
+                    if (stale()) {
+                        return;
+                    }
+                    if (writeError) {
+                        return fail();
+                    }
+                    asio::async_read(
+                        *forward->tcpSocket, asio::buffer(forward->tcpLength),
+                        [forward, stale, fail](const boost::system::error_code& readError,
+                                               std::size_t) {
+                            if (stale()) {
+                                return;
+                            }
+                            const std::size_t size =
+                                (std::size_t{forward->tcpLength[0]} << 8) | forward->tcpLength[1];
+                            if (readError || size == 0) {
+                                return fail();
+                            }
+                            forward->tcpBuffer.assign(size, 0);
+                            asio::async_read(
+                                *forward->tcpSocket, asio::buffer(forward->tcpBuffer),
+                                [forward, stale, fail](const boost::system::error_code& bodyError,
+                                                       std::size_t) {
+                                    if (stale()) {
+                                        return;
+                                    }
+                                    auto packet = bodyError
+                                                      ? nullptr
+                                                      : ldns::parse(forward->tcpBuffer.data(),
+                                                                    forward->tcpBuffer.size());
+                                    if (!packet || !answers(*forward, packet.get())) {
+                                        return fail();
+                                    }
+                                    forward->done = true;
+                                    forward->timer.cancel();
+                                    boost::system::error_code closeError;
+                                    forward->tcpSocket->close(closeError);
+                                    forward->complete(std::move(forward->tcpBuffer));
+                                });
+                        });
+                });
         });
 }
 

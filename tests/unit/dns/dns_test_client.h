@@ -3,6 +3,7 @@
 // built and read with ldns.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -165,12 +166,19 @@ public:
         socklen_t length = sizeof address;
         getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length);
         m_port = ntohs(address.sin_port);
+        // TCP on the same port, for answers too large for UDP.
+        m_tcp = socket(AF_INET, SOCK_STREAM, 0);
+        const int yes = 1;
+        setsockopt(m_tcp, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        bind(m_tcp, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+        listen(m_tcp, 16);
         m_thread = std::thread([this] { run(); });
     }
     ~FakeUpstream() {
         m_stop = true;
         m_thread.join();
         close(m_fd);
+        close(m_tcp);
     }
 
     std::uint16_t port() const { return m_port; }
@@ -181,13 +189,85 @@ public:
         m_table[name] = {std::move(addresses), ttl};
     }
     int queries() const { return m_queries; }
+    int tcpQueries() const { return m_tcpQueries; }
+    /// Answers for `name` come truncated (TC, no records) over UDP.
+    void truncateOverUdp(const std::string& name) {
+        const std::lock_guard lock(m_mutex);
+        m_truncated.push_back(name);
+    }
 
 private:
+    /// The answer to the query in `data`, empty for none.
+    std::vector<std::uint8_t> answerTo(const std::uint8_t* data, std::size_t size, bool overUdp) {
+        auto query = parse(data, size);
+        if (!query) {
+            return {};
+        }
+        const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(query.get()), 0);
+        char* owner = ldns_rdf2str(ldns_rr_owner(question));
+        const std::string name(owner);
+        std::free(owner);
+        Packet answer(ldns_pkt_new());
+        ldns_pkt_set_id(answer.get(), ldns_pkt_id(query.get()));
+        ldns_pkt_set_qr(answer.get(), true);
+        ldns_pkt_set_ra(answer.get(), true);
+        ldns_pkt_push_rr(answer.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(question));
+        const std::lock_guard lock(m_mutex);
+        if (overUdp &&
+            std::find(m_truncated.begin(), m_truncated.end(), name) != m_truncated.end()) {
+            ldns_pkt_set_tc(answer.get(), true);
+            return wireOf(answer.get());
+        }
+        const auto found = m_table.find(name);
+        if (found == m_table.end()) {
+            ldns_pkt_set_rcode(answer.get(), LDNS_RCODE_NXDOMAIN);
+            ldns_rr* soa = nullptr;
+            ldns_rr_new_frm_str(&soa, "example. 30 IN SOA ns.example. host.example. 1 2 3 4 30", 0,
+                                nullptr, nullptr);
+            ldns_pkt_push_rr(answer.get(), LDNS_SECTION_AUTHORITY, soa);
+        } else if (ldns_rr_get_type(question) == LDNS_RR_TYPE_A) {
+            for (const auto& address : found->second.first) {
+                ldns_rr* rr = nullptr;
+                const std::string text =
+                    name + " " + std::to_string(found->second.second) + " IN A " + address;
+                ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr);
+                ldns_pkt_push_rr(answer.get(), LDNS_SECTION_ANSWER, rr);
+            }
+        }
+        return wireOf(answer.get());
+    }
+
+    void serveTcp() {
+        const int client = accept(m_tcp, nullptr, nullptr);
+        if (client < 0) {
+            return;
+        }
+        std::uint8_t length[2] = {};
+        if (readFully(client, length, 2)) {
+            std::vector<std::uint8_t> query((std::size_t{length[0]} << 8) | length[1]);
+            if (readFully(client, query.data(), query.size())) {
+                ++m_tcpQueries;
+                const auto wire = answerTo(query.data(), query.size(), false);
+                std::vector<std::uint8_t> framed{static_cast<std::uint8_t>(wire.size() >> 8),
+                                                 static_cast<std::uint8_t>(wire.size() & 0xff)};
+                framed.insert(framed.end(), wire.begin(), wire.end());
+                send(client, framed.data(), framed.size(), MSG_NOSIGNAL);
+            }
+        }
+        close(client);
+    }
+
     void run() {
         std::vector<std::uint8_t> buffer(65535);
         while (!m_stop) {
-            pollfd poller{m_fd, POLLIN, 0};
-            if (poll(&poller, 1, 50) != 1) {
+            pollfd pollers[2] = {{m_fd, POLLIN, 0}, {m_tcp, POLLIN, 0}};
+            if (poll(pollers, 2, 50) <= 0) {
+                continue;
+            }
+            if ((pollers[1].revents & POLLIN) != 0) {
+                serveTcp();
+            }
+            if ((pollers[0].revents & POLLIN) == 0) {
                 continue;
             }
             sockaddr_in sender{};
@@ -201,46 +281,18 @@ private:
             if (m_silent) {
                 continue;
             }
-            auto query = parse(buffer.data(), static_cast<std::size_t>(size));
-            if (!query) {
-                continue;
+            const auto wire = answerTo(buffer.data(), static_cast<std::size_t>(size), true);
+            if (!wire.empty()) {
+                sendto(m_fd, wire.data(), wire.size(), 0,
+                       reinterpret_cast<const sockaddr*>(&sender), length);
             }
-            const ldns_rr* question = ldns_rr_list_rr(ldns_pkt_question(query.get()), 0);
-            char* owner = ldns_rdf2str(ldns_rr_owner(question));
-            const std::string name(owner);
-            std::free(owner);
-            Packet answer(ldns_pkt_new());
-            ldns_pkt_set_id(answer.get(), ldns_pkt_id(query.get()));
-            ldns_pkt_set_qr(answer.get(), true);
-            ldns_pkt_set_ra(answer.get(), true);
-            ldns_pkt_push_rr(answer.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(question));
-            {
-                const std::lock_guard lock(m_mutex);
-                const auto found = m_table.find(name);
-                if (found == m_table.end()) {
-                    ldns_pkt_set_rcode(answer.get(), LDNS_RCODE_NXDOMAIN);
-                    ldns_rr* soa = nullptr;
-                    ldns_rr_new_frm_str(&soa,
-                                        "example. 30 IN SOA ns.example. host.example. 1 2 3 4 30",
-                                        0, nullptr, nullptr);
-                    ldns_pkt_push_rr(answer.get(), LDNS_SECTION_AUTHORITY, soa);
-                } else if (ldns_rr_get_type(question) == LDNS_RR_TYPE_A) {
-                    for (const auto& address : found->second.first) {
-                        ldns_rr* rr = nullptr;
-                        const std::string text =
-                            name + " " + std::to_string(found->second.second) + " IN A " + address;
-                        ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr);
-                        ldns_pkt_push_rr(answer.get(), LDNS_SECTION_ANSWER, rr);
-                    }
-                }
-            }
-            const auto wire = wireOf(answer.get());
-            sendto(m_fd, wire.data(), wire.size(), 0, reinterpret_cast<const sockaddr*>(&sender),
-                   length);
         }
     }
 
     int m_fd = -1;
+    int m_tcp = -1;
+    std::atomic<int> m_tcpQueries{0};
+    std::vector<std::string> m_truncated;
     std::uint16_t m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_silent{false};

@@ -152,6 +152,26 @@ private slots:
         QCOMPARE(m_upstream->queries(), afterMissing);
     }
 
+    void truncatedUpstreamAnswersAreAskedAgainOverTcp() {
+        std::vector<std::string> many;
+        for (int i = 1; i <= 40; ++i) {
+            many.push_back("192.0.2." + std::to_string(i));
+        }
+        m_upstream->add("large.example.", many, 60);
+        m_upstream->truncateOverUdp("large.example.");
+        const int tcpBefore = m_upstream->tcpQueries();
+        // Our client over UDP without EDNS: 40 records do not fit, so TC reaches it too...
+        const auto udp = t::askUdp(m_port, "large.example.", LDNS_RR_TYPE_A);
+        QVERIFY(udp);
+        QVERIFY(ldns_pkt_tc(udp.get()));
+        QCOMPARE(m_upstream->tcpQueries(), tcpBefore + 1);
+        // ...and its retry over TCP is answered whole, from the cache.
+        const auto tcp = t::askTcp(m_port, "large.example.", LDNS_RR_TYPE_A);
+        QVERIFY(tcp);
+        QCOMPARE(t::answers(tcp.get(), LDNS_RR_TYPE_A).size(), std::size_t{40});
+        QCOMPARE(m_upstream->tcpQueries(), tcpBefore + 1);
+    }
+
     void externalNameFollowsTheCname() {
         const auto answer = t::askUdp(m_port, "ext.default.svc.cluster.local.", LDNS_RR_TYPE_A);
         QVERIFY(answer);
