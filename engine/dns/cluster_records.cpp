@@ -56,6 +56,12 @@ std::string stringAt(const json& object, const json::json_pointer& pointer) {
     return value.is_string() ? value.get<std::string>() : std::string();
 }
 
+/// object[pointer] when present, else `fallback`. nlohmann's value(pointer, …) throws and
+/// catches internally for a missing path, which is every query's common case here.
+json valueAt(const json& object, const json::json_pointer& pointer, json fallback) {
+    return object.contains(pointer) ? object.at(pointer) : std::move(fallback);
+}
+
 bool isIpv4(const std::string& address) {
     in_addr parsed{};
     return inet_pton(AF_INET, address.c_str(), &parsed) == 1;
@@ -142,7 +148,7 @@ std::vector<Slice> slicesOf(const client::Lister& lister, const std::string& nam
 
 std::vector<std::string> clusterIpsOf(const json& service) {
     std::vector<std::string> ips;
-    for (const auto& ip : service.value("/spec/clusterIPs"_json_pointer, json::array())) {
+    for (const auto& ip : valueAt(service, "/spec/clusterIPs"_json_pointer, json::array())) {
         if (ip.is_string() && ip != "None" && !ip.get<std::string>().empty()) {
             ips.push_back(ip.get<std::string>());
         }
@@ -244,7 +250,7 @@ void ClusterRecords::addIndexes(client::Informer& services, client::Informer& en
     });
     pods.addIndex(kPodsByIp, [](const json& pod) {
         std::set<std::string> ips;
-        for (const auto& entry : pod.value("/status/podIPs"_json_pointer, json::array())) {
+        for (const auto& entry : valueAt(pod, "/status/podIPs"_json_pointer, json::array())) {
             const auto ip = entry.value("ip", std::string());
             if (!ip.empty()) {
                 ips.insert(canonical(ip));
@@ -365,7 +371,7 @@ ClusterAnswer ClusterRecords::lookupService(const std::vector<std::string>& labe
     const std::string serviceFqdn = serviceName + "." + nameSpace + ".svc." + m_zone;
     const bool headless = isHeadless(*service);
     const bool publishNotReady =
-        service->value("/spec/publishNotReadyAddresses"_json_pointer, false);
+        valueAt(*service, "/spec/publishNotReadyAddresses"_json_pointer, false) == true;
 
     ClusterAnswer answer;
     auto addAddress = [&](std::vector<Record>& section, const std::string& owner,
@@ -396,7 +402,7 @@ ClusterAnswer ClusterRecords::lookupService(const std::vector<std::string>& labe
                 }
             }
             if (type == rrtype::kSrv) {
-                const auto ports = service->value("/spec/ports"_json_pointer, json::array());
+                const auto ports = valueAt(*service, "/spec/ports"_json_pointer, json::array());
                 for (const auto& port : ports) {
                     answer.answer.push_back({qname, rrtype::kSrv, m_options.ttl,
                                              "0 " + std::to_string(srvWeight(ports.size())) + " " +
@@ -485,7 +491,7 @@ ClusterAnswer ClusterRecords::lookupService(const std::vector<std::string>& labe
     const std::string protocol = protoLabel.substr(1);
     std::vector<std::pair<std::string, std::pair<std::int64_t, std::string>>> targets;
     if (!headless) {
-        for (const auto& port : service->value("/spec/ports"_json_pointer, json::array())) {
+        for (const auto& port : valueAt(*service, "/spec/ports"_json_pointer, json::array())) {
             if (lower(port.value("name", std::string())) == portName &&
                 lower(port.value("protocol", std::string("TCP"))) == protocol) {
                 for (const auto& ip : clusterIpsOf(*service)) {

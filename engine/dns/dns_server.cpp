@@ -467,7 +467,9 @@ void DnsServer::Impl::stop() {
 
 void DnsServer::Impl::receiveUdp(const std::shared_ptr<udp::socket>& socket) {
     struct Receive {
-        std::array<std::uint8_t, kMaxDatagram> buffer{};
+        // Not zeroed: 64 KiB of memset per query was a visible share of the profile.
+        Receive() {}  // NOLINT(modernize-use-equals-default)
+        std::array<std::uint8_t, kMaxDatagram> buffer;
         udp::endpoint sender;
     };
     auto state = std::make_shared<Receive>();
