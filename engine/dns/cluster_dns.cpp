@@ -53,11 +53,30 @@ core::Result<void> ClusterDns::start(std::chrono::milliseconds syncTimeout) {
         if (auto published = publishClusterDns(m_client, publication); !published) {
             spdlog::warn("cluster dns: {}", published.error().message());
         }
+        m_publisher = std::thread([this, publication] {
+            std::unique_lock lock(m_mutex);
+            while (
+                !m_wake.wait_for(lock, m_options.republishPeriod, [this] { return m_stopping; })) {
+                lock.unlock();
+                if (auto published = publishClusterDns(m_client, publication); !published) {
+                    spdlog::warn("cluster dns: {}", published.error().message());
+                }
+                lock.lock();
+            }
+        });
     }
     return core::success();
 }
 
 void ClusterDns::stop() {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_publisher.joinable()) {
+        m_publisher.join();
+    }
     m_server.stop();
     m_pods.stop();
     m_endpointSlices.stop();

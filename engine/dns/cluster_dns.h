@@ -2,7 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "engine/client/client.h"
 #include "engine/client/informer.h"
@@ -17,8 +20,11 @@ namespace slipway::dns {
 struct ClusterDnsOptions {
     ClusterRecordsOptions records;
     DnsServerOptions server;
-    /// Publish kube-system/kube-dns (Service, Endpoints, EndpointSlice) once listening.
+    /// Publish kube-system/kube-dns (Service, Endpoints, EndpointSlice) once listening, and
+    /// again every `republishPeriod` (a deleted or edited Service comes back; an API server
+    /// not ready at start is tried again).
     bool publish = true;
+    std::chrono::milliseconds republishPeriod = std::chrono::seconds(30);
     std::string clusterIp = "10.96.0.10";
 };
 
@@ -50,6 +56,11 @@ private:
     client::Informer m_pods;
     ClusterRecords m_records;
     DnsServer m_server;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stopping = false;
+    std::thread m_publisher;
 };
 
 }  // namespace slipway::dns

@@ -144,8 +144,8 @@ core::Result<void> publishClusterDns(const client::Client& client,
         !done) {
         return done.error().wrap("publishing EndpointSlice " + sliceName);
     }
-    spdlog::info("cluster dns: published Service {}/{} for {} address(es)", publication.nameSpace,
-                 publication.name, addresses.size());
+    spdlog::debug("cluster dns: Service {}/{} published for {} address(es)", publication.nameSpace,
+                  publication.name, addresses.size());
     return core::success();
 }
 

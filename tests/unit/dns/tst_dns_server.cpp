@@ -272,6 +272,20 @@ private slots:
         QCOMPARE(dns.server().stats().refused, std::uint64_t{1});
     }
 
+    void republishesWhatWasDeleted() {
+        auto opts = options();
+        opts.republishPeriod = std::chrono::milliseconds(100);
+        dns::ClusterDns dns(*m_client, opts);
+        QVERIFY(dns.start().ok());
+        const auto endpointsRef =
+            client::resources::endpoints().in("kube-system").named("kube-dns");
+        QVERIFY(m_client->remove(endpointsRef).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->get(endpointsRef).ok(), 5000);
+        const auto port = dns.server().localAddresses()[0].port;
+        QCOMPARE(m_client->get(endpointsRef)->at("/subsets/0/ports/0/port"_json_pointer).get<int>(),
+                 int{port});
+    }
+
     void garbageIsDropped() {
         const int fd = socket(AF_INET, SOCK_DGRAM, 0);
         const auto address = t::loopback(m_port);

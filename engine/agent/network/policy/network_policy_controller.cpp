@@ -134,8 +134,13 @@ core::Result<void> NetworkPolicyController::sync() {
         namespaces.push_back(namespaceInfoOf(*ns));
     }
     const auto script = renderPolicyTable(compileNetworkPolicies(policies, pods, namespaces));
-    // The table is written on every sync (policy resyncs come every resyncPeriod), so that a
-    // table flushed by hand comes back; unchanged scripts are cheap for nft.
+    const auto now = std::chrono::steady_clock::now();
+    {
+        const std::lock_guard lock(m_mutex);
+        if (script == m_applied && now - m_appliedAt < m_options.resyncPeriod) {
+            return core::success();  // a pod's status changed, not its rules
+        }
+    }
     if (auto applied = m_nft.run(script); !applied) {
         spdlog::warn("network policy: {}", applied.error().message());
         return applied.error();
@@ -146,6 +151,7 @@ core::Result<void> NetworkPolicyController::sync() {
                      pods.size());
     }
     m_applied = script;
+    m_appliedAt = now;
     return core::success();
 }
 

@@ -17,8 +17,9 @@ namespace slipway::agent::network::policy {
 struct NetworkPolicyControllerOptions {
     /// The network namespace to program; empty: this process's (the node's).
     std::string netnsPath;
-    /// Every this often the table is written again even if nothing changed, so that a table
-    /// removed by hand comes back.
+    /// An unchanged script is written again only when the last write is this old (policies
+    /// also resync this often), so that a table removed by hand comes back while pod status
+    /// churn does not cost an nft transaction each.
     std::chrono::milliseconds resyncPeriod = std::chrono::seconds(60);
 };
 
@@ -56,6 +57,7 @@ private:
     std::thread m_worker;
     mutable std::mutex m_mutex;
     std::string m_applied;
+    std::chrono::steady_clock::time_point m_appliedAt;
     bool m_started = false;
 };
 
