@@ -485,9 +485,10 @@ int runServer(const ServerFlags& flags) {
     std::optional<dns::ClusterDns> clusterDns;
     if (*dnsOptions) {
         clusterDns.emplace(dnsClient, std::move(**dnsOptions));
+        // Without DNS pods still run (by IP): a port taken by another resolver is not fatal.
         if (auto started = clusterDns->start(); !started) {
-            spdlog::critical("cluster dns: {}", started.error().message());
-            return 1;
+            spdlog::error("cluster dns: {}", started.error().message());
+            clusterDns.reset();
         }
     }
 
