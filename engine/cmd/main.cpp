@@ -62,6 +62,15 @@ int main(int argc, char** argv) {
                      "How the node agent serves Services: nftables, userspace or none")
         ->capture_default_str();
     serverCommand
+        ->add_option("--cluster-dns-listen", server.clusterDnsListen,
+                     "Cluster DNS addresses (host:port,...); auto: the pod gateway with "
+                     "--node-agent; none: off")
+        ->capture_default_str();
+    serverCommand->add_option("--cluster-dns-upstream", server.clusterDnsUpstream,
+                              "Resolvers for other names (default: /etc/resolv.conf)");
+    serverCommand->add_option("--cluster-domain", server.clusterDomain, "The cluster's DNS domain")
+        ->capture_default_str();
+    serverCommand
         ->add_option("--kubelet-port", server.kubeletPort,
                      "Port of the node agent's streaming server (0: a free one)")
         ->check(CLI::Range(0, 65535))

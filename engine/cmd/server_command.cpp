@@ -5,13 +5,17 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
+#include <sstream>
 #include <system_error>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "engine/agent/kubelet/kubelet.h"
+#include "engine/agent/network/policy/network_policy_controller.h"
 #include "engine/agent/sim/sim_pod.h"
 #include "engine/agent/sim/simulated_nodes.h"
 #include "engine/api/kind_registry.h"
@@ -40,6 +44,7 @@
 #include "engine/core/logging.h"
 #include "engine/core/quantity.h"
 #include "engine/core/version.h"
+#include "engine/dns/cluster_dns.h"
 #include "engine/metrics/metrics_api.h"
 #include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
@@ -145,6 +150,59 @@ core::Result<agent::kubelet::KubeletOptions> kubeletOptions(
                                              flags.preloadImages.end());
     options.preloadImages = imageTarballs(given.empty() ? defaultPreloadImages() : given);
     return options;
+}
+
+/// The cluster DNS's settings from the flags; nullopt when it is off.
+core::Result<std::optional<dns::ClusterDnsOptions>> clusterDnsOptions(const ServerFlags& flags) {
+    std::string listen = flags.clusterDnsListen;
+    if (listen == "auto") {
+        // The node's pod gateway (10.244.0.1 for 10.244.0.0/24), when there is a pod network.
+        listen = "none";
+        if (flags.nodeAgent && flags.podNetwork == "bridge") {
+            auto cidr = agent::network::Ipv4Cidr::parse(flags.podCidr);
+            if (!cidr) {
+                return cidr.error().wrap("--pod-cidr");
+            }
+            listen = agent::network::formatIpv4(cidr->at(1)) + ":53";
+        }
+    }
+    if (listen == "none" || listen.empty()) {
+        return std::optional<dns::ClusterDnsOptions>();
+    }
+    dns::ClusterDnsOptions options;
+    options.records.domain = flags.clusterDomain;
+    std::stringstream addresses(listen);
+    for (std::string item; std::getline(addresses, item, ',');) {
+        auto parsed = dns::HostPort::parse(item);
+        if (!parsed) {
+            return parsed.error().wrap("--cluster-dns-listen");
+        }
+        options.server.listen.push_back(*parsed);
+    }
+    std::vector<dns::HostPort> upstreams;
+    for (const auto& item : flags.clusterDnsUpstream) {
+        auto parsed = dns::HostPort::parse(item);
+        if (!parsed) {
+            return parsed.error().wrap("--cluster-dns-upstream");
+        }
+        upstreams.push_back(*parsed);
+    }
+    if (flags.clusterDnsUpstream.empty()) {
+        std::ifstream file("/etc/resolv.conf");
+        const std::string text((std::istreambuf_iterator<char>(file)),
+                               std::istreambuf_iterator<char>());
+        upstreams = dns::nameserversOf(text);
+    }
+    // Never forward to the cluster DNS itself (a loop).
+    for (const auto& upstream : upstreams) {
+        const bool ours = upstream.address == options.clusterIp ||
+                          std::any_of(options.server.listen.begin(), options.server.listen.end(),
+                                      [&](const dns::HostPort& self) { return self == upstream; });
+        if (!ours) {
+            options.server.upstreams.push_back(upstream);
+        }
+    }
+    return std::optional<dns::ClusterDnsOptions>(std::move(options));
 }
 
 }  // namespace
@@ -463,6 +521,34 @@ int runServer(const ServerFlags& flags) {
         }
     }
 
+    // Cluster DNS (CoreDNS's place), after the node agent so that the pod gateway exists.
+    const client::InProcessClient dnsClient(
+        router, apiserver::Identity{"system:kube-dns", {"system:masters"}, true});
+    auto dnsOptions = clusterDnsOptions(flags);
+    if (!dnsOptions) {
+        spdlog::critical("{}", dnsOptions.error().message());
+        return 2;
+    }
+    std::optional<dns::ClusterDns> clusterDns;
+    if (*dnsOptions) {
+        clusterDns.emplace(dnsClient, std::move(**dnsOptions));
+        // Without DNS pods still run (by IP): a port taken by another resolver is not fatal.
+        if (auto started = clusterDns->start(); !started) {
+            spdlog::error("cluster dns: {}", started.error().message());
+            clusterDns.reset();
+        }
+    }
+
+    // NetworkPolicy enforcement on the node (table inet slipway-policy).
+    const client::InProcessClient policyClient(
+        router, apiserver::Identity{"system:network-policy", {"system:masters"}, true});
+    std::optional<agent::network::policy::NetworkPolicyController> networkPolicy;
+    if (flags.nodeAgent) {
+        networkPolicy.emplace(policyClient,
+                              agent::network::policy::NetworkPolicyControllerOptions{});
+        networkPolicy->start();
+    }
+
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
                  flags.dataDir.string());
@@ -471,6 +557,12 @@ int runServer(const ServerFlags& flags) {
     sigwait(&shutdownSignals, &signal);
     spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     router.setReady(false);
+    if (clusterDns) {
+        clusterDns->stop();
+    }
+    if (networkPolicy) {
+        networkPolicy->stop();
+    }
     schedulerInformers.stop();
     podScheduler.stop();
     if (simulatedNodes) {

@@ -62,6 +62,13 @@ struct ServerFlags {
     std::string podCidr = "10.244.0.0/24";
     /// How the local node serves Services: nftables, userspace or none (engine/proxy).
     std::string proxyMode = "nftables";
+
+    /// Cluster DNS (engine/dns): where it listens, "auto" (the node's pod gateway
+    /// 10.244.0.1:53 when the node agent runs, else off) or "none"; comma-separated addresses.
+    std::string clusterDnsListen = "auto";
+    /// Resolvers for names outside the cluster; empty: the node's /etc/resolv.conf.
+    std::vector<std::string> clusterDnsUpstream;
+    std::string clusterDomain = "cluster.local";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.
