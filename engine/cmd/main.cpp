@@ -72,6 +72,16 @@ int main(int argc, char** argv) {
         ->add_option("--crash-loop-backoff-max", server.crashLoopBackoffMax,
                      "Longest back-off of a crashing container")
         ->capture_default_str();
+    serverCommand
+        ->add_option("--ingress-http-port", server.ingressHttpPort,
+                     "The node agent's ingress HTTP port (0: off)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--ingress-https-port", server.ingressHttpsPort,
+                     "The node agent's ingress HTTPS port (0: off)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
     serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
         ->check(CLI::Range(0, 3000))
         ->capture_default_str();

@@ -39,6 +39,8 @@
 #include "engine/core/logging.h"
 #include "engine/core/quantity.h"
 #include "engine/core/version.h"
+#include "engine/ingress/ingress_controller.h"
+#include "engine/ingress/ingress_proxy.h"
 #include "engine/metrics/metrics_api.h"
 #include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
@@ -423,6 +425,27 @@ int runServer(const ServerFlags& flags) {
             return 1;
         }
     }
+    // The node's ingress controller (IngressClass slipway) on its ports 80 and 443.
+    const client::InProcessClient ingressClient(
+        router, {"system:slipway-ingress-controller", {"system:masters"}, true});
+    std::optional<ingress::IngressProxy> ingressProxy;
+    std::optional<ingress::IngressController> ingressController;
+    if (flags.nodeAgent && (flags.ingressHttpPort != 0 || flags.ingressHttpsPort != 0)) {
+        ingress::IngressProxyOptions ingressProxyOptions;
+        ingressProxyOptions.httpPort = flags.ingressHttpPort;
+        ingressProxyOptions.httpsPort = flags.ingressHttpsPort;
+        ingressProxy.emplace(std::move(ingressProxyOptions));
+        ingress::IngressControllerOptions ingressOptions;
+        ingressOptions.nodeIp = flags.nodeIp;
+        ingressController.emplace(ingressClient, std::move(ingressOptions));
+        ingressController->setTableListener([&](auto table) { ingressProxy->setTable(table); });
+        if (auto started = ingressProxy->start(); !started) {
+            spdlog::error("{} (the ingress controller stays off)", started.error().message());
+            ingressController.reset();
+        } else if (auto running = ingressController->start(); !running) {
+            spdlog::error("ingress controller: {}", running.error().message());
+        }
+    }
 
     spdlog::info("slipwayd {} (Kubernetes {}) serving on {} with data dir {}",
                  core::slipwayVersion(), core::kubernetesGitVersion(), bound->url(),
@@ -440,6 +463,8 @@ int runServer(const ServerFlags& flags) {
     if (kubelet) {
         kubelet->stop();
     }
+    ingressController.reset();
+    ingressProxy.reset();
     controllerManager.stop();
     crdController.stop();
     server.stop();

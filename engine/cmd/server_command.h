@@ -55,6 +55,9 @@ struct ServerFlags {
     /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
     std::string crashLoopBackoff = "10s";
     std::string crashLoopBackoffMax = "5m";
+    /// The ingress controller's listeners on the node (engine/ingress); 0 turns one off.
+    int ingressHttpPort = 80;
+    int ingressHttpsPort = 443;
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.
