@@ -214,6 +214,9 @@ struct IngressProxy::Impl {
         const auto peer = socket.remote_endpoint(ec);
         const std::string clientIp = ec ? std::string() : peer.address().to_string();
         const std::uint16_t port = socket.local_endpoint(ec).port();
+        // The head and the body of an answer are separate writes: without this Nagle holds
+        // the second until the client's delayed ACK (40 ms).
+        socket.set_option(tcp::no_delay(true), ec);
         if (!tls) {
             beast::tcp_stream stream(std::move(socket));
             co_await session(stream, false, clientIp, port);
@@ -475,13 +478,9 @@ struct IngressProxy::Impl {
 
         // The body, streamed: each read of the upstream is written to the client before the
         // next (Beast's relay), so a slow client slows the upstream instead of filling memory.
+        // The head goes out with the first piece of the body, in one write.
         http::response_serializer<http::buffer_body> serializer{response};
         error_code ec;
-        beast::get_lowest_layer(stream).expires_after(options.upstreamTimeout);
-        co_await http::async_write_header(stream, serializer, await(ec));
-        if (ec) {
-            co_return false;
-        }
         std::array<char, kRelayBufferBytes> chunk{};
         while (!parser->is_done() || !serializer.is_done()) {
             if (!parser->is_done()) {
