@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "http_test_support.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,6 +55,24 @@ struct TestBackend::Impl {
                 text += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
             }
             text += "body: " + request.body() + "\n";
+            if (request.find(http::field::upgrade) != request.end()) {
+                // Switch protocols, then echo every byte until the client closes.
+                http::response<http::empty_body> switching{http::status::switching_protocols, 11};
+                switching.set(http::field::connection, "Upgrade");
+                switching.set(http::field::upgrade, request[http::field::upgrade]);
+                co_await http::async_write(stream, switching,
+                                           asio::redirect_error(asio::use_awaitable, ec));
+                std::array<char, 4096> bytes{};
+                while (!ec) {
+                    const std::size_t read = co_await stream.async_read_some(
+                        asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+                    if (!ec) {
+                        co_await asio::async_write(stream, asio::buffer(bytes.data(), read),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+                    }
+                }
+                co_return;
+            }
             if (request.target() == "/slow") {
                 asio::steady_timer timer(stream.get_executor(), std::chrono::seconds(3));
                 co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -194,6 +214,34 @@ Reply httpRequest(std::uint16_t port, const std::string& host, const std::string
     Reply reply = exchange(stream, host, target, method, body, count);
     reply.peerCommonName = commonName;
     return reply;
+}
+
+std::string upgradeEcho(std::uint16_t port, const std::string& host, const std::string& message) {
+    asio::io_context io;
+    tcp::socket socket(io);
+    boost::system::error_code ec;
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) {
+        return {};
+    }
+    timeval timeout{10, 0};
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const std::string head = "GET /ws HTTP/1.1\r\nHost: " + host +
+                             "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n";
+    asio::write(socket, asio::buffer(head), ec);
+    std::string received;
+    asio::read_until(socket, asio::dynamic_buffer(received), "\r\n\r\n", ec);
+    if (ec || !received.starts_with("HTTP/1.1 101")) {
+        return {};
+    }
+    received.erase(0, received.find("\r\n\r\n") + 4);
+    asio::write(socket, asio::buffer(message), ec);
+    while (!ec && received.size() < message.size()) {
+        std::array<char, 4096> bytes{};
+        const std::size_t read = socket.read_some(asio::buffer(bytes), ec);
+        received.append(bytes.data(), read);
+    }
+    return received;
 }
 
 }  // namespace slipway::testing

@@ -43,4 +43,8 @@ Reply httpRequest(std::uint16_t port, const std::string& host, const std::string
                   bool tls = false, const std::string& method = "GET", const std::string& body = {},
                   int count = 1);
 
+/// Sends an Upgrade: websocket request for /ws to 127.0.0.1:`port`; after a 101, writes
+/// `message` and returns what comes back as long (an echo), or "" if the upgrade failed.
+std::string upgradeEcho(std::uint16_t port, const std::string& host, const std::string& message);
+
 }  // namespace slipway::testing

@@ -206,6 +206,12 @@ private slots:
                                      std::string(2 * 1024 * 1024, 'x'));
         QVERIFY(reply.status == 413 || reply.status == 0);
 
+        // An upgraded connection (WebSocket) is relayed both ways.
+        QCOMPARE(testing::upgradeEcho(m_proxy->httpPort(), "a.example.com", "hello over ws"),
+                 std::string("hello over ws"));
+        // The upstream times out (2 s here): 504.
+        QCOMPARE(get("a.example.com", "/slow").status, 504);
+
         // An endpoint turning unready leaves the Service without one: 503.
         QVERIFY(m_client
                     ->patch(kSlices.named("b-1"), client::PatchType::Merge,
