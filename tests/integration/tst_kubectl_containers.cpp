@@ -141,8 +141,9 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(
-            args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff", "1s"})));
+        QVERIFY(
+            m_server.start(args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff",
+                                 "1s", "--ingress-http-port", "0", "--ingress-https-port", "0"})));
         QVERIFY(eventually(
             [&] {
                 return [&] {
