@@ -193,6 +193,13 @@ private slots:
         QCOMPARE(m_backendA->requests() - beforeA, 3);
         QCOMPARE(m_backendB->requests() - beforeB, 3);
 
+        // HEAD: the upstream's head without a body, and the connection stays usable.
+        reply = testing::httpRequest(m_proxy->httpPort(), "a.example.com", "/head", false, "HEAD",
+                                     {}, 2);
+        QCOMPARE(reply.status, 200);
+        QVERIFY(reply.body.empty());
+        QVERIFY(std::stoi(reply.headers["Content-Length"]) > 0);
+
         // Keep-alive, a request body, and a chunked response streamed through.
         reply = testing::httpRequest(m_proxy->httpPort(), "a.example.com", "/post", false, "POST",
                                      "payload", 3);
