@@ -84,11 +84,12 @@ core::Result<void> LocalProcessDriver::launch(ClusterSpec& spec, const std::file
     };
     // Containers need root (namespaces, cgroups, runc): as root the cluster gets a real node
     // that runs them on this machine; otherwise it has no node (the VM driver gives one). The
-    // machine's own network is not the cluster's: no pod network (bridge, masquerade) and no
-    // Service proxy here; pods get loopback only, and `slipway service` tunnels to them.
+    // machine's own network is not the cluster's: no pod network (bridge, masquerade) and so no
+    // Service proxy, DNS or ingress ports here; pods get loopback only, and `slipway service`
+    // tunnels to them.
     if (::geteuid() == 0) {
         argv.insert(argv.end(), {"--node-agent", "--node-name", spec.name, "--kubelet-port", "0",
-                                 "--pod-network", "none", "--proxy-mode", "none"});
+                                 "--pod-network", "none"});
     }
     auto pid = spawnDaemon(argv, dir / kLogFile);
     if (!pid) {

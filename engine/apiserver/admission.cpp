@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/apiserver/admission.h"
 
+#include "engine/admission/default_ingress_class.h"
 #include "engine/admission/limit_ranger.h"
 #include "engine/admission/quota.h"
 #include "engine/admission/service_account.h"
@@ -52,6 +53,11 @@ std::vector<json> NamespaceAdmission::namespaceObjects(const std::string& prefix
 }
 
 void NamespaceAdmission::mutate(const api::ResourceType& type, json& object) const {
+    if (type.group == "networking.k8s.io" && type.kind == "Ingress") {
+        admission::setDefaultIngressClass(
+            object, namespaceObjects("/registry/networking.k8s.io/ingressclasses/"));
+        return;
+    }
     if (!type.group.empty() || type.kind != "Pod") {
         return;
     }

@@ -31,7 +31,8 @@ public:
 /// (a pod's account must exist; its token, the cluster CA and the namespace are mounted, see
 /// admission::mountServiceAccountToken), LimitRanger
 /// (pods and PersistentVolumeClaims against the namespace's LimitRanges) and ResourceQuota
-/// (every create against the namespace's ResourceQuotas, counting what is stored now). A
+/// (every create against the namespace's ResourceQuotas, counting what is stored now), and
+/// DefaultIngressClass (an Ingress without a class gets the default IngressClass). A
 /// namespace without LimitRanges or quotas costs one prefix lookup each.
 class NamespaceAdmission final : public Admission {
 public:

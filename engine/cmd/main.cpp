@@ -92,6 +92,16 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serverCommand->add_option("--pod-cidr", server.podCidr, "The local node's pod address range")
         ->capture_default_str();
+    serverCommand
+        ->add_option("--ingress-http-port", server.ingressHttpPort,
+                     "The node agent's ingress HTTP port (0: off)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    serverCommand
+        ->add_option("--ingress-https-port", server.ingressHttpsPort,
+                     "The node agent's ingress HTTPS port (0: off)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
     serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
         ->check(CLI::Range(0, 3000))
         ->capture_default_str();

@@ -45,6 +45,8 @@
 #include "engine/core/quantity.h"
 #include "engine/core/version.h"
 #include "engine/dns/cluster_dns.h"
+#include "engine/ingress/ingress_controller.h"
+#include "engine/ingress/ingress_proxy.h"
 #include "engine/metrics/metrics_api.h"
 #include "engine/metrics/simulated_metrics_source.h"
 #include "engine/pki/cluster_pki.h"
@@ -454,7 +456,9 @@ int runServer(const ServerFlags& flags) {
     kubernetesService.start();
     std::optional<proxy::ServiceProxy> serviceProxy;
     std::optional<proxy::LoadBalancerController> loadBalancer;
-    if (kubelet && *proxyMode != proxy::ProxyMode::None) {
+    // Without a pod network there is nothing to route to: no proxy, no ingress.
+    const bool podNetwork = flags.podNetwork == "bridge";
+    if (kubelet && podNetwork && *proxyMode != proxy::ProxyMode::None) {
         proxy::ProxyOptions services;
         services.nodeName = kubelet->nodeName();
         services.mode = *proxyMode;
@@ -520,6 +524,28 @@ int runServer(const ServerFlags& flags) {
             return 1;
         }
     }
+    // The node's ingress controller (IngressClass slipway) on its ports 80 and 443.
+    const client::InProcessClient ingressClient(
+        router, {"system:slipway-ingress-controller", {"system:masters"}, true});
+    std::optional<ingress::IngressProxy> ingressProxy;
+    std::optional<ingress::IngressController> ingressController;
+    if (flags.nodeAgent && podNetwork &&
+        (flags.ingressHttpPort != 0 || flags.ingressHttpsPort != 0)) {
+        ingress::IngressProxyOptions ingressProxyOptions;
+        ingressProxyOptions.httpPort = flags.ingressHttpPort;
+        ingressProxyOptions.httpsPort = flags.ingressHttpsPort;
+        ingressProxy.emplace(std::move(ingressProxyOptions));
+        ingress::IngressControllerOptions ingressOptions;
+        ingressOptions.nodeIp = flags.nodeIp;
+        ingressController.emplace(ingressClient, std::move(ingressOptions));
+        ingressController->setTableListener([&](auto table) { ingressProxy->setTable(table); });
+        if (auto started = ingressProxy->start(); !started) {
+            spdlog::error("{} (the ingress controller stays off)", started.error().message());
+            ingressController.reset();
+        } else if (auto running = ingressController->start(); !running) {
+            spdlog::error("ingress controller: {}", running.error().message());
+        }
+    }
 
     // Cluster DNS (CoreDNS's place), after the node agent so that the pod gateway exists.
     const client::InProcessClient dnsClient(
@@ -543,7 +569,7 @@ int runServer(const ServerFlags& flags) {
     const client::InProcessClient policyClient(
         router, apiserver::Identity{"system:network-policy", {"system:masters"}, true});
     std::optional<agent::network::policy::NetworkPolicyController> networkPolicy;
-    if (flags.nodeAgent) {
+    if (flags.nodeAgent && podNetwork) {
         networkPolicy.emplace(policyClient,
                               agent::network::policy::NetworkPolicyControllerOptions{});
         networkPolicy->start();
@@ -571,6 +597,8 @@ int runServer(const ServerFlags& flags) {
     if (kubelet) {
         kubelet->stop();
     }
+    ingressController.reset();
+    ingressProxy.reset();
     controllerManager.stop();
     if (serviceProxy) {
         loadBalancer->stop();

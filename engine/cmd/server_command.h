@@ -56,7 +56,8 @@ struct ServerFlags {
     std::string crashLoopBackoff = "10s";
     std::string crashLoopBackoffMax = "5m";
     /// The pod network of the local node: "bridge" (a bridge, a veth pair and an address per
-    /// pod, engine/agent/network) or "none" (pods get only loopback).
+    /// pod, engine/agent/network) or "none" (pods get only loopback; then no Service proxy,
+    /// cluster DNS or ingress runs either: what runs in the host's own namespace uses it).
     std::string podNetwork = "bridge";
     /// The local node's podCIDR, from the cluster CIDR 10.244.0.0/16.
     std::string podCidr = "10.244.0.0/24";
@@ -69,6 +70,9 @@ struct ServerFlags {
     /// Resolvers for names outside the cluster; empty: the node's /etc/resolv.conf.
     std::vector<std::string> clusterDnsUpstream;
     std::string clusterDomain = "cluster.local";
+    /// The ingress controller's listeners on the node (engine/ingress); 0 turns one off.
+    int ingressHttpPort = 80;
+    int ingressHttpsPort = 443;
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

@@ -126,10 +126,10 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        // The host's own network namespace: no pod network and no Service proxy here (a bridge
-        // could meet another test's); tst_networking runs them in a namespace of its own.
+        // The host's own network namespace: no pod network (nor Service proxy, DNS, ingress) here
+        // (a bridge could meet another test's); tst_networking runs them in a namespace of its own.
         QVERIFY(m_server.start(args({"--node-agent", "--kubelet-port", "0", "--crash-loop-backoff",
-                                     "1s", "--pod-network", "none", "--proxy-mode", "none"})));
+                                     "1s", "--pod-network", "none"})));
         QVERIFY(eventually(
             [&] {
                 return [&] {

@@ -130,7 +130,9 @@ private slots:
         if (::geteuid() != 0) {
             QSKIP("running containers needs root");
         }
-        QVERIFY(m_server.start(args({"--node-agent", "--kubelet-port", "0"})));
+        // The host's own network namespace: no pod network here (port-forward needs none).
+        QVERIFY(
+            m_server.start(args({"--node-agent", "--kubelet-port", "0", "--pod-network", "none"})));
         auto applied = kubectl({"apply", "-f", "-"}, kHello);
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
         auto ready =

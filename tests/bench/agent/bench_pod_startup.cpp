@@ -156,8 +156,8 @@ private slots:
             QSKIP("running containers needs root");
         }
         // The host's own network namespace: no pod network and no Service proxy here.
-        QVERIFY(m_server.start(testing::args({"--node-agent", "--kubelet-port", "0",
-                                              "--pod-network", "none", "--proxy-mode", "none"})));
+        QVERIFY(m_server.start(
+            testing::args({"--node-agent", "--kubelet-port", "0", "--pod-network", "none"})));
         auto client = m_server.apiClient();
         // A Node's Ready condition reads like a pod's.
         QTRY_VERIFY_WITH_TIMEOUT(

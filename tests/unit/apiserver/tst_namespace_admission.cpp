@@ -143,6 +143,54 @@ private slots:
         elsewhere["metadata"]["namespace"] = "kube-system";
         QVERIFY(m_client->create(client::resources::pods().in("kube-system"), elsewhere).ok());
     }
+
+    void ingressesGetTheDefaultClass() {
+        const client::ResourceRef ingresses("networking.k8s.io", "v1", "ingresses", "default");
+        const client::ResourceRef classes("networking.k8s.io", "v1", "ingressclasses");
+        const auto ingress = [](const std::string& name) {
+            return json{{"apiVersion", "networking.k8s.io/v1"},
+                        {"kind", "Ingress"},
+                        {"metadata", {{"name", name}}},
+                        {"spec",
+                         {{"defaultBackend",
+                           {{"service", {{"name", "web"}, {"port", {{"number", 80}}}}}}}}}};
+        };
+        const auto ingressClass = [](const std::string& name, bool isDefault) {
+            json object = {{"apiVersion", "networking.k8s.io/v1"},
+                           {"kind", "IngressClass"},
+                           {"metadata", {{"name", name}}},
+                           {"spec", {{"controller", "example.com/" + name}}}};
+            if (isDefault) {
+                object["metadata"]["annotations"] = {
+                    {"ingressclass.kubernetes.io/is-default-class", "true"}};
+            }
+            return object;
+        };
+        // No default class: left without one.
+        auto created = m_client->create(ingresses, ingress("before"));
+        QVERIFY2(created.ok(), created ? "" : created.error().message().c_str());
+        QVERIFY(!created->contains("/spec/ingressClassName"_json_pointer));
+
+        QVERIFY(m_client->create(classes, ingressClass("other", false)).ok());
+        QVERIFY(m_client->create(classes, ingressClass("slipway", true)).ok());
+        created = m_client->create(ingresses, ingress("after"));
+        QVERIFY(created.ok());
+        QCOMPARE(created->value("/spec/ingressClassName"_json_pointer, std::string()),
+                 std::string("slipway"));
+
+        // A class named explicitly, or by the legacy annotation, stays.
+        json named = ingress("named");
+        named["spec"]["ingressClassName"] = "other";
+        created = m_client->create(ingresses, named);
+        QVERIFY(created.ok());
+        QCOMPARE(created->value("/spec/ingressClassName"_json_pointer, std::string()),
+                 std::string("other"));
+        json legacy = ingress("legacy");
+        legacy["metadata"]["annotations"] = {{"kubernetes.io/ingress.class", "other"}};
+        created = m_client->create(ingresses, legacy);
+        QVERIFY(created.ok());
+        QVERIFY(!created->contains("/spec/ingressClassName"_json_pointer));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstNamespaceAdmission)
