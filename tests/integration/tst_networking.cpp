@@ -5,6 +5,8 @@
 // leaves namespaces the test made. Needs root (runc, namespaces, nftables); skipped otherwise.
 #include <set>
 
+#include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
@@ -121,11 +123,14 @@ private slots:
         QCOMPARE(m_node.exec(QStringLiteral("ip link add uplink type veth peer name outside0 && "
                                             "ip link set outside0 netns %1 && "
                                             "ip addr add 192.168.50.1/24 dev uplink && "
-                                            "ip link set uplink up")
+                                            "ip link set uplink up && "
+                                            "ip route add default via 192.168.50.2")
                                  .arg(m_outside.name())),
                  0);
+        // The outside host reaches the node's address through the node, as a LAN would route it.
         QCOMPARE(m_outside.exec(QStringLiteral("ip addr add 192.168.50.2/24 dev outside0 && "
-                                               "ip link set outside0 up")),
+                                               "ip link set outside0 up && ip route add "
+                                               "192.168.213.0/24 via 192.168.50.1")),
                  0);
 
         m_server.setNetworkNamespace(&m_node);
@@ -197,6 +202,252 @@ private slots:
                  qPrintable(page));
         m_outside.exec(QStringLiteral("pkill -f 'busybox httpd -p 8000 -h /tmp/%1'; rm -rf /tmp/%1")
                            .arg(m_outside.name()));
+    }
+
+    // ---- Services (engine/proxy), DNS (engine/dns)
+
+    void serviceByDnsNameSpreadsAcrossReplicas() {
+        QCOMPARE(kubectl(args({"expose", "deployment", "hello", "--port", "80", "--target-port",
+                               "8080"}))
+                     .exitCode,
+                 0);
+        const json service = getJson(args({"get", "service", "hello"}));
+        const std::string clusterIp = service.value("/spec/clusterIP"_json_pointer, std::string());
+        QVERIFY2(clusterIp.starts_with("10.96."), clusterIp.c_str());
+        // By name through the cluster DNS (search path from the pod's resolv.conf) and by the
+        // full name; the answers come from all three replicas.
+        std::set<QString> seen;
+        QVERIFY(eventually(
+            [&] {
+                for (const char* host : {"hello", "hello.default.svc.cluster.local"}) {
+                    const QString page = fetchFromClient(QString(host), 80);
+                    const auto at = page.indexOf(QStringLiteral("pod: "));
+                    if (at >= 0) {
+                        seen.insert(page.mid(at + 5, page.indexOf(QLatin1Char('<'), at) - at - 5));
+                    }
+                }
+                return seen.size() == 3;
+            },
+            90000));
+        QCOMPARE(seen.size(), std::size_t{3});
+    }
+
+    void unreadyPodStopsReceivingTraffic() {
+        const auto pods = readyPods(QStringLiteral("app=hello"));
+        QCOMPARE(pods.size(), std::size_t{3});
+        const QString unready =
+            QString::fromStdString(pods[0].value("/metadata/name"_json_pointer, std::string()));
+        // Its readiness probe (/healthz) fails from now on.
+        QCOMPARE(kubectl(args({"exec"}) + QStringList{unready} + args({"--", "rm", "/www/healthz"}))
+                     .exitCode,
+                 0);
+        QVERIFY(
+            eventually([&] { return readyPods(QStringLiteral("app=hello")).size() == 2; }, 30000));
+        // Once the endpoints say so, no answer comes from it.
+        QVERIFY(eventually(
+            [&] {
+                const json slices = getJson(
+                    args({"get", "endpointslices", "-l", "kubernetes.io/service-name=hello"}));
+                int ready = 0;
+                for (const auto& slice : slices.value("items", json::array())) {
+                    for (const auto& endpoint : slice.value("endpoints", json::array())) {
+                        ready += endpoint.value("/conditions/ready"_json_pointer, false) ? 1 : 0;
+                    }
+                }
+                return ready == 2;
+            },
+            30000));
+        int answered = 0;
+        for (int i = 0; i < 24; ++i) {
+            const QString page = fetchFromClient(QStringLiteral("hello"), 80);
+            answered += page.contains(QStringLiteral("pod: ")) ? 1 : 0;
+            QVERIFY2(!page.contains(QStringLiteral("pod: ") + unready), qPrintable(unready));
+        }
+        QCOMPARE(answered, 24);
+        // Ready again.
+        QCOMPARE(kubectl(args({"exec"}) + QStringList{unready} +
+                         args({"--", "sh", "-c", "echo ok > /www/healthz"}))
+                     .exitCode,
+                 0);
+        QVERIFY(
+            eventually([&] { return readyPods(QStringLiteral("app=hello")).size() == 3; }, 30000));
+    }
+
+    void nodePortAnswersOnTheNode() {
+        QCOMPARE(kubectl(args({"expose", "deployment", "hello", "--name", "hello-np", "--type",
+                               "NodePort", "--port", "80", "--target-port", "8080"}))
+                     .exitCode,
+                 0);
+        const json service = getJson(args({"get", "service", "hello-np"}));
+        const int nodePort = service.value("/spec/ports/0/nodePort"_json_pointer, 0);
+        QVERIFY2(nodePort >= 30000 && nodePort <= 32767, qPrintable(QString::number(nodePort)));
+        QString out;
+        QVERIFY(eventually(
+            [&] {
+                return m_node.exec(QStringLiteral("timeout 5 busybox wget -qO- http://%1:%2/")
+                                       .arg(kNodeIp)
+                                       .arg(nodePort),
+                                   &out) == 0 &&
+                       out.contains(QStringLiteral("hello, version 1"));
+            },
+            30000));
+        // And from the host outside the cluster.
+        QVERIFY(eventually(
+            [&] {
+                return m_outside.exec(QStringLiteral("timeout 5 busybox wget -qO- http://%1:%2/")
+                                          .arg(kNodeIp)
+                                          .arg(nodePort),
+                                      &out) == 0 &&
+                       out.contains(QStringLiteral("hello, version 1"));
+            },
+            30000));
+    }
+
+    // ---- Ingress (engine/ingress)
+
+    void ingressRoutesTwoHostsToTwoServices() {
+        const QByteArray second = QByteArray(kHello)
+                                      .replace("name: hello\n", "name: hello-two\n")
+                                      .replace("app: hello}", "app: hello-two}")
+                                      .replace("hello:1", "hello:2")
+                                      .replace("replicas: 3", "replicas: 1");
+        QCOMPARE(kubectl(args({"apply", "-f", "-"}), second).exitCode, 0);
+        QCOMPARE(kubectl(args({"expose", "deployment", "hello-two", "--port", "80", "--target-port",
+                               "8080"}))
+                     .exitCode,
+                 0);
+        QCOMPARE(kubectl(args({"create", "ingress", "two-hosts", "--rule", "one.example/*=hello:80",
+                               "--rule", "two.example/*=hello-two:80"}))
+                     .exitCode,
+                 0);
+        QVERIFY(eventually([&] { return readyPods(QStringLiteral("app=hello-two")).size() == 1; },
+                           60000));
+        const auto through = [&](const char* host) {
+            QString out;
+            m_node.exec(QStringLiteral("timeout 5 busybox wget -qO- --header 'Host: %1' "
+                                       "http://%2/")
+                            .arg(host, kNodeIp),
+                        &out);
+            return out;
+        };
+        QVERIFY(eventually(
+            [&] { return through("one.example").contains(QStringLiteral("hello, version 1")); },
+            30000));
+        QVERIFY(eventually(
+            [&] { return through("two.example").contains(QStringLiteral("hello, version 2")); },
+            30000));
+        // The ingress reports where it is reachable.
+        QVERIFY(eventually(
+            [&] {
+                const json ingress = getJson(args({"get", "ingress", "two-hosts"}));
+                return ingress.value("/status/loadBalancer/ingress/0/ip"_json_pointer,
+                                     std::string()) == kNodeIp;
+            },
+            30000));
+    }
+
+    // ---- NetworkPolicy (engine/agent/network/policy)
+
+    void networkPolicyBlocksThenAllows() {
+        const QByteArray denyAll =
+            "apiVersion: networking.k8s.io/v1\n"
+            "kind: NetworkPolicy\n"
+            "metadata: {name: hello-ingress}\n"
+            "spec:\n"
+            "  podSelector: {matchLabels: {app: hello}}\n"
+            "  policyTypes: [Ingress]\n";
+        QCOMPARE(kubectl(args({"apply", "-f", "-"}), denyAll).exitCode, 0);
+        const std::string target = readyPods(QStringLiteral("app=hello"))
+                                       .front()
+                                       .value("/status/podIP"_json_pointer, std::string());
+        QVERIFY(eventually(
+            [&] { return fetchFromClient(QString::fromStdString(target), 8080, "/", 2).isEmpty(); },
+            30000));
+        // Allowed from pods labelled role=client, on port 8080; the client gets the label.
+        const QByteArray allowClients = denyAll +
+                                        "  ingress:\n"
+                                        "  - from:\n"
+                                        "    - podSelector: {matchLabels: {role: client}}\n"
+                                        "    ports:\n"
+                                        "    - {protocol: TCP, port: 8080}\n";
+        QCOMPARE(kubectl(args({"apply", "-f", "-"}), allowClients).exitCode, 0);
+        QCOMPARE(kubectl(args({"label", "pod", "client", "role=client"})).exitCode, 0);
+        QVERIFY(eventually(
+            [&] {
+                return fetchFromClient(QString::fromStdString(target), 8080)
+                    .contains(QStringLiteral("hello, version 1"));
+            },
+            30000));
+        QCOMPARE(kubectl(args({"delete", "networkpolicy", "hello-ingress"})).exitCode, 0);
+    }
+
+    // ---- Access from the host: port-forward and kubectl proxy
+
+    void portForwardReachesAPod() {
+        const QString pod =
+            QString::fromStdString(readyPods(QStringLiteral("app=hello"))
+                                       .front()
+                                       .value("/metadata/name"_json_pointer, std::string()));
+        QProcess forward;
+        forward.setProcessEnvironment(m_kubectl->environment());
+        forward.start(m_node.program(), m_node.wrap(testing::Kubectl::path(),
+                                                    QStringList{QStringLiteral("port-forward"),
+                                                                QStringLiteral("pod/") + pod,
+                                                                QStringLiteral(":8080")}));
+        QVERIFY(forward.waitForStarted());
+        QString printed;
+        int localPort = 0;
+        QVERIFY(eventually(
+            [&] {
+                printed += QString::fromUtf8(forward.readAllStandardOutput());
+                const QRegularExpression line(QStringLiteral("Forwarding from 127.0.0.1:(\\d+)"));
+                const auto match = line.match(printed);
+                localPort = match.hasMatch() ? match.captured(1).toInt() : 0;
+                return localPort > 0;
+            },
+            30000));
+        QString out;
+        QCOMPARE(
+            m_node.exec(
+                QStringLiteral("timeout 5 busybox wget -qO- http://127.0.0.1:%1/").arg(localPort),
+                &out),
+            0);
+        QVERIFY2(out.contains(QStringLiteral("pod: ") + pod), qPrintable(out.left(300)));
+        forward.terminate();
+        forward.waitForFinished(5000);
+    }
+
+    void kubectlProxyReachesAService() {
+        QProcess proxy;
+        proxy.setProcessEnvironment(m_kubectl->environment());
+        proxy.start(m_node.program(),
+                    m_node.wrap(testing::Kubectl::path(),
+                                QStringList{QStringLiteral("proxy"), QStringLiteral("--port=0")}));
+        QVERIFY(proxy.waitForStarted());
+        QString printed;
+        int port = 0;
+        QVERIFY(eventually(
+            [&] {
+                printed += QString::fromUtf8(proxy.readAllStandardOutput());
+                const QRegularExpression line(QStringLiteral("127.0.0.1:(\\d+)"));
+                const auto match = line.match(printed);
+                port = match.hasMatch() ? match.captured(1).toInt() : 0;
+                return port > 0;
+            },
+            30000));
+        QString out;
+        QVERIFY(eventually(
+            [&] {
+                return m_node.exec(QStringLiteral("timeout 5 busybox wget -qO- "
+                                                  "http://127.0.0.1:%1/api/v1/namespaces/default/"
+                                                  "services/hello:80/proxy/")
+                                       .arg(port),
+                                   &out) == 0 &&
+                       out.contains(QStringLiteral("hello, version 1"));
+            },
+            30000));
+        proxy.terminate();
+        proxy.waitForFinished(5000);
     }
 
     void cleanupTestCase() {
