@@ -361,7 +361,7 @@ struct IngressProxy::Impl {
         if (!match.backend) {
             co_return co_await answer(stream, 404, version, clientKeepAlive);
         }
-        if (!tls && httpsPort != 0 && table->hasTls(host)) {
+        if (!tls && httpsPort != 0 && table->redirectsToHttps(host)) {
             // ingress-nginx's ssl-redirect: a host with a certificate is served over HTTPS.
             auto redirect = ownAnswer(308, version, clientKeepAlive);
             std::string location = "https://" + normalizeHost(host);

@@ -372,6 +372,12 @@ std::shared_ptr<const RoutingTable> RoutingTable::build(const RoutingInput& inpu
             if (hosts.empty()) {
                 hosts = ruleHosts;  // no hosts: the Ingress's own
             }
+            if (stringAt(
+                    *ingress,
+                    "/metadata/annotations/nginx.ingress.kubernetes.io~1ssl-redirect"_json_pointer) ==
+                "false") {
+                table->m_withoutRedirect.push_back(certificate);
+            }
             for (const auto& host : hosts) {
                 auto& certificates = host.starts_with("*.") ? table->m_wildcardCertificates
                                                             : table->m_exactCertificates;
@@ -434,6 +440,12 @@ std::shared_ptr<const TlsCertificate> RoutingTable::certificateFor(
         }
     }
     return nullptr;
+}
+
+bool RoutingTable::redirectsToHttps(std::string_view host) const {
+    const auto certificate = certificateFor(host);
+    return certificate && std::find(m_withoutRedirect.begin(), m_withoutRedirect.end(),
+                                    certificate) == m_withoutRedirect.end();
 }
 
 std::vector<std::string> RoutingTable::hosts() const {

@@ -22,6 +22,9 @@ inline constexpr const char* kDefaultClassAnnotation =
     "ingressclass.kubernetes.io/is-default-class";
 /// The pre-IngressClass way of naming a class (still honoured, as ingress-nginx does).
 inline constexpr const char* kLegacyClassAnnotation = "kubernetes.io/ingress.class";
+/// ingress-nginx's annotation that, set to "false", serves an Ingress's TLS hosts over plain
+/// HTTP too instead of redirecting them to HTTPS.
+inline constexpr const char* kSslRedirectAnnotation = "nginx.ingress.kubernetes.io/ssl-redirect";
 
 /// How an Ingress path matches (networking.k8s.io/v1 HTTPIngressPath.pathType).
 /// ImplementationSpecific is matched as Prefix.
@@ -130,6 +133,9 @@ public:
     std::shared_ptr<const TlsCertificate> certificateFor(std::string_view serverName) const;
     /// True if `host` has a certificate (ingress-nginx then redirects its plain HTTP to HTTPS).
     bool hasTls(std::string_view host) const { return certificateFor(host) != nullptr; }
+    /// True if plain HTTP requests for `host` are redirected to HTTPS: it has a certificate and
+    /// the Ingress that gave it did not set kSslRedirectAnnotation to "false".
+    bool redirectsToHttps(std::string_view host) const;
 
     /// The hosts with rules, for logs and tests.
     std::vector<std::string> hosts() const;
@@ -148,6 +154,8 @@ private:
     std::map<std::string, std::shared_ptr<const TlsCertificate>, std::less<>> m_exactCertificates;
     std::map<std::string, std::shared_ptr<const TlsCertificate>, std::less<>>
         m_wildcardCertificates;
+    /// Certificates whose Ingress turned the redirect off.
+    std::vector<std::shared_ptr<const TlsCertificate>> m_withoutRedirect;
 };
 
 /// True if `path` (a request path) matches `rulePath` under `type`.

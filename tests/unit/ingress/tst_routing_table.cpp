@@ -309,6 +309,8 @@ private slots:
         QVERIFY(!table->certificateFor("gone.example.org"));
         QVERIFY(!table->certificateFor("example.com"));
         QVERIFY(table->hasTls("a.example.com"));
+        QVERIFY(table->redirectsToHttps("a.example.com"));
+        QVERIFY(!table->redirectsToHttps("gone.example.org"));
 
         // tls without hosts covers the Ingress's rule hosts.
         json hostless = spec;
@@ -317,6 +319,16 @@ private slots:
         second.ingresses.push_back(shared(ingressObject("i", hostless)));
         second.secrets.push_back(shared(secretA));
         QVERIFY(RoutingTable::build(second)->certificateFor("a.example.com"));
+
+        // ssl-redirect "false": the certificate serves, plain HTTP is not redirected.
+        json noRedirect = ingressObject("i", hostless);
+        noRedirect["metadata"]["annotations"] = {
+            {"nginx.ingress.kubernetes.io/ssl-redirect", "false"}};
+        RoutingInput third;
+        third.ingresses.push_back(shared(noRedirect));
+        third.secrets.push_back(shared(secretA));
+        QVERIFY(RoutingTable::build(third)->hasTls("a.example.com"));
+        QVERIFY(!RoutingTable::build(third)->redirectsToHttps("a.example.com"));
     }
 
     void classSelection() {
