@@ -804,10 +804,15 @@ struct NodeProxy::Impl {
         }
         // What follows /proxy in the path, as the client encoded it, is the backend's path.
         const auto [path, query] = splitTarget(request.target);
-        const auto marker = path.find("/proxy", path.find("/" + info.resource + "/"));
-        std::string remainder(marker == std::string_view::npos
-                                  ? std::string_view()
-                                  : path.substr(marker + std::string_view("/proxy").size()));
+        // Segments before it: api, v1, [namespaces, NS,] resource, name, proxy (counted, not
+        // searched: a name or namespace may itself contain "proxy").
+        std::size_t skip = info.nameSpace.empty() ? 5 : 7;
+        std::size_t at = 0;
+        while (skip > 0 && at != std::string_view::npos) {
+            at = path.find('/', at + 1);
+            --skip;
+        }
+        std::string remainder(at == std::string_view::npos ? std::string_view() : path.substr(at));
         if (remainder.empty()) {
             // kube answers a bare .../proxy with a redirect to .../proxy/.
             if (request.method == "GET" || request.method == "HEAD") {

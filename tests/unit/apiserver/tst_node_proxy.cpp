@@ -530,6 +530,11 @@ private slots:
         QVERIFY(location != response.headers.end());
         QCOMPARE(location->second,
                  std::string("/api/v1/namespaces/default/services/lonely/proxy/?x=1"));
+        // The path after /proxy is found by position, not by searching for "proxy".
+        service["metadata"]["name"] = "proxyish";
+        QVERIFY(client->create(client::ResourceRef("", "v1", "services", "default"), service).ok());
+        QCOMPARE(get("/api/v1/namespaces/default/services/proxyish/proxy").status, 301);
+        QCOMPARE(get("/api/v1/namespaces/default/services/proxyish/proxy/x").status, 503);
         // The API server's own loopback is not a place to proxy to (IsProxyableIP), nor is a
         // pod without an IP.
         response = get("/api/v1/namespaces/default/pods/one/proxy/");
