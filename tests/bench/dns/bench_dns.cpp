@@ -113,8 +113,7 @@ private slots:
             const std::string name = "svc-" + std::to_string(i);
             QVERIFY(client
                         ->create(client::resources::services().in("default"),
-                                 t::service("default", name,
-                                            "10.96.10." + std::to_string(i + 1),
+                                 t::service("default", name, "10.96.10." + std::to_string(i + 1),
                                             json::array({t::port("http", 80, "TCP")})))
                         .ok());
             clusterNames.push_back(name + ".default.svc.cluster.local.");

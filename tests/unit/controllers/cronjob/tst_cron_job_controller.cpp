@@ -148,8 +148,10 @@ private slots:
             getCronJob("tick").value("/status/active"_json_pointer, json::array()).size() == 1,
             5000);
         QTRY_VERIFY_WITH_TIMEOUT(getCronJob("tick")["status"].contains("lastSuccessfulTime"), 5000);
+        // At least once: a status write that loses a conflict under load is retried, and the
+        // retry sees the Job still listed as active and reports it again (as kube's does).
         QTRY_VERIFY_WITH_TIMEOUT(
-            testing::eventReasons(api(), "default", "tick").count("SawCompletedJob") == 1, 5000);
+            testing::eventReasons(api(), "default", "tick").count("SawCompletedJob") >= 1, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(
             testing::eventReasons(api(), "default", "tick").count("SuccessfulCreate") == 2, 5000);
     }
