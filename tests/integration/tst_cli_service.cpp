@@ -17,6 +17,7 @@
 #include "test_support.h"
 
 using namespace slipway;
+using testing::eventually;
 
 namespace {
 
@@ -39,19 +40,6 @@ const char* const kHello =
     "spec:\n"
     "  selector: {app: hello}\n"
     "  ports: [{name: web, port: 80, targetPort: http}]\n";
-
-bool eventually(const std::function<bool()>& condition, int ms) {
-    QDeadlineTimer deadline(ms);
-    while (true) {
-        if (condition()) {
-            return true;
-        }
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QTest::qWait(250);
-    }
-}
 
 /// GET / on 127.0.0.1:port over HTTP/1.0; the whole answer (empty on failure).
 QByteArray httpGet(quint16 port) {

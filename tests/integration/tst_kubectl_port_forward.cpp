@@ -20,6 +20,7 @@
 using namespace slipway;
 using nlohmann::json;
 using testing::args;
+using testing::eventually;
 
 namespace {
 
@@ -42,19 +43,6 @@ const char* const kHello =
     "spec:\n"
     "  selector: {app: hello}\n"
     "  ports: [{name: web, port: 80, targetPort: http}]\n";
-
-bool eventually(const std::function<bool()>& condition, int ms) {
-    QDeadlineTimer deadline(ms);
-    while (true) {
-        if (condition()) {
-            return true;
-        }
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QTest::qWait(250);
-    }
-}
 
 /// GET / on 127.0.0.1:port (HTTP/1.0: the server closes when done); the whole answer, empty
 /// if the connection failed.

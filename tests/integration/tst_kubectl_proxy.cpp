@@ -19,6 +19,7 @@
 using namespace slipway;
 using nlohmann::json;
 using testing::args;
+using testing::eventually;
 
 namespace {
 
@@ -49,19 +50,6 @@ const char* const kWeb =
     "metadata: {name: empty}\n"
     "spec:\n"
     "  ports: [{port: 80}]\n";
-
-bool eventually(const std::function<bool()>& condition, int ms) {
-    QDeadlineTimer deadline(ms);
-    while (true) {
-        if (condition()) {
-            return true;
-        }
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QTest::qWait(250);
-    }
-}
 
 }  // namespace
 
