@@ -9,8 +9,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "engine/agent/network/nftables.h"
 #include "engine/client/resource_ref.h"
-#include "engine/proxy/nftables.h"
 #include "engine/proxy/userspace_proxy.h"
 
 namespace slipway::proxy {
@@ -145,7 +145,7 @@ core::Result<void> ServiceProxy::cleanup(const ProxyOptions& options) {
                 return;
             }
         }
-        auto nft = Nftables::open();
+        auto nft = agent::network::Nftables::open();
         if (!nft) {
             outcome = nft.error();
             return;
@@ -270,7 +270,7 @@ void ServiceProxy::run() {
         }
     }
     if (m_options.mode == ProxyMode::Nftables) {
-        auto nft = Nftables::open();
+        auto nft = agent::network::Nftables::open();
         if (nft) {
             m_nft = std::move(*nft);
         } else {

@@ -16,9 +16,12 @@
 #include "engine/core/result.h"
 #include "engine/proxy/nft_rules.h"
 
+namespace slipway::agent::network {
+class Nftables;
+}
+
 namespace slipway::proxy {
 
-class Nftables;
 class UserspaceProxy;
 
 /// How Services are served: kube-proxy's nftables mode, a userspace relay of node ports
@@ -112,7 +115,7 @@ private:
     /// "map key" → the ServicePort key whose element it is (one verdict per key).
     std::map<std::string, std::string> m_claims;
     bool m_needFull = true;
-    std::unique_ptr<Nftables> m_nft;
+    std::unique_ptr<agent::network::Nftables> m_nft;
     std::unique_ptr<UserspaceProxy> m_userspace;
     std::thread m_worker;
 };

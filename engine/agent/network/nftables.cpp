@@ -18,6 +18,14 @@ Nftables::~Nftables() {
     }
 }
 
+core::Result<std::unique_ptr<Nftables>> Nftables::open() {
+    auto nft = std::make_unique<Nftables>();
+    if (nft->m_ctx == nullptr) {
+        return core::Error(core::ErrorCode::Unavailable, "nftables: cannot create a context");
+    }
+    return nft;
+}
+
 core::Result<std::string> Nftables::output(std::string_view commands) {
     if (m_ctx == nullptr) {
         return core::Error(core::ErrorCode::Unavailable, "nftables: cannot create a context");

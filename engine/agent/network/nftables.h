@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ class Nftables {
 public:
     Nftables();
     ~Nftables();
+    /// A context, or Unavailable when libnftables cannot make one.
+    static core::Result<std::unique_ptr<Nftables>> open();
     Nftables(const Nftables&) = delete;
     Nftables& operator=(const Nftables&) = delete;
 

@@ -10,8 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "engine/agent/network/nftables.h"
 #include "engine/proxy/nft_rules.h"
-#include "engine/proxy/nftables.h"
 #include "engine/proxy/service_proxy.h"
 
 #include "../../integration/netns_tcp.h"
@@ -105,7 +105,7 @@ private slots:
         double partial = 0;
         std::string failure;
         inNamespace(netnsPath(node), [&] {
-            auto nft = Nftables::open();
+            auto nft = agent::network::Nftables::open();
             if (!nft) {
                 failure = nft.error().message();
                 return;
@@ -253,7 +253,7 @@ private slots:
         const RuleConfig config;
         std::string failure;
         inNamespace(netnsPath(node), [&] {
-            auto nft = Nftables::open();
+            auto nft = agent::network::Nftables::open();
             auto done = nft ? (*nft)->run(fullSync(config, {{port.key(), portRules(config, port)}}))
                             : core::Result<void>(nft.error());
             if (!done) {
