@@ -7,7 +7,11 @@
 #include <QFileInfo>
 #include <QThread>
 #include <QtTest>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "engine/pki/kubeconfig.h"
 
@@ -24,6 +28,33 @@ QStringList args(std::initializer_list<const char*> list) {
 QString binary(const QString& name) {
     const QString dir = qEnvironmentVariable("SLIPWAY_BIN_DIR");
     return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
+}
+
+QByteArray httpGet(quint16 port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return {};
+    }
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QByteArray answer;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+        const char request[] = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+        if (::send(fd, request, sizeof request - 1, MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(sizeof request - 1)) {
+            char buffer[4096];
+            ssize_t got = 0;
+            while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+                answer.append(buffer, got);
+            }
+        }
+    }
+    ::close(fd);
+    return answer;
 }
 
 bool eventually(const std::function<bool()>& condition, int ms) {

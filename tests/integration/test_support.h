@@ -27,6 +27,10 @@ QStringList args(std::initializer_list<const char*> list);
 /// stretches to many times the timeout.)
 bool eventually(const std::function<bool()>& condition, int ms);
 
+/// GET / on 127.0.0.1:port (HTTP/1.0: the server closes when done), waiting at most 10 s for
+/// data; the whole answer, empty if the connection failed.
+QByteArray httpGet(quint16 port);
+
 /// A built binary: $SLIPWAY_BIN_DIR/<name> (CTest sets it to build/<preset>/bin).
 QString binary(const QString& name);
 

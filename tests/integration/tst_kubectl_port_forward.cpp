@@ -21,6 +21,7 @@ using namespace slipway;
 using nlohmann::json;
 using testing::args;
 using testing::eventually;
+using testing::httpGet;
 
 namespace {
 
@@ -43,35 +44,6 @@ const char* const kHello =
     "spec:\n"
     "  selector: {app: hello}\n"
     "  ports: [{name: web, port: 80, targetPort: http}]\n";
-
-/// GET / on 127.0.0.1:port (HTTP/1.0: the server closes when done); the whole answer, empty
-/// if the connection failed.
-QByteArray httpGet(quint16 port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return {};
-    }
-    timeval timeout{10, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    QByteArray answer;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-        const char request[] = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
-        if (::send(fd, request, sizeof request - 1, MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(sizeof request - 1)) {
-            char buffer[4096];
-            ssize_t got = 0;
-            while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-                answer.append(buffer, got);
-            }
-        }
-    }
-    ::close(fd);
-    return answer;
-}
 
 }  // namespace
 
