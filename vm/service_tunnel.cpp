@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine/client/port_forward.h"
+#include "engine/client/resource_ref.h"
 #include "engine/client/rest_client.h"
 #include "engine/pki/kubeconfig.h"
 
@@ -86,23 +87,6 @@ struct ServiceTunnel::Impl {
         }
     }
 
-    /// Percent-encoding for a query value.
-    static std::string escapeQuery(std::string_view text) {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        std::string out;
-        for (const char c : text) {
-            const auto byte = static_cast<unsigned char>(c);
-            if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.push_back(c);
-            } else {
-                out.push_back('%');
-                out.push_back(kHex[byte >> 4]);
-                out.push_back(kHex[byte & 15]);
-            }
-        }
-        return out;
-    }
-
     /// Where a connection to `servicePort` goes: a ready address of the Service's Endpoints
     /// (its targetRef pod and the endpoint port), else — pods without an IP have no
     /// Endpoints address yet — a ready pod of the Service's selector with the targetPort
@@ -144,7 +128,7 @@ struct ServiceTunnel::Impl {
                 labels += (labels.empty() ? "" : ",") + key + "=" + value.get<std::string>();
             }
             auto pods = rest.get("/api/v1/namespaces/" + nameSpace +
-                                 "/pods?labelSelector=" + escapeQuery(labels));
+                                 "/pods?labelSelector=" + client::percentEncode(labels));
             if (!pods) {
                 return pods.error();
             }

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/client/resource_ref.h"
 #include "engine/client/tls_context.h"
 #include "engine/core/spdy/spdy.h"
 
@@ -33,22 +34,6 @@ core::Error transportError(const beast::error_code& ec, const std::string& what)
     const auto code =
         ec == beast::error::timeout ? core::ErrorCode::Timeout : core::ErrorCode::Network;
     return core::Error(code, ec.message()).wrap(what);
-}
-
-std::string escapeSegment(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 15]);
-        }
-    }
-    return out;
 }
 
 /// Runs the queued operation of `context` and returns the error it reported (every step of
@@ -287,8 +272,8 @@ template <typename Stream>
 core::Result<void> upgradeAndForward(asio::io_context& context, Stream& stream,
                                      const ClientConfig& config, const PortForwardTarget& target,
                                      int& localFd) {
-    const std::string path = "/api/v1/namespaces/" + escapeSegment(target.nameSpace) + "/pods/" +
-                             escapeSegment(target.pod) + "/portforward";
+    const std::string path = "/api/v1/namespaces/" + percentEncode(target.nameSpace) + "/pods/" +
+                             percentEncode(target.pod) + "/portforward";
     http::request<http::empty_body> request(http::verb::post, path, 11);
     request.set(http::field::host, config.server.host);
     request.set(http::field::user_agent, "slipway");
