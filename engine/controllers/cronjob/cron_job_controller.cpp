@@ -362,15 +362,9 @@ core::Result<void> CronJobController::sync(const std::string& key) {
         if (active.empty()) {
             status.erase("active");
         }
-        if (status != originalStatus) {
-            json updated = cronJob;
-            updated["status"] = status;
-            auto written =
-                m_client.updateStatus(cronJobs().in(parts.nameSpace).named(parts.name), updated);
-            if (!written) {
-                return written.error();
-            }
-        }
+        // The next look is scheduled before the status write: a failed write (a conflict with
+        // a Job's update) retries through the rate limiter, whose backoff grows with every
+        // failure, and must not push the next scheduled time back with it.
         if (requeue) {
             auto delay = *requeue;
             if (m_options.recheck.count() > 0) {
@@ -379,6 +373,15 @@ core::Result<void> CronJobController::sync(const std::string& key) {
             m_queue.addAfter(key, delay);
         } else if (m_options.recheck.count() > 0) {
             m_queue.addAfter(key, m_options.recheck);
+        }
+        if (status != originalStatus) {
+            json updated = cronJob;
+            updated["status"] = status;
+            auto written =
+                m_client.updateStatus(cronJobs().in(parts.nameSpace).named(parts.name), updated);
+            if (!written) {
+                return written.error();
+            }
         }
         return core::success();
     };
