@@ -10,6 +10,7 @@
 
 #include "engine/client/rest_client.h"
 #include "engine/pki/kubeconfig.h"
+#include "vm/kubeconfig_merge.h"
 #include "vm/local_process_driver.h"
 #include "vm/process.h"
 
@@ -82,6 +83,9 @@ ClusterManager::ClusterManager(ClusterManagerOptions options) : m_options(std::m
     }
     if (m_options.slipwaydPath.empty()) {
         m_options.slipwaydPath = findSlipwayd();
+    }
+    if (m_options.userKubeconfig.empty()) {
+        m_options.userKubeconfig = userKubeconfigPath();
     }
     m_localDriver = std::make_unique<LocalProcessDriver>(m_options.slipwaydPath);
 }
@@ -185,6 +189,17 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
+    if (m_options.mergeKubeconfig && !m_options.userKubeconfig.empty()) {
+        // The cluster runs whatever happens here: a kubeconfig the user can fix by hand is
+        // reported, not a failed start.
+        auto merged = mergeClusterKubeconfig(dir / "kubeconfig", contextName(spec.name),
+                                             m_options.userKubeconfig);
+        if (progress) {
+            progress(merged ? "kubectl is now configured to use \"" + contextName(spec.name) +
+                                  "\" (" + m_options.userKubeconfig.string() + ")"
+                            : "warning: " + merged.error().message());
+        }
+    }
     return status(spec.name);
 }
 
@@ -226,6 +241,12 @@ core::Result<void> ClusterManager::remove(const std::string& name,
     if (ec) {
         return core::Error(core::ErrorCode::Io,
                            "cannot remove " + dir.string() + ": " + ec.message());
+    }
+    if (m_options.mergeKubeconfig && !m_options.userKubeconfig.empty()) {
+        if (auto removed = removeClusterKubeconfig(contextName(name), m_options.userKubeconfig);
+            !removed) {
+            return removed.error().wrap("cluster removed, but not its kubeconfig context");
+        }
     }
     return core::success();
 }

@@ -31,6 +31,12 @@ struct ClusterManagerOptions {
     std::chrono::milliseconds startTimeout = std::chrono::seconds(60);
     /// How long stop waits for a graceful exit before killing.
     std::chrono::milliseconds stopTimeout = std::chrono::seconds(30);
+    /// The user's kubeconfig: start merges the cluster's context into it (and makes it
+    /// current), delete takes it out again, as minikube does. Default: userKubeconfigPath()
+    /// ($KUBECONFIG, else ~/.kube/config), read when the manager is made.
+    std::filesystem::path userKubeconfig;
+    /// Whether to touch the user's kubeconfig at all.
+    bool mergeKubeconfig = true;
 };
 
 /// The one library both `slipway` and `slipway-studio` drive clusters through: it keeps each

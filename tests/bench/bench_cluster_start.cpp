@@ -19,9 +19,8 @@ class BenchClusterStart : public QObject {
     QTemporaryDir m_dataHome;
 
     testing::CommandResult slipway(const QStringList& arguments) {
-        auto environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome.path());
-        return testing::run(testing::binary(QStringLiteral("slipway")), arguments, environment);
+        return testing::run(testing::binary(QStringLiteral("slipway")), arguments,
+                            testing::slipwayEnvironment(m_dataHome.path()));
     }
 
     static double percentile(std::vector<double> values, double p) {

@@ -30,6 +30,14 @@ QString binary(const QString& name) {
     return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
 }
 
+QProcessEnvironment slipwayEnvironment(const QString& home) {
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), home);
+    environment.insert(QStringLiteral("KUBECONFIG"), home + QStringLiteral("/.kube/config"));
+    environment.remove(QStringLiteral("SLIPWAY_CLUSTER"));
+    return environment;
+}
+
 QByteArray httpGet(quint16 port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -160,7 +168,7 @@ bool SlipwaydServer::start(const QStringList& extraArguments) {
                                               QStringLiteral("--data-dir"),
                                               dataDir(),
                                               QStringLiteral("--listen"),
-                                              QStringLiteral("127.0.0.1:0"),
+                                              m_listen,
                                               QStringLiteral("--kubeconfig-out"),
                                               kubeconfigPath(),
                                               QStringLiteral("--log-level"),
@@ -245,6 +253,45 @@ nlohmann::json Kubectl::getJson(const QStringList& arguments) const {
         return {};
     }
     return nlohmann::json::parse(result.out.toStdString(), nullptr, false);
+}
+
+std::vector<nlohmann::json> Kubectl::readyPods(const QString& selector) const {
+    std::vector<nlohmann::json> ready;
+    const auto pods = getJson(
+        QStringList{QStringLiteral("get"), QStringLiteral("pods"), QStringLiteral("-l"), selector});
+    if (!pods.is_object()) {
+        return ready;
+    }
+    for (const auto& pod : pods.value("items", nlohmann::json::array())) {
+        if (pod.contains(nlohmann::json::json_pointer("/metadata/deletionTimestamp"))) {
+            continue;
+        }
+        for (const auto& condition : pod.value("status", nlohmann::json::object())
+                                         .value("conditions", nlohmann::json::array())) {
+            if (condition.value("type", "") == "Ready" && condition.value("status", "") == "True") {
+                ready.push_back(pod);
+            }
+        }
+    }
+    return ready;
+}
+
+QString Kubectl::fetchFromPod(const QString& pod, const QString& host, int port,
+                              const QString& path, int timeoutSeconds) const {
+    const QString script =
+        QStringLiteral("printf 'GET %1 HTTP/1.0\\r\\nHost: %2\\r\\n\\r\\n' | nc -w %3 %2 %4")
+            .arg(path, host)
+            .arg(timeoutSeconds)
+            .arg(port);
+    const auto result = (*this)(QStringList{QStringLiteral("exec"), pod, QStringLiteral("--"),
+                                            QStringLiteral("sh"), QStringLiteral("-c"), script});
+    if (result.exitCode != 0) {
+        qWarning("fetching %s:%d%s from pod %s: exit %d: %s", qPrintable(host), port,
+                 qPrintable(path), qPrintable(pod), result.exitCode,
+                 qPrintable(result.err.left(400)));
+        return {};
+    }
+    return result.out;
 }
 
 }  // namespace slipway::testing

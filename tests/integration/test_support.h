@@ -34,6 +34,11 @@ QByteArray httpGet(quint16 port);
 /// A built binary: $SLIPWAY_BIN_DIR/<name> (CTest sets it to build/<preset>/bin).
 QString binary(const QString& name);
 
+/// The environment a `slipway` command of a test runs in: clusters under `home`
+/// (XDG_DATA_HOME) and the user's kubeconfig at `home`/.kube/config (KUBECONFIG), so a test
+/// never touches the real user's clusters or kubeconfig; SLIPWAY_CLUSTER unset.
+QProcessEnvironment slipwayEnvironment(const QString& home);
+
 /// What a finished command printed and returned.
 struct CommandResult {
     int exitCode = -1;
@@ -58,6 +63,8 @@ public:
     /// Runs the server inside `ns` (set before start; the namespace must outlive the server).
     /// Its loopback address is then the namespace's own.
     void setNetworkNamespace(const NetworkNamespace* ns) { m_netns = ns; }
+    /// Where the API server listens (--listen); default 127.0.0.1:0.
+    void setListen(const QString& hostPort) { m_listen = hostPort; }
     /// Starts and waits until the kubeconfig names the bound port; false on failure.
     bool start(const QStringList& extraArguments = {});
     /// SIGTERM and wait; returns the exit code (or -1 if it had to be killed).
@@ -76,6 +83,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_url;
+    QString m_listen = QStringLiteral("127.0.0.1:0");
     const NetworkNamespace* m_netns = nullptr;
 };
 
@@ -101,6 +109,15 @@ public:
     /// Runs `kubectl ARGS -o json` and parses the output; a null json (and a warning) when
     /// kubectl fails.
     nlohmann::json getJson(const QStringList& arguments) const;
+
+    /// The pods matching label `selector` whose Ready condition is True and that are not being
+    /// deleted.
+    std::vector<nlohmann::json> readyPods(const QString& selector) const;
+    /// The HTTP response (headers and body) to `GET path` on host:port, fetched inside `pod`
+    /// with busybox nc bounded by `-w` (Debian's static busybox wget crashes on its own -T and
+    /// under timeout); empty when the connection fails.
+    QString fetchFromPod(const QString& pod, const QString& host, int port,
+                         const QString& path = QStringLiteral("/"), int timeoutSeconds = 3) const;
 
 private:
     CommandResult runKubectl(const QStringList& arguments) const;

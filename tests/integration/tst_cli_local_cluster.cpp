@@ -15,10 +15,15 @@ class TstCliLocalCluster : public QObject {
     QTemporaryDir m_dataHome;
 
     testing::CommandResult slipway(const QStringList& arguments) {
-        auto environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome.path());
-        environment.remove(QStringLiteral("SLIPWAY_CLUSTER"));
-        return testing::run(testing::binary(QStringLiteral("slipway")), arguments, environment);
+        return testing::run(testing::binary(QStringLiteral("slipway")), arguments,
+                            testing::slipwayEnvironment(m_dataHome.path()));
+    }
+
+    /// The real kubectl with the test's user kubeconfig (no --kubeconfig: what `slipway start`
+    /// merged is what a user's kubectl sees).
+    testing::CommandResult kubectl(const QStringList& arguments) {
+        return testing::run(QStringLiteral("kubectl"), arguments,
+                            testing::slipwayEnvironment(m_dataHome.path()));
     }
 
     QString clusterDir(const QString& name) const {
@@ -44,6 +49,12 @@ private slots:
     }
 
     void fullLifecycle() {
+        // The user already has a context of their own.
+        QVERIFY(QDir().mkpath(m_dataHome.path() + QStringLiteral("/.kube")));
+        QCOMPARE(kubectl({QStringLiteral("config"), QStringLiteral("set-context"),
+                          QStringLiteral("mine"), QStringLiteral("--cluster=elsewhere")})
+                     .exitCode,
+                 0);
         const QString name = QStringLiteral("itest");
         const QStringList cluster{QStringLiteral("--cluster"), name};
 
@@ -73,6 +84,20 @@ private slots:
         const auto kubeconfig = slipway(QStringList{QStringLiteral("kubeconfig")} + cluster);
         QCOMPARE(kubeconfig.exitCode, 0);
         QCOMPARE(kubeconfig.out.trimmed().toStdString(), json.at("kubeconfig").get<std::string>());
+
+        // The user's kubectl now talks to the cluster without flags, beside a context of
+        // their own that stays as it was.
+        const auto current = kubectl({QStringLiteral("config"), QStringLiteral("current-context")});
+        QCOMPARE(current.out.trimmed(), QStringLiteral("slipway-itest"));
+        const auto namespaces =
+            kubectl({QStringLiteral("get"), QStringLiteral("namespace"), QStringLiteral("default"),
+                     QStringLiteral("-o"), QStringLiteral("name")});
+        QVERIFY2(namespaces.exitCode == 0, qPrintable(namespaces.err));
+        QCOMPARE(namespaces.out.trimmed(), QStringLiteral("namespace/default"));
+        const auto contexts = kubectl({QStringLiteral("config"), QStringLiteral("get-contexts"),
+                                       QStringLiteral("-o"), QStringLiteral("name")});
+        QCOMPARE(contexts.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts),
+                 QStringList({QStringLiteral("mine"), QStringLiteral("slipway-itest")}));
 
         // A second start is a no-op: same process, same address.
         const QString pid = pidOf(name);
@@ -106,6 +131,10 @@ private slots:
         const auto gone = slipway(QStringList{QStringLiteral("status")} + cluster);
         QCOMPARE(gone.exitCode, 1);
         QVERIFY(gone.err.contains(QStringLiteral("not found")));
+        // Its context went with it; the user's own stayed.
+        const auto left = kubectl({QStringLiteral("config"), QStringLiteral("get-contexts"),
+                                   QStringLiteral("-o"), QStringLiteral("name")});
+        QCOMPARE(left.out.trimmed(), QStringLiteral("mine"));
     }
 
     void badInputGetsOneLineAndNonZeroExit() {

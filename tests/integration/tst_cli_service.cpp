@@ -51,10 +51,7 @@ class TstCliService : public QObject {
     const QStringList m_cluster{QStringLiteral("--cluster"), QStringLiteral("svc")};
 
     QProcessEnvironment environment() const {
-        auto environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome.path());
-        environment.remove(QStringLiteral("SLIPWAY_CLUSTER"));
-        return environment;
+        return testing::slipwayEnvironment(m_dataHome.path());
     }
 
     testing::CommandResult slipway(const QStringList& arguments) {

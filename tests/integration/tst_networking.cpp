@@ -73,40 +73,13 @@ private:
     }
     json getJson(const QStringList& arguments) { return m_kubectl->getJson(arguments); }
 
-    /// The HTTP response (headers and body) to `GET path` on host:port, fetched inside the
-    /// client pod with busybox nc bounded by `-w` (Debian's static busybox wget crashes on its
-    /// own -T and under timeout); empty when the connection fails.
+    /// `GET path` on host:port from inside the client pod (empty when it fails).
     QString fetchFromClient(const QString& host, int port, const QString& path = "/",
                             int timeoutSeconds = 3) {
-        const QString script =
-            QStringLiteral("printf 'GET %1 HTTP/1.0\\r\\nHost: %2\\r\\n\\r\\n' | nc -w %3 %2 %4")
-                .arg(path, host)
-                .arg(timeoutSeconds)
-                .arg(port);
-        const auto result =
-            kubectl(args({"exec", "client", "--", "sh", "-c"}) + QStringList{script});
-        if (result.exitCode != 0) {
-            qWarning("fetching %s:%d%s from the client pod: exit %d: %s", qPrintable(host), port,
-                     qPrintable(path), result.exitCode, qPrintable(result.err.left(400)));
-            return {};
-        }
-        return result.out;
+        return m_kubectl->fetchFromPod(QStringLiteral("client"), host, port, path, timeoutSeconds);
     }
 
-    std::vector<json> readyPods(const QString& selector) {
-        std::vector<json> ready;
-        const json pods = getJson(args({"get", "pods", "-l"}) + QStringList{selector});
-        for (const auto& pod : pods.value("items", json::array())) {
-            for (const auto& condition : pod["status"].value("conditions", json::array())) {
-                if (condition.value("type", "") == "Ready" &&
-                    condition.value("status", "") == "True" &&
-                    !pod.contains("/metadata/deletionTimestamp"_json_pointer)) {
-                    ready.push_back(pod);
-                }
-            }
-        }
-        return ready;
-    }
+    std::vector<json> readyPods(const QString& selector) { return m_kubectl->readyPods(selector); }
 
 private slots:
     void initTestCase() {
