@@ -3,10 +3,9 @@
 
 #include <set>
 
-#include <arpa/inet.h>
-
 #include "engine/api/validation.h"
 #include "engine/apiserver/object_codec.h"
+#include "engine/core/ipv4.h"
 #include "engine/store/store.h"
 
 namespace slipway::apiserver {
@@ -20,21 +19,13 @@ struct ServiceAllocator::Taken {
 
 namespace {
 
+/// The address of `text`, or nothing when it is not one.
 std::optional<std::uint32_t> parseIpv4(const std::string& text) {
-    in_addr address{};
-    if (inet_pton(AF_INET, text.c_str(), &address) != 1) {
-        return std::nullopt;
-    }
-    return ntohl(address.s_addr);
+    auto address = core::parseIpv4(text);
+    return address ? std::optional<std::uint32_t>(*address) : std::nullopt;
 }
 
-std::string formatIpv4(std::uint32_t value) {
-    in_addr address{};
-    address.s_addr = htonl(value);
-    char text[INET_ADDRSTRLEN] = {};
-    inet_ntop(AF_INET, &address, text, sizeof text);
-    return text;
-}
+using core::formatIpv4;
 
 std::string stringAt(const json& object, const char* key) {
     auto it = object.find(key);

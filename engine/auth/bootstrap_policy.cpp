@@ -190,6 +190,27 @@ std::vector<json> bootstrapClusterRoles() {
             json::array({rule({"create"}, {""}, {"serviceaccounts"}),
                          rule(kRead, {""}, {"namespaces", "serviceaccounts"}),
                          rule({"create", "patch", "update"}, {"", "events.k8s.io"}, {"events"})})),
+        // What a joining node agent (`slipwayd agent`, authenticated by its line of the token
+        // file as system:node:NAME in group system:nodes) needs for its kubelet, its Service
+        // proxy and its NetworkPolicy enforcement: kube's system:node and
+        // system:node-proxier in one. kube narrows a node to its own objects with the Node
+        // authorizer, which Slipway does not have; this role is bound to the group instead.
+        clusterRole(
+            "system:node",
+            json::array({
+                rule({"create", "get", "list", "watch", "update", "patch"}, {""}, {"nodes"}),
+                rule({"update", "patch"}, {""}, {"nodes/status", "pods/status"}),
+                rule({"get", "list", "watch", "create", "delete"}, {""}, {"pods"}),
+                rule({"create"}, {""}, {"pods/eviction", "serviceaccounts/token"}),
+                rule(kRead, {""},
+                     {"services", "endpoints", "namespaces", "configmaps", "secrets",
+                      "persistentvolumeclaims", "persistentvolumes"}),
+                rule(kRead, {"discovery.k8s.io"}, {"endpointslices"}),
+                rule(kRead, {"networking.k8s.io"}, {"networkpolicies"}),
+                rule({"get", "create", "update", "patch", "delete"}, {"coordination.k8s.io"},
+                     {"leases"}),
+                rule({"create", "patch", "update"}, {"", "events.k8s.io"}, {"events"}),
+            })),
     };
 }
 
@@ -200,6 +221,7 @@ std::vector<json> bootstrapClusterRoleBindings() {
         groupsBinding("system:discovery", {"system:authenticated"}),
         groupsBinding("system:public-info-viewer",
                       {"system:authenticated", "system:unauthenticated"}),
+        groupsBinding("system:node", {"system:nodes"}),
         serviceAccountBinding("system:controller:service-account-controller",
                               kServiceAccountControllerNamespace, kServiceAccountControllerName),
     };

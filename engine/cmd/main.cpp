@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include "engine/agent/kubelet/kubelet.h"
+#include "engine/cmd/agent_command.h"
 #include "engine/cmd/server_command.h"
 #include "engine/core/version.h"
 
@@ -26,6 +27,27 @@ int main(int argc, char** argv) {
 
     ServerFlags server;
     auto* serverCommand = app.add_subcommand("server", "Run the control plane and a local node");
+    slipway::cmd::AgentFlags agent;
+    auto* agentCommand =
+        app.add_subcommand("agent",
+                           "Run a node that joins a server (kubelet, Service proxy, "
+                           "NetworkPolicy, routes to the other nodes' pods)");
+    agentCommand->add_option("--server", agent.server, "The API server, https://HOST:PORT")
+        ->required();
+    agentCommand->add_option("--token", agent.token, "The node's bearer token");
+    agentCommand->add_option("--token-file", agent.tokenFile, "A file holding the node's token");
+    agentCommand->add_option("--ca-cert", agent.caCertificate, "The cluster CA (PEM)");
+    agentCommand->add_option("--kubelet-cert", agent.kubeletCertificate,
+                             "The streaming server's certificate, issued by the cluster CA");
+    agentCommand->add_option("--kubelet-key", agent.kubeletKey, "Its private key (PEM)");
+    agentCommand->add_option("--data-dir", agent.dataDir, "Directory for the node's state")
+        ->capture_default_str();
+    agentCommand
+        ->add_option("--log-level", agent.logLevel,
+                     "trace, debug, info, warn, error, critical or off")
+        ->capture_default_str();
+    slipway::cmd::addNodeFlags(*agentCommand, agent.node);
+
     std::filesystem::path resetDataDir = "/var/lib/slipway";
     auto* resetCommand = app.add_subcommand(
         "reset-node",
@@ -51,16 +73,16 @@ int main(int argc, char** argv) {
     serverCommand->add_flag("--insecure-http", server.insecureHttp,
                             "Serve plain HTTP and treat every client as an administrator "
                             "(tests only)");
+    slipway::cmd::addNodeFlags(*serverCommand, server.node);
+    serverCommand
+        ->add_option("--cluster-cidr", server.clusterCidr,
+                     "Range the nodes' podCIDRs are cut from (empty: nodes bring their own)")
+        ->capture_default_str();
+    serverCommand->add_option("--token-auth-file", server.tokenAuthFile,
+                              "CSV of bearer tokens (token,user,uid,\"groups\"), e.g. for "
+                              "joining node agents");
     serverCommand->add_flag("--node-agent", server.nodeAgent,
                             "Run a node agent that runs real containers with runc (root)");
-    serverCommand->add_option("--node-name", server.nodeName, "The local node's name")
-        ->capture_default_str();
-    serverCommand->add_option("--node-ip", server.nodeIp, "The local node's InternalIP")
-        ->capture_default_str();
-    serverCommand
-        ->add_option("--proxy-mode", server.proxyMode,
-                     "How the node agent serves Services: nftables, userspace or none")
-        ->capture_default_str();
     serverCommand
         ->add_option("--cluster-dns-listen", server.clusterDnsListen,
                      "Cluster DNS addresses (host:port,...); auto: the pod gateway with "
@@ -69,28 +91,6 @@ int main(int argc, char** argv) {
     serverCommand->add_option("--cluster-dns-upstream", server.clusterDnsUpstream,
                               "Resolvers for other names (default: /etc/resolv.conf)");
     serverCommand->add_option("--cluster-domain", server.clusterDomain, "The cluster's DNS domain")
-        ->capture_default_str();
-    serverCommand
-        ->add_option("--kubelet-port", server.kubeletPort,
-                     "Port of the node agent's streaming server (0: a free one)")
-        ->check(CLI::Range(0, 65535))
-        ->capture_default_str();
-    serverCommand->add_option("--preload-images", server.preloadImages,
-                              "Image tarballs (or folders of them) the node agent loads");
-    serverCommand
-        ->add_option("--crash-loop-backoff", server.crashLoopBackoff,
-                     "First back-off of a crashing container (doubles each time)")
-        ->capture_default_str();
-    serverCommand
-        ->add_option("--crash-loop-backoff-max", server.crashLoopBackoffMax,
-                     "Longest back-off of a crashing container")
-        ->capture_default_str();
-    serverCommand
-        ->add_option("--pod-network", server.podNetwork,
-                     "The local node's pod network: bridge (an address per pod) or none")
-        ->check(CLI::IsMember({"bridge", "none"}))
-        ->capture_default_str();
-    serverCommand->add_option("--pod-cidr", server.podCidr, "The local node's pod address range")
         ->capture_default_str();
     serverCommand
         ->add_option("--ingress-http-port", server.ingressHttpPort,
@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
     }
     if (serverCommand->parsed()) {
         return slipway::cmd::runServer(server);
+    }
+    if (agentCommand->parsed()) {
+        return slipway::cmd::runAgent(agent);
     }
     if (resetCommand->parsed()) {
         auto reset = slipway::agent::kubelet::Kubelet::resetNode(resetDataDir / "agent");

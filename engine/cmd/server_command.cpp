@@ -16,6 +16,7 @@
 
 #include "engine/agent/kubelet/kubelet.h"
 #include "engine/agent/network/policy/network_policy_controller.h"
+#include "engine/agent/network/routes/node_routes.h"
 #include "engine/agent/sim/sim_pod.h"
 #include "engine/agent/sim/simulated_nodes.h"
 #include "engine/api/kind_registry.h"
@@ -35,9 +36,11 @@
 #include "engine/auth/rbac_authorizer.h"
 #include "engine/auth/rbac_policy_cache.h"
 #include "engine/auth/service_account_key.h"
+#include "engine/auth/static_token_authenticator.h"
 #include "engine/auth/token_authenticator.h"
 #include "engine/client/in_process/in_process_client.h"
 #include "engine/client/shared_informers.h"
+#include "engine/cmd/node_agent.h"
 #include "engine/controllers/manager/controller_manager.h"
 #include "engine/controllers/serviceaccount/service_accounts_controller.h"
 #include "engine/core/file_lock.h"
@@ -61,107 +64,14 @@ namespace slipway::cmd {
 
 namespace {
 
-/// A flag's Go duration ("500ms", "10s", "5m"), or an error naming the flag.
-core::Result<std::chrono::milliseconds> durationFlag(const std::string& text, const char* flag) {
-    if (auto parsed = agent::sim::parseGoDuration(text)) {
-        return *parsed;
-    }
-    return core::Error(
-        core::ErrorCode::BadRequest,
-        std::string(flag) + ": \"" + text + "\" is not a duration (e.g. 500ms, 10s, 5m)");
-}
-
-/// The demo images installed beside slipwayd (share/slipway/images), else those of the build.
-std::vector<std::filesystem::path> defaultPreloadImages() {
-    std::vector<std::filesystem::path> dirs;
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (!error) {
-        dirs.push_back(self.parent_path().parent_path() / "share" / "slipway" / "images");
-    }
-#ifdef SLIPWAY_DEMO_IMAGES_DIR
-    dirs.emplace_back(SLIPWAY_DEMO_IMAGES_DIR);
-#endif
-    for (const auto& dir : dirs) {
-        if (std::filesystem::is_directory(dir, error)) {
-            return {dir};
-        }
-    }
-    return {};
-}
-
-/// Files named by --preload-images: tarballs as given, folders as their *.tar files (sorted).
-std::vector<std::filesystem::path> imageTarballs(const std::vector<std::filesystem::path>& given) {
-    std::vector<std::filesystem::path> out;
-    for (const auto& path : given) {
-        std::error_code error;
-        if (!std::filesystem::is_directory(path, error)) {
-            out.push_back(path);
-            continue;
-        }
-        std::vector<std::filesystem::path> inside;
-        for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
-            if (entry.path().extension() == ".tar" || entry.path().extension() == ".gz") {
-                inside.push_back(entry.path());
-            }
-        }
-        std::sort(inside.begin(), inside.end());
-        out.insert(out.end(), inside.begin(), inside.end());
-    }
-    return out;
-}
-
-/// The local node agent's settings: named after the cluster, on the data dir, its streaming
-/// server on the node IP with the API server's certificate (same machine, same names).
-core::Result<agent::kubelet::KubeletOptions> kubeletOptions(
-    const ServerFlags& flags, const std::optional<pki::ClusterPki>& pki) {
-    agent::kubelet::KubeletOptions options;
-    auto backoff = durationFlag(flags.crashLoopBackoff, "--crash-loop-backoff");
-    auto backoffMax = durationFlag(flags.crashLoopBackoffMax, "--crash-loop-backoff-max");
-    if (!backoff || !backoffMax) {
-        return backoff ? backoffMax.error() : backoff.error();
-    }
-    options.backoffInitial = *backoff;
-    options.backoffMax = *backoffMax;
-    options.node.name = flags.nodeName.empty() ? flags.clusterName : flags.nodeName;
-    options.node.internalIp = flags.nodeIp;
-    options.node.podCidr = flags.podCidr;
-    if (flags.podNetwork == "bridge") {
-        options.podNetwork = agent::network::PodNetworkOptions{};
-    }
-    options.node.cpu = "auto";
-    options.node.memory = "auto";
-    options.node.ephemeralStorage = "auto";
-    options.node.kubeletVersion = core::kubernetesGitVersion();
-    options.node.labels["node-role.kubernetes.io/control-plane"] = "";
-    options.root = flags.dataDir / "agent";
-    std::error_code error;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error || !std::filesystem::exists(self.parent_path() / "slipway-shim", error)) {
-#ifdef SLIPWAY_SHIM_BUILD_PATH
-        options.runtime.shimPath = SLIPWAY_SHIM_BUILD_PATH;
-#endif
-    }
-    options.streaming.address = flags.nodeIp;
-    options.streaming.port = static_cast<std::uint16_t>(flags.kubeletPort);
-    if (pki) {
-        options.streaming.tls = agent::streaming::StreamingTls{
-            pki->apiServer.certificatePem, pki->apiServer.keyPem, pki->authority.certificatePem};
-    }
-    std::vector<std::filesystem::path> given(flags.preloadImages.begin(),
-                                             flags.preloadImages.end());
-    options.preloadImages = imageTarballs(given.empty() ? defaultPreloadImages() : given);
-    return options;
-}
-
 /// The cluster DNS's settings from the flags; nullopt when it is off.
 core::Result<std::optional<dns::ClusterDnsOptions>> clusterDnsOptions(const ServerFlags& flags) {
     std::string listen = flags.clusterDnsListen;
     if (listen == "auto") {
         // The node's pod gateway (10.244.0.1 for 10.244.0.0/24), when there is a pod network.
         listen = "none";
-        if (flags.nodeAgent && flags.podNetwork == "bridge") {
-            auto cidr = agent::network::Ipv4Cidr::parse(flags.podCidr);
+        if (flags.nodeAgent && flags.node.podNetwork == "bridge") {
+            auto cidr = agent::network::Ipv4Cidr::parse(flags.node.podCidr);
             if (!cidr) {
                 return cidr.error().wrap("--pod-cidr");
             }
@@ -280,7 +190,7 @@ int runServer(const ServerFlags& flags) {
         simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
-    const auto proxyMode = proxy::parseProxyMode(flags.proxyMode);
+    const auto proxyMode = proxy::parseProxyMode(flags.node.proxyMode);
     if (!proxyMode) {
         spdlog::critical("{}", proxyMode.error().message());
         return 2;
@@ -376,7 +286,25 @@ int runServer(const ServerFlags& flags) {
         return 1;
     }
     const auth::AuthResources authResources(**store, *serviceAccountKey, tokens, authorizer);
-    router.setAuthenticator(tokens);
+    // Joining node agents authenticate with their line of the static token file.
+    std::optional<auth::StaticTokenAuthenticator> staticTokens;
+    if (!flags.tokenAuthFile.empty()) {
+        auto loaded = auth::StaticTokenAuthenticator::load(flags.tokenAuthFile);
+        if (!loaded) {
+            spdlog::critical("--token-auth-file: {}", loaded.error().message());
+            return 2;
+        }
+        staticTokens.emplace(std::move(*loaded));
+        spdlog::info("{} static tokens from {}", staticTokens->size(),
+                     flags.tokenAuthFile.string());
+    }
+    std::vector<const apiserver::Authenticator*> authenticators;
+    if (staticTokens) {
+        authenticators.push_back(&*staticTokens);
+    }
+    authenticators.push_back(&tokens);
+    const auth::UnionAuthenticator bearerTokens(std::move(authenticators));
+    router.setAuthenticator(bearerTokens);
     router.setAuthorizer(authorizer);
     authResources.registerWith(router);
 
@@ -390,7 +318,18 @@ int runServer(const ServerFlags& flags) {
                                     true});
     std::optional<agent::kubelet::Kubelet> kubelet;
     if (flags.nodeAgent) {
-        auto agentOptions = kubeletOptions(flags, clusterPki);
+        std::optional<agent::streaming::StreamingTls> streamingTls;
+        if (clusterPki) {
+            // Same machine, same names: the API server's own serving certificate.
+            streamingTls = agent::streaming::StreamingTls{clusterPki->apiServer.certificatePem,
+                                                          clusterPki->apiServer.keyPem,
+                                                          clusterPki->authority.certificatePem};
+        }
+        auto agentOptions =
+            kubeletOptions(flags.node, flags.clusterName, flags.dataDir, std::move(streamingTls));
+        if (agentOptions) {
+            agentOptions->node.labels["node-role.kubernetes.io/control-plane"] = "";
+        }
         if (!agentOptions) {
             spdlog::critical("{}", agentOptions.error().message());
             return 1;
@@ -452,20 +391,20 @@ int runServer(const ServerFlags& flags) {
         router, apiserver::Identity{"system:kube-proxy", {"system:masters"}, true});
     const bool wildcard = bound->address == "0.0.0.0" || bound->address == "::";
     proxy::KubernetesServiceReconciler kubernetesService(
-        proxyClient, {wildcard ? flags.nodeIp : bound->address, bound->port});
+        proxyClient, {wildcard ? flags.node.nodeIp : bound->address, bound->port});
     kubernetesService.start();
     std::optional<proxy::ServiceProxy> serviceProxy;
     std::optional<proxy::LoadBalancerController> loadBalancer;
     // Without a pod network there is nothing to route to: no proxy, no ingress.
-    const bool podNetwork = flags.podNetwork == "bridge";
+    const bool podNetwork = flags.node.podNetwork == "bridge";
     if (kubelet && podNetwork && *proxyMode != proxy::ProxyMode::None) {
         proxy::ProxyOptions services;
         services.nodeName = kubelet->nodeName();
         services.mode = *proxyMode;
-        services.rules.nodeIps = {flags.nodeIp};
+        services.rules.nodeIps = {flags.node.nodeIp};
         serviceProxy.emplace(proxyClient, services);
         serviceProxy->start();
-        loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.nodeIp});
+        loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.node.nodeIp});
         loadBalancer->start();
     }
 
@@ -501,6 +440,7 @@ int runServer(const ServerFlags& flags) {
     if (clusterPki) {
         controllerOptions.rootCaPem = clusterPki->authority.certificatePem;
     }
+    controllerOptions.clusterCidr = flags.clusterCidr;
     controllers::ControllerManager controllerManager(controllerClient, controllerOptions);
     controllerManager.start();
     // kube-scheduler: its own component, identity and informers.
@@ -536,7 +476,7 @@ int runServer(const ServerFlags& flags) {
         ingressProxyOptions.httpsPort = flags.ingressHttpsPort;
         ingressProxy.emplace(std::move(ingressProxyOptions));
         ingress::IngressControllerOptions ingressOptions;
-        ingressOptions.nodeIp = flags.nodeIp;
+        ingressOptions.nodeIp = flags.node.nodeIp;
         ingressController.emplace(ingressClient, std::move(ingressOptions));
         ingressController->setTableListener([&](auto table) { ingressProxy->setTable(table); });
         if (auto started = ingressProxy->start(); !started) {
@@ -565,6 +505,13 @@ int runServer(const ServerFlags& flags) {
         }
     }
 
+    // Routes to the pods of nodes that joined (slipwayd agent).
+    std::optional<agent::network::NodeRoutes> nodeRoutes;
+    if (kubelet && podNetwork) {
+        nodeRoutes.emplace(proxyClient, kubelet->nodeName());
+        nodeRoutes->start();
+    }
+
     // NetworkPolicy enforcement on the node (table inet slipway-policy).
     const client::InProcessClient policyClient(
         router, apiserver::Identity{"system:network-policy", {"system:masters"}, true});
@@ -588,6 +535,9 @@ int runServer(const ServerFlags& flags) {
     }
     if (networkPolicy) {
         networkPolicy->stop();
+    }
+    if (nodeRoutes) {
+        nodeRoutes->stop();
     }
     schedulerInformers.stop();
     podScheduler.stop();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/cmd/node_agent.h"
+
 namespace slipway::cmd {
 
 /// Flags of `slipwayd server`.
@@ -43,26 +45,14 @@ struct ServerFlags {
     /// The local node agent (engine/agent/kubelet): runs real containers with runc on this
     /// machine (root). Off by default so that simulated-node clusters stay simulated.
     bool nodeAgent = false;
-    /// The node's name; empty: the cluster name.
-    std::string nodeName;
-    /// The node's InternalIP, where the API server reaches its streaming server.
-    std::string nodeIp = "127.0.0.1";
-    /// The streaming server's port (status.daemonEndpoints); 0 picks a free one.
-    int kubeletPort = 10250;
-    /// Image tarballs (files, or folders of *.tar) loaded at start; empty: the demo images
-    /// installed beside slipwayd.
-    std::vector<std::string> preloadImages;
-    /// The first crash-loop back-off (doubling up to the maximum), as the kubelet's 10 s / 5 m.
-    std::string crashLoopBackoff = "10s";
-    std::string crashLoopBackoffMax = "5m";
-    /// The pod network of the local node: "bridge" (a bridge, a veth pair and an address per
-    /// pod, engine/agent/network) or "none" (pods get only loopback; then no Service proxy,
-    /// cluster DNS or ingress runs either: what runs in the host's own namespace uses it).
-    std::string podNetwork = "bridge";
-    /// The local node's podCIDR, from the cluster CIDR 10.244.0.0/16.
-    std::string podCidr = "10.244.0.0/24";
-    /// How the local node serves Services: nftables, userspace or none (engine/proxy).
-    std::string proxyMode = "nftables";
+    /// The local node (its name defaults to the cluster name).
+    NodeFlags node;
+    /// Node IPAM: the range every node's podCIDR is cut from (/24 blocks); the local node's
+    /// --pod-cidr lies in it. Empty: nodes bring their own.
+    std::string clusterCidr = "10.244.0.0/16";
+    /// kube-apiserver's --token-auth-file: bearer tokens of joining node agents (CSV
+    /// token,user,uid,"groups"); empty: none.
+    std::filesystem::path tokenAuthFile;
 
     /// Cluster DNS (engine/dns): where it listens, "auto" (the node's pod gateway
     /// 10.244.0.1:53 when the node agent runs, else off) or "none"; comma-separated addresses.

@@ -317,6 +317,14 @@ core::Result<void> Kubelet::start() {
     m_streamingPort = *port;
     m_options.node.kubeletPort = static_cast<int>(*port);
     m_options.node = describeMachine(m_options.node, m_options.root);
+    if (m_options.podNetwork && m_options.node.podCidr.empty()) {
+        auto assigned = awaitPodCidr();
+        if (!assigned) {
+            return assigned.error();
+        }
+        spdlog::info("kubelet: node {} has podCIDR {}", nodeName(), *assigned);
+        m_options.node.podCidr = *assigned;
+    }
     if (m_options.podNetwork) {
         auto& network = *m_options.podNetwork;
         network.podCidr = m_options.node.podCidr;
@@ -402,6 +410,32 @@ bool Kubelet::waitForRegistered(std::chrono::milliseconds timeout) const {
 }
 
 // ---- heartbeats -----------------------------------------------------------------------------
+
+core::Result<std::string> Kubelet::awaitPodCidr() {
+    const auto nodes = client::resources::nodes();
+    const auto deadline = SteadyClock::now() + m_options.podCidrTimeout;
+    std::string lastError;
+    while (true) {
+        auto created = m_client.create(nodes, nodeObject(m_options.node));
+        auto node = created ? std::move(created) : m_client.get(nodes.named(nodeName()));
+        if (node) {
+            const auto podCidr = node->value("/spec/podCIDR"_json_pointer, json());
+            if (podCidr.is_string() && !podCidr.get<std::string>().empty()) {
+                return podCidr.get<std::string>();
+            }
+            lastError = "the node has no spec.podCIDR yet (is the node IPAM controller on?)";
+        } else {
+            lastError = node.error().message();
+        }
+        if (SteadyClock::now() >= deadline) {
+            return core::Error(core::ErrorCode::Timeout,
+                               "node " + nodeName() + " got no podCIDR within " +
+                                   std::to_string(m_options.podCidrTimeout.count() / 1000) +
+                                   " s: " + lastError);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
 
 void Kubelet::heartbeatLoop() {
     bool registered = false;

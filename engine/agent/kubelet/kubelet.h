@@ -59,7 +59,10 @@ struct KubeletOptions {
     streaming::StreamingServerOptions streaming;
     /// The pod network (bridge, veth, IPAM): each pod gets an address from node.podCidr. Off
     /// (nullopt): pods have only loopback and no IP, as before networking existed.
+    /// With node.podCidr empty, start() registers the Node and waits up to podCidrTimeout for
+    /// the server's node IPAM controller to give it one (a node joining a cluster).
     std::optional<network::PodNetworkOptions> podNetwork;
+    std::chrono::milliseconds podCidrTimeout{60000};
     /// Cluster DNS written into pods' resolv.conf (ClusterFirst).
     std::string clusterDns = "10.96.0.10";
     std::string clusterDomain = "cluster.local";
@@ -190,6 +193,8 @@ private:
     void relistLoop();
     void collectImages();
     void heartbeatLoop();
+    /// Registers the Node (if it is not) and waits for its spec.podCIDR.
+    core::Result<std::string> awaitPodCidr();
     core::Result<void> heartbeat(bool& registered, std::string& nodeUid,
                                  std::optional<nlohmann::json>& lease,
                                  std::chrono::steady_clock::time_point& lastReport);

@@ -8,28 +8,15 @@
 #include <optional>
 #include <string>
 
+#include "engine/core/ipv4.h"
 #include "engine/core/result.h"
 
 namespace slipway::agent::network {
 
-/// An IPv4 address range: "10.244.0.0/24".
-struct Ipv4Cidr {
-    std::uint32_t network = 0;  ///< host byte order, host bits cleared
-    int prefix = 32;
-
-    /// Refuses anything but a dotted quad with a /0–/32 prefix.
-    static core::Result<Ipv4Cidr> parse(const std::string& text);
-    std::uint64_t size() const { return std::uint64_t{1} << (32 - prefix); }
-    bool contains(std::uint32_t address) const;
-    /// The address `offset` places into the range (offset 1 of 10.244.0.0/24 is 10.244.0.1).
-    std::uint32_t at(std::uint64_t offset) const {
-        return network + static_cast<std::uint32_t>(offset);
-    }
-    std::string text() const;
-};
-
-std::string formatIpv4(std::uint32_t address);
-core::Result<std::uint32_t> parseIpv4(const std::string& text);
+// The address helpers live in engine/core (the API server's allocators use them too).
+using core::formatIpv4;
+using core::Ipv4Cidr;
+using core::parseIpv4;
 
 /// Pod addresses from one node's podCIDR, kept on disk so that an agent restart never hands
 /// an address out twice (CNI's host-local plugin keeps the same layout): one file per address

@@ -231,6 +231,74 @@ core::Result<void> Netlink::addRoute(const std::string& destination, const std::
     return core::success();
 }
 
+core::Result<void> Netlink::replaceRoute(const std::string& destination, const std::string& gateway,
+                                         int protocol) {
+    auto parsedDestination = parseAddress(destination);
+    auto parsedGateway = parseAddress(gateway);
+    if (!parsedDestination || !parsedGateway) {
+        return parsedDestination ? parsedGateway.error() : parsedDestination.error();
+    }
+    const Address destinationAddress(*parsedDestination);
+    const Address gatewayAddress(*parsedGateway);
+    const Route route(rtnl_route_alloc());
+    rtnl_route_set_family(route.object, AF_INET);
+    rtnl_route_set_table(route.object, RT_TABLE_MAIN);
+    rtnl_route_set_protocol(route.object, static_cast<std::uint8_t>(protocol));
+    rtnl_route_set_dst(route.object, destinationAddress.object);
+    rtnl_nexthop* hop = rtnl_route_nh_alloc();
+    rtnl_route_nh_set_gateway(hop, gatewayAddress.object);
+    rtnl_route_add_nexthop(route.object, hop);
+    const int rc = rtnl_route_add(m_socket, route.object, NLM_F_CREATE | NLM_F_REPLACE);
+    if (rc < 0) {
+        return netlinkError("adding route " + destination + " via " + gateway, rc);
+    }
+    return core::success();
+}
+
+core::Result<std::map<std::string, std::string>> Netlink::routesOfProtocol(int protocol) {
+    nl_cache* cache = nullptr;
+    if (const int rc = rtnl_route_alloc_cache(m_socket, AF_INET, 0, &cache); rc < 0) {
+        return netlinkError("listing routes", rc);
+    }
+    std::map<std::string, std::string> routes;
+    for (nl_object* object = nl_cache_get_first(cache); object != nullptr;
+         object = nl_cache_get_next(object)) {
+        auto* route = reinterpret_cast<rtnl_route*>(object);
+        if (rtnl_route_get_protocol(route) != protocol ||
+            rtnl_route_get_table(route) != RT_TABLE_MAIN || rtnl_route_get_nnexthops(route) < 1) {
+            continue;
+        }
+        char destination[64] = {};
+        char gateway[64] = {};
+        nl_addr2str(rtnl_route_get_dst(route), destination, sizeof destination);
+        nl_addr* via = rtnl_route_nh_get_gateway(rtnl_route_nexthop_n(route, 0));
+        if (via != nullptr) {
+            nl_addr2str(via, gateway, sizeof gateway);
+        }
+        routes[destination] = gateway;
+    }
+    nl_cache_free(cache);
+    return routes;
+}
+
+core::Result<void> Netlink::deleteRoute(const std::string& destination, int protocol) {
+    auto parsedDestination = parseAddress(destination);
+    if (!parsedDestination) {
+        return parsedDestination.error();
+    }
+    const Address destinationAddress(*parsedDestination);
+    const Route route(rtnl_route_alloc());
+    rtnl_route_set_family(route.object, AF_INET);
+    rtnl_route_set_table(route.object, RT_TABLE_MAIN);
+    rtnl_route_set_protocol(route.object, static_cast<std::uint8_t>(protocol));
+    rtnl_route_set_dst(route.object, destinationAddress.object);
+    const int rc = rtnl_route_delete(m_socket, route.object, 0);
+    if (rc < 0 && rc != -NLE_OBJ_NOTFOUND && rc != -NLE_NOADDR) {
+        return netlinkError("removing route " + destination, rc);
+    }
+    return core::success();
+}
+
 core::Result<void> writeSysctl(const std::string& key, const std::string& value) {
     std::string path = "/proc/sys/" + key;
     for (auto i = std::string("/proc/sys/").size(); i < path.size(); ++i) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,16 @@ public:
     /// A route to `destination` ("default" or a CIDR) via `gateway`, out of `name`.
     core::Result<void> addRoute(const std::string& destination, const std::string& gateway,
                                 const std::string& name);
+
+    /// A route to `destination` (a CIDR) via `gateway` in the main table, tagged with routing
+    /// protocol `protocol` so its owner can find it again; the kernel picks the interface that
+    /// reaches the gateway. Replaces a route to the same destination.
+    core::Result<void> replaceRoute(const std::string& destination, const std::string& gateway,
+                                    int protocol);
+    /// The IPv4 routes of the main table tagged `protocol`: destination CIDR → gateway.
+    core::Result<std::map<std::string, std::string>> routesOfProtocol(int protocol);
+    /// Removes the route to `destination` tagged `protocol` (gone already is success).
+    core::Result<void> deleteRoute(const std::string& destination, int protocol);
 
 private:
     ::nl_sock* m_socket = nullptr;

@@ -27,6 +27,10 @@ struct ControllerOptions {
     /// The cluster CA (PEM) the root-CA publisher puts in every namespace's kube-root-ca.crt;
     /// empty without TLS.
     std::string rootCaPem;
+    /// Node IPAM (--cluster-cidr, --node-cidr-mask-size): the range each node's podCIDR is cut
+    /// from; empty leaves podCIDRs to the nodes.
+    std::string clusterCidr;
+    int nodeCidrMaskSize = 24;
 };
 
 /// What every controller is given: the Client it writes through, the informers it shares with

@@ -14,6 +14,7 @@
 #include "engine/controllers/garbagecollector/garbage_collector.h"
 #include "engine/controllers/job/job_controller.h"
 #include "engine/controllers/namespace/namespace_controller.h"
+#include "engine/controllers/nodeipam/node_ipam_controller.h"
 #include "engine/controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "engine/controllers/podautoscaler/horizontal_controller.h"
 #include "engine/controllers/replicaset/replica_set_controller.h"
@@ -55,6 +56,7 @@ void ControllerManager::start() {
     m_controllers.push_back(std::make_unique<ReplicaSetController>(context));
     m_controllers.push_back(std::make_unique<DeploymentController>(context));
     m_controllers.push_back(std::make_unique<NodeLifecycleController>(context));
+    m_controllers.push_back(std::make_unique<NodeIpamController>(context));
     m_controllers.push_back(std::make_unique<RootCaCertPublisher>(context));
     HorizontalControllerOptions hpaOptions;
     hpaOptions.syncPeriod = context.options.hpaSyncPeriod;
