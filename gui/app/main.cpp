@@ -56,12 +56,17 @@ void screenshotAfterFirstRefresh(slipway::gui::MainWindow& window, const QString
 }
 
 /// The same once the topology tab has its first listing and its animations have settled.
-void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString& file) {
+/// `select`: a vertex id ("Pod/default/web-1") to select first, so the side panel shows it.
+void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString& file,
+                                 const QString& select) {
     QObject::connect(
         &window, &slipway::gui::MainWindow::topologyReady, &window,
-        [&window, file](slipway::gui::TopologyPage* page) {
-            QTimer::singleShot(1500, &window, [&window, page, file] {
+        [&window, file, select](slipway::gui::TopologyPage* page) {
+            QTimer::singleShot(1500, &window, [&window, page, file, select] {
                 page->view()->zoomToFit();
+                if (!select.isEmpty()) {
+                    page->view()->selectVertex(select);
+                }
                 QTimer::singleShot(200, &window, [&window, file] {
                     if (!window.grab().save(file)) {
                         std::fprintf(stderr, "slipway-studio: cannot write %s\n",
@@ -115,6 +120,11 @@ int main(int argc, char* argv[]) {
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
+    QCommandLineOption select(QStringLiteral("select"),
+                              QStringLiteral("With --screenshot: select topology vertex <id>."),
+                              QStringLiteral("id"));
+    select.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(select);
     parser.process(app);
 
     slipway::vm::ClusterManagerOptions options;
@@ -132,7 +142,8 @@ int main(int argc, char* argv[]) {
         window.openTopology(target);
     }
     if (parser.isSet(screenshot) && parser.isSet(kubeconfig)) {
-        screenshotWhenTopologyReady(window, parser.value(screenshot));
+        window.resize(1600, 950);  // room for the graph and the side panel in the picture
+        screenshotWhenTopologyReady(window, parser.value(screenshot), parser.value(select));
     } else if (parser.isSet(screenshot)) {
         screenshotAfterFirstRefresh(window, parser.value(screenshot));
     }

@@ -93,6 +93,7 @@ QString objectYaml(const json& object) {
     YAML::Emitter out;
     out.SetIndent(2);
     out.SetSeqFormat(YAML::Block);
+    out.SetNullFormat(YAML::LowerNull);  // "null", as kubectl prints it (yaml-cpp's default: ~)
     emitYaml(out, object);
     return QString::fromUtf8(out.c_str()) + QLatin1Char('\n');
 }

@@ -226,7 +226,7 @@ void VertexItem::paintCard(QPainter* painter, double detail) {
     const double iconSize = m_vertex.kind == VertexKind::Pod ? 18 : 22;
     const QRectF icon(rect.left() + 8, rect.center().y() - iconSize / 2, iconSize, iconSize);
     paintStateIcon(painter, icon, colors.stroke);
-    if (detail < 0.6) {
+    if (detail < 0.45) {
         return;
     }
 
@@ -245,7 +245,7 @@ void VertexItem::paintCard(QPainter* painter, double detail) {
     if (m_vertex.kind != VertexKind::Pod) {
         secondLine = badgeOf(m_vertex.kind) + QStringLiteral(" \u00b7 ") + secondLine;
     }
-    font.setPointSizeF(m_vertex.kind == VertexKind::Pod ? 7.5 : 8.5);
+    font.setPointSizeF(m_vertex.kind == VertexKind::Pod ? 8 : 9);
     font.setBold(true);
     painter->setFont(font);
     painter->setPen(textColor);
@@ -254,7 +254,7 @@ void VertexItem::paintCard(QPainter* painter, double detail) {
     painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignBottom,
                       bold.elidedText(m_vertex.name, Qt::ElideMiddle, textWidth));
     font.setBold(false);
-    font.setPointSizeF(m_vertex.kind == VertexKind::Pod ? 6.8 : 7.5);
+    font.setPointSizeF(m_vertex.kind == VertexKind::Pod ? 7 : 8);
     painter->setFont(font);
     QColor secondary = textColor;
     secondary.setAlphaF(0.7f);
@@ -378,23 +378,22 @@ void VertexItem::paintNamespace(QPainter* painter) {
     painter->setFont(baseFont);
 }
 
-EdgeItem::EdgeItem(const TopologyEdge& edge, QGraphicsItem* parent)
+EdgeItem::EdgeItem(const TopologyEdge& edge, bool highlighted, QGraphicsItem* parent)
     : QGraphicsPathItem(parent), m_edge(edge) {
-    QColor color = QGuiApplication::palette().color(QPalette::WindowText);
-    color.setAlphaF(edge.kind == TopologyEdge::Kind::Owns ? 0.35f : 0.22f);
-    QPen pen(color, edge.kind == TopologyEdge::Kind::Owns ? 1.2 : 1.0);
-    if (edge.kind == TopologyEdge::Kind::Routes) {
+    const bool owns = edge.kind == TopologyEdge::Kind::Owns;
+    QColor color =
+        owns ? QGuiApplication::palette().color(QPalette::WindowText) : QColor(0x25, 0x63, 0xeb);
+    color.setAlphaF(highlighted ? 0.9f : (owns ? 0.35f : 0.45f));
+    QPen pen(color, highlighted ? 2.0 : 1.2);
+    if (!owns) {
         pen.setStyle(Qt::DashLine);
-        pen.setColor(QColor(0x25, 0x63, 0xeb, 90));
     }
     pen.setCosmetic(true);
     setPen(pen);
-    setZValue(-1);
+    setZValue(highlighted ? 1 : -1);
 }
 
-void EdgeItem::attach(const VertexItem* from, const VertexItem* to) {
-    const QPointF a = from->outPort();
-    const QPointF b = to->inPort();
+void EdgeItem::attach(QPointF a, QPointF b) {
     QPainterPath path(a);
     const double dx = std::max(40.0, std::abs(b.x() - a.x()) / 2);
     path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b);

@@ -69,11 +69,12 @@ private:
 /// A line from an owner to what it owns (solid) or from a Service to a pod (dashed).
 class EdgeItem : public QGraphicsPathItem {
 public:
-    EdgeItem(const TopologyEdge& edge, QGraphicsItem* parent = nullptr);
+    /// `highlighted`: an edge of the selected vertex, drawn above the others.
+    EdgeItem(const TopologyEdge& edge, bool highlighted = false, QGraphicsItem* parent = nullptr);
 
     const TopologyEdge& edge() const { return m_edge; }
-    /// Redraws the curve between the two items' ports.
-    void attach(const VertexItem* from, const VertexItem* to);
+    /// Redraws the curve between two ports (scene coordinates).
+    void attach(QPointF from, QPointF to);
 
 private:
     TopologyEdge m_edge;

@@ -55,6 +55,7 @@ TopologyView::TopologyView(TopologyModel* model, QWidget* parent)
         }
         if (id != m_selected) {
             m_selected = id;
+            updateSelectionEdges();
             emit vertexSelected(id);
         }
     });
@@ -174,17 +175,21 @@ void TopologyView::rebuildAll() {
     for (VertexItem* item : std::as_const(m_vertices)) {
         delete item;
     }
-    for (EdgeItem* item : std::as_const(m_edges)) {
-        delete item;
+    for (const DisplayEdge& edge : std::as_const(m_edges)) {
+        delete edge.item;
     }
+    qDeleteAll(m_selectionEdges);
+    m_selectionEdges.clear();
     m_vertices.clear();
     m_edges.clear();
+    m_displayKeyOf.clear();
+    m_modelEdgesOf.clear();
     m_edgesOfVertex.clear();
     for (auto it = m_model->vertices().cbegin(); it != m_model->vertices().cend(); ++it) {
         addVertex(it.key());
     }
-    for (auto it = m_model->edges().cbegin(); it != m_model->edges().cend(); ++it) {
-        addEdge(it.key());
+    for (const TopologyEdge& edge : m_model->edges()) {
+        addEdge(edge);
     }
     updateUnscheduledLane();
 }
@@ -228,6 +233,7 @@ void TopologyView::removeVertex(const QString& id) {
     }
     if (id == m_selected) {
         m_selected.clear();
+        updateSelectionEdges();
         emit vertexSelected({});
     }
     item->setSelected(false);
@@ -248,36 +254,153 @@ void TopologyView::removeVertex(const QString& id) {
     group->start();
 }
 
-void TopologyView::addEdge(const QString& key) {
-    auto it = m_model->edges().constFind(key);
-    if (it == m_model->edges().constEnd()) {
+QString TopologyView::displayKeyOf(const TopologyEdge& edge, QString* target) const {
+    const TopologyVertex* to = m_model->vertex(edge.to);
+    if (to != nullptr && to->kind == VertexKind::Pod) {
+        // 2,000 pods of one ReplicaSet are a hundred lines to a hundred lanes, not 2,000 lines
+        // across the view: readable, and what keeps panning smooth.
+        const QString node = QStringLiteral("Node//") + to->nodeName;
+        *target = QStringLiteral("lane:") +
+                  (!to->nodeName.isEmpty() && m_vertices.contains(node) ? to->nodeName : QString());
+        return edge.from + QLatin1Char('>') + *target +
+               (edge.kind == TopologyEdge::Kind::Routes ? QStringLiteral("#r") : QString());
+    }
+    *target = edge.to;
+    return edge.key();
+}
+
+QPointF TopologyView::portOf(const QString& target, bool incoming) const {
+    if (target.startsWith(QLatin1String("lane:"))) {
+        const QString node = target.mid(5);
+        QRectF lane = node.isEmpty() ? m_model->unscheduledLane() : QRectF();
+        if (VertexItem* item =
+                node.isEmpty() ? nullptr : m_vertices.value(QStringLiteral("Node//") + node)) {
+            lane = item->sceneBoundingRect();
+        }
+        return QPointF(lane.left() + TopologyModel::kLaneHeaderWidth - 12, lane.center().y());
+    }
+    VertexItem* item = m_vertices.value(target);
+    if (item == nullptr) {
+        return {};
+    }
+    return incoming ? item->inPort() : item->outPort();
+}
+
+void TopologyView::attach(DisplayEdge& edge) {
+    edge.item->attach(portOf(edge.from, false), portOf(edge.to, true));
+}
+
+void TopologyView::reference(const QString& displayKey, const TopologyEdge& edge,
+                             const QString& target) {
+    auto it = m_edges.find(displayKey);
+    if (it != m_edges.end()) {
+        ++it->references;
         return;
     }
-    VertexItem* from = m_vertices.value(it->from);
-    VertexItem* to = m_vertices.value(it->to);
-    if (from == nullptr || to == nullptr || m_edges.contains(key)) {
+    DisplayEdge shown;
+    shown.item = new EdgeItem(TopologyEdge{edge.from, target, edge.kind});
+    shown.references = 1;
+    shown.from = edge.from;
+    shown.to = target;
+    attach(shown);
+    m_scene->addItem(shown.item);
+    m_edges.insert(displayKey, shown);
+    m_edgesOfVertex.insert(shown.from, displayKey);
+    m_edgesOfVertex.insert(shown.to.startsWith(QLatin1String("lane:"))
+                               ? QStringLiteral("Node//") + shown.to.mid(5)
+                               : shown.to,
+                           displayKey);
+}
+
+void TopologyView::release(const QString& displayKey) {
+    auto it = m_edges.find(displayKey);
+    if (it == m_edges.end() || --it->references > 0) {
         return;
     }
-    auto* edge = new EdgeItem(*it);
-    edge->attach(from, to);
-    m_scene->addItem(edge);
-    m_edges.insert(key, edge);
-    m_edgesOfVertex.insert(it->from, key);
-    m_edgesOfVertex.insert(it->to, key);
+    const QString to = it->to.startsWith(QLatin1String("lane:"))
+                           ? QStringLiteral("Node//") + it->to.mid(5)
+                           : it->to;
+    m_edgesOfVertex.remove(it->from, displayKey);
+    m_edgesOfVertex.remove(to, displayKey);
+    delete it->item;
+    m_edges.erase(it);
+}
+
+void TopologyView::addEdge(const TopologyEdge& edge) {
+    const QString key = edge.key();
+    if (m_displayKeyOf.contains(key) || !m_vertices.contains(edge.from) ||
+        !m_vertices.contains(edge.to)) {
+        return;
+    }
+    QString target;
+    const QString displayKey = displayKeyOf(edge, &target);
+    m_displayKeyOf.insert(key, displayKey);
+    m_modelEdgesOf.insert(edge.from, key);
+    m_modelEdgesOf.insert(edge.to, key);
+    reference(displayKey, edge, target);
+}
+
+void TopologyView::removeEdge(const TopologyEdge& edge) {
+    const QString key = edge.key();
+    auto it = m_displayKeyOf.find(key);
+    if (it == m_displayKeyOf.end()) {
+        return;
+    }
+    const QString displayKey = it.value();
+    m_displayKeyOf.erase(it);
+    m_modelEdgesOf.remove(edge.from, key);
+    m_modelEdgesOf.remove(edge.to, key);
+    release(displayKey);
+}
+
+void TopologyView::reassignEdgesOf(const QString& podId) {
+    const QStringList keys = m_modelEdgesOf.values(podId);
+    for (const QString& key : keys) {
+        auto edge = m_model->edges().constFind(key);
+        auto shown = m_displayKeyOf.find(key);
+        if (edge == m_model->edges().constEnd() || shown == m_displayKeyOf.end()) {
+            continue;
+        }
+        QString target;
+        const QString displayKey = displayKeyOf(*edge, &target);
+        if (displayKey != shown.value()) {
+            const QString old = shown.value();
+            shown.value() = displayKey;
+            reference(displayKey, *edge, target);
+            release(old);
+        }
+    }
 }
 
 void TopologyView::updateEdgesOf(const QString& id) {
-    for (auto it = m_edgesOfVertex.constFind(id); it != m_edgesOfVertex.cend() && it.key() == id;
-         ++it) {
-        EdgeItem* edge = m_edges.value(it.value());
-        if (edge == nullptr) {
+    const QStringList keys = m_edgesOfVertex.values(id);
+    for (const QString& key : keys) {
+        auto it = m_edges.find(key);
+        if (it != m_edges.end()) {
+            attach(it.value());
+        }
+    }
+    if (!m_selected.isEmpty() && id == m_selected) {
+        updateSelectionEdges();
+    }
+}
+
+void TopologyView::updateSelectionEdges() {
+    qDeleteAll(m_selectionEdges);
+    m_selectionEdges.clear();
+    if (m_selected.isEmpty()) {
+        return;
+    }
+    const QStringList keys = m_modelEdgesOf.values(m_selected);
+    for (const QString& key : keys) {
+        auto edge = m_model->edges().constFind(key);
+        if (edge == m_model->edges().constEnd()) {
             continue;
         }
-        VertexItem* from = m_vertices.value(edge->edge().from);
-        VertexItem* to = m_vertices.value(edge->edge().to);
-        if (from != nullptr && to != nullptr) {
-            edge->attach(from, to);
-        }
+        auto* item = new EdgeItem(*edge, true);
+        item->attach(portOf(edge->from, false), portOf(edge->to, true));
+        m_scene->addItem(item);
+        m_selectionEdges.append(item);
     }
 }
 
@@ -302,10 +425,7 @@ void TopologyView::updateUnscheduledLane() {
 void TopologyView::applyDelta(const TopologyDelta& delta) {
     // Edges first out, vertices in, then edges in: an edge is always between living items.
     for (const TopologyEdge& edge : delta.edgesRemoved) {
-        const QString key = edge.key();
-        delete m_edges.take(key);
-        m_edgesOfVertex.remove(edge.from, key);
-        m_edgesOfVertex.remove(edge.to, key);
+        removeEdge(edge);
     }
     for (const QString& id : delta.removed) {
         removeVertex(id);
@@ -339,9 +459,17 @@ void TopologyView::applyDelta(const TopologyDelta& delta) {
         }
     }
     for (const TopologyEdge& edge : delta.edgesAdded) {
-        addEdge(edge.key());
+        addEdge(edge);
+    }
+    for (const QString& id : delta.moved) {
+        if (const TopologyVertex* v = m_model->vertex(id); v && v->kind == VertexKind::Pod) {
+            reassignEdgesOf(id);
+        }
     }
     updateUnscheduledLane();
+    if (!m_selected.isEmpty()) {
+        updateSelectionEdges();
+    }
     const QRectF bounds = m_model->boundingRect().adjusted(-400, -400, 400, 400);
     m_scene->setSceneRect(bounds.united(m_scene->sceneRect()));
     if (!m_fittedOnce && !m_model->vertices().isEmpty()) {

@@ -16,6 +16,7 @@ class EdgeItem;
 class TopologyModel;
 class VertexItem;
 struct TopologyDelta;
+struct TopologyEdge;
 
 /// The topology graph of a TopologyModel: a box per vertex coloured by state (with a state
 /// icon), namespace boxes around the controllers, a lane per node holding its pods, and lines
@@ -40,7 +41,11 @@ public:
     /// The vertex item of `id`, or null (for tests).
     VertexItem* vertexItem(const QString& id) const { return m_vertices.value(id); }
     int vertexItemCount() const { return static_cast<int>(m_vertices.size()); }
+    /// Lines drawn: one per edge between skeleton vertices, one per (source, node lane) for the
+    /// edges to pods, whatever the number of pods in the lane.
     int edgeItemCount() const { return static_cast<int>(m_edges.size()); }
+    /// The selected vertex's own edges, drawn one by one (to each of its pods).
+    int selectionEdgeCount() const { return static_cast<int>(m_selectionEdges.size()); }
     /// The selected vertex's id, or empty.
     QString selectedVertex() const { return m_selected; }
 
@@ -69,16 +74,36 @@ private:
     void rebuildAll();
     void addVertex(const QString& id);
     void removeVertex(const QString& id);
-    void addEdge(const QString& key);
+    struct DisplayEdge {
+        EdgeItem* item = nullptr;
+        int references = 0;
+        QString from;
+        QString to;  ///< a vertex id, or the lane's id ("lane:<node>") of an aggregated edge
+    };
+
+    /// Where `edge` is drawn: itself, or (to a pod) the line from its source to the pod's lane.
+    QString displayKeyOf(const TopologyEdge& edge, QString* target) const;
+    void addEdge(const TopologyEdge& edge);
+    void removeEdge(const TopologyEdge& edge);
+    void reference(const QString& displayKey, const TopologyEdge& edge, const QString& target);
+    void release(const QString& displayKey);
+    /// A pod changed lanes: its edges are drawn to the new one.
+    void reassignEdgesOf(const QString& podId);
+    void attach(DisplayEdge& edge);
     void updateEdgesOf(const QString& id);
+    void updateSelectionEdges();
+    QPointF portOf(const QString& target, bool incoming) const;
     void updateUnscheduledLane();
     void scaleBy(double factor);
 
     TopologyModel* m_model;
     QGraphicsScene* m_scene;
     QHash<QString, VertexItem*> m_vertices;
-    QHash<QString, EdgeItem*> m_edges;
-    QMultiHash<QString, QString> m_edgesOfVertex;  ///< vertex id → edge keys
+    QHash<QString, DisplayEdge> m_edges;           ///< by display key
+    QHash<QString, QString> m_displayKeyOf;        ///< model edge key → display key
+    QMultiHash<QString, QString> m_modelEdgesOf;   ///< vertex id → model edge keys
+    QMultiHash<QString, QString> m_edgesOfVertex;  ///< vertex or lane id → display keys
+    QList<EdgeItem*> m_selectionEdges;
     QGraphicsRectItem* m_unscheduledLane = nullptr;
     QGraphicsSimpleTextItem* m_unscheduledLabel = nullptr;
     QString m_selected;

@@ -384,11 +384,15 @@ private slots:
                           {"status", "True"},
                           {"lastTransitionTime", "2026-01-01T00:00:00Z"}}});
         pod["metadata"]["annotations"] = {{"note", "true"}, {"count", "10"}};
+        pod["metadata"]["creationTimestamp"] = nullptr;
+        pod["spec"]["volumes"] = json::array();
         const QString yaml = objectYaml(pod);
         QVERIFY2(yaml.contains(QStringLiteral("name: web-1-0")), qPrintable(yaml));
         QVERIFY2(yaml.contains(QStringLiteral("note: \"true\"")), qPrintable(yaml));
         QVERIFY2(yaml.contains(QStringLiteral("count: \"10\"")), qPrintable(yaml));
         QVERIFY2(yaml.contains(QStringLiteral("ready: true")), qPrintable(yaml));
+        QVERIFY2(yaml.contains(QStringLiteral("creationTimestamp: null")), qPrintable(yaml));
+        QVERIFY2(yaml.contains(QStringLiteral("[]")), qPrintable(yaml));
         const auto conditions = conditionsOf(pod);
         QCOMPARE(conditions.size(), 1);
         QCOMPARE(conditions[0].type, QStringLiteral("Ready"));

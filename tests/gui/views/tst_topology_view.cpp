@@ -78,14 +78,22 @@ private slots:
         view.resize(900, 600);
         model.applyEvents(cluster());
         QCOMPARE(view.vertexItemCount(), static_cast<int>(model.vertices().size()));
-        QCOMPARE(view.edgeItemCount(), 3);  // deploy→rs, rs→pod ×2
+        // deploy→rs, and rs→the lane of sim-node-1 for both pods.
+        QCOMPARE(view.edgeItemCount(), 2);
+        view.selectVertex(QStringLiteral("ReplicaSet/default/web-1"));
+        QCOMPARE(view.selectionEdgeCount(), 3);  // its Deployment and each of its pods
+        view.selectVertex({});
+        QCOMPARE(view.selectionEdgeCount(), 0);
         const QString id = QStringLiteral("Pod/default/web-1-a");
         QCOMPARE(view.vertexItem(id)->pos(), model.vertex(id)->position);
 
         model.applyEvents({change(ResourceEvent::Type::Deleted, ResourceKind::Pod,
                                   pod("web-1-a", "sim-node-1"))});
         QVERIFY(view.vertexItem(id) == nullptr);
-        QCOMPARE(view.edgeItemCount(), 2);
+        QCOMPARE(view.edgeItemCount(), 2);  // the other pod is still in the lane
+        model.applyEvents({change(ResourceEvent::Type::Deleted, ResourceKind::Pod,
+                                  pod("web-1-b", "sim-node-1"))});
+        QCOMPARE(view.edgeItemCount(), 1);
     }
 
     void podsFadeInAndOut() {
