@@ -25,6 +25,7 @@
 #include "gui/services/kubeconfig_contexts.h"
 #include "gui/views/cluster_manager_view.h"
 #include "gui/views/topology_page.h"
+#include "gui/views/topology_view.h"
 
 namespace slipway::gui {
 
@@ -138,6 +139,7 @@ TopologyPage* MainWindow::openTopology(const ConnectionTarget& target) {
     connect(connection, &ClusterConnection::eventsReceived, model, &TopologyModel::applyEvents);
     connect(connection, &ClusterConnection::synced, page, [this, page] {
         page->setConnectionStatus(tr("Live"), false);
+        page->view()->zoomToFit();  // the first batches may have held only part of the cluster
         emit topologyReady(page);
     });
     connect(connection, &ClusterConnection::errorOccurred, page, [page](const QString& message) {

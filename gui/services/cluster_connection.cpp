@@ -82,8 +82,11 @@ struct ClusterConnection::Shared {
     /// Guards the client's and informers' creation against a teardown running meanwhile.
     std::mutex lifecycle;
     bool stopped = false;  // guarded by lifecycle
-    std::unique_ptr<client::HttpsClient> client;
-    std::unique_ptr<client::SharedInformers> informers;
+    // Shared with the connecting task, which waits on the informers outside the lock: whoever
+    // lets go last destroys them (the informers first, as the task declares them after the
+    // client).
+    std::shared_ptr<client::HttpsClient> client;
+    std::shared_ptr<client::SharedInformers> informers;
 
     void record(ResourceEvent::Type type, ResourceKind kind, const client::ObjectPtr& object) {
         if (!object) {
@@ -121,13 +124,16 @@ struct ClusterConnection::Shared {
     }
 
     void teardown() {
-        std::unique_ptr<client::SharedInformers> oldInformers;
-        std::unique_ptr<client::HttpsClient> oldClient;
+        std::shared_ptr<client::HttpsClient> oldClient;
+        std::shared_ptr<client::SharedInformers> oldInformers;
         {
             const std::lock_guard lock(lifecycle);
             stopped = true;
-            oldInformers = std::move(informers);
             oldClient = std::move(client);
+            oldInformers = std::move(informers);
+        }
+        if (oldInformers) {
+            oldInformers->stop();  // also ends a connecting task's waitForSync
         }
         // Informers first: they hold a reference to the client.
         oldInformers.reset();
@@ -182,7 +188,7 @@ void ClusterConnection::start() {
             }
             client::HttpsClientOptions options;
             options.userAgent = "slipway-studio";
-            auto https = std::make_unique<client::HttpsClient>(std::move(config).value(), options);
+            auto https = std::make_shared<client::HttpsClient>(std::move(config).value(), options);
             // One quick request first: an unreachable server or bad credentials are reported at
             // once, instead of as informers backing off in silence.
             auto version = https->send(client::Request("GET", "/version"));
@@ -197,15 +203,15 @@ void ClusterConnection::start() {
                 shared->post([message](ClusterConnection& c) { c.deliverFailure(message); });
                 return;
             }
-            client::SharedInformers* informers = nullptr;
+            std::shared_ptr<client::SharedInformers> informers;
             {
                 const std::lock_guard lock(shared->lifecycle);
                 if (shared->stopped) {
                     return;
                 }
-                shared->client = std::move(https);
-                shared->informers = std::make_unique<client::SharedInformers>(*shared->client);
-                informers = shared->informers.get();
+                shared->client = https;
+                informers = std::make_shared<client::SharedInformers>(*https);
+                shared->informers = informers;
                 for (int i = 0; i < kResourceKindCount; ++i) {
                     const auto kind = static_cast<ResourceKind>(i);
                     client::InformerOptions informerOptions(resourceOf(kind));
@@ -242,18 +248,18 @@ void ClusterConnection::fetchObjectEvents(const QString& requestId, const QStrin
     QThreadPool::globalInstance()->start([shared = m_shared, requestId, kind = kind.toStdString(),
                                           nameSpace = nameSpace.toStdString(),
                                           name = name.toStdString()] {
-        core::Result<client::ObjectList> list = core::Error(core::ErrorCode::Unavailable, "");
+        std::shared_ptr<client::HttpsClient> api;
         {
             const std::lock_guard lock(shared->lifecycle);
-            if (!shared->client) {
-                return;
-            }
-            client::ListOptions options;
-            options.fieldSelector = "involvedObject.name=" + name;
-            // A list of one object's events is small and quick; holding the lifecycle lock
-            // only delays a teardown by that much.
-            list = shared->client->list(client::resources::events().in(nameSpace), options);
+            api = shared->client;
         }
+        if (!api) {
+            return;
+        }
+        client::ListOptions options;
+        options.fieldSelector = "involvedObject.name=" + name;
+        core::Result<client::ObjectList> list =
+            api->list(client::resources::events().in(nameSpace), options);
         if (!list.ok()) {
             const QString message = QString::fromStdString(list.error().message());
             shared->post([message](ClusterConnection& c) { emit c.errorOccurred(message); });
