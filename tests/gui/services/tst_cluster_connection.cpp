@@ -15,6 +15,7 @@
 #include "engine/pki/kubeconfig.h"
 #include "gui/models/topology_model.h"
 #include "gui/services/cluster_connection.h"
+#include "gui/services/kubeconfig_contexts.h"
 
 #include "tests/integration/test_support.h"
 
@@ -134,6 +135,20 @@ private slots:
         QVERIFY(failed.wait(15000));
         QCOMPARE(connection.state(), gui::ClusterConnection::State::Failed);
         QVERIFY(!failed.constFirst().constFirst().toString().isEmpty());
+    }
+
+    void listsKubeconfigContexts() {
+        gui::KubeconfigContexts contexts;
+        QSignalSpy listed(&contexts, &gui::KubeconfigContexts::listed);
+        contexts.list(m_server.kubeconfigPath());
+        QVERIFY(listed.wait(10000));
+        const QStringList names = listed.constFirst().at(1).toStringList();
+        QCOMPARE(names.size(), 1);
+        QCOMPARE(listed.constFirst().at(2).toString(), names.constFirst());  // current-context
+
+        QSignalSpy failed(&contexts, &gui::KubeconfigContexts::failed);
+        contexts.list(m_server.kubeconfigPath() + QStringLiteral(".missing"));
+        QVERIFY(failed.wait(10000));
     }
 
     void deploymentShowsReplicaSetAndReadyPods() {
