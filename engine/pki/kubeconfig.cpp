@@ -135,6 +135,81 @@ core::Result<Kubeconfig> Kubeconfig::fromYaml(const std::string& text) {
     }
 }
 
+namespace {
+
+/// Reads the file a kubeconfig names by path (relative to the kubeconfig's folder, as
+/// clientcmd resolves it) into `data`, base64 as the *-data fields hold it, unless `data` is
+/// set already (clientcmd: the inline data wins).
+core::Result<void> inlineFile(const YAML::Node& body, const char* field,
+                              const std::filesystem::path& base, std::string& data,
+                              bool encode = true) {
+    const std::string file = scalar(body, field);
+    if (file.empty() || !data.empty()) {
+        return {};
+    }
+    std::filesystem::path path(file);
+    if (path.is_relative()) {
+        path = base / path;
+    }
+    auto content = core::readFile(path);
+    if (!content) {
+        return content.error().wrap(std::string(field) + " " + path.string());
+    }
+    data = encode ? base64Encode(*content) : *content;
+    if (!encode) {
+        // A token file holds the token and perhaps a newline.
+        while (!data.empty() && (data.back() == '\n' || data.back() == '\r')) {
+            data.pop_back();
+        }
+    }
+    return {};
+}
+
+/// The file-path forms of kubectl's kubeconfig (certificate-authority, client-certificate,
+/// client-key, tokenFile), which minikube and others write, read into the inline fields: a
+/// Kubeconfig carries its credentials, whatever the file it came from looked like.
+core::Result<void> inlineFiles(Kubeconfig& config, const std::string& text,
+                               const std::filesystem::path& base) {
+    try {
+        const YAML::Node root = YAML::Load(text);
+        if (!root || !root.IsMap()) {
+            return {};
+        }
+        std::size_t i = 0;
+        for (const auto& item : root["clusters"]) {
+            if (i < config.clusters.size()) {
+                if (auto read = inlineFile(item["cluster"], "certificate-authority", base,
+                                           config.clusters[i].certificateAuthorityData);
+                    !read) {
+                    return read.error();
+                }
+            }
+            ++i;
+        }
+        i = 0;
+        for (const auto& item : root["users"]) {
+            if (i < config.users.size()) {
+                KubeconfigUser& user = config.users[i];
+                const auto body = item["user"];
+                for (auto read :
+                     {inlineFile(body, "client-certificate", base, user.clientCertificateData),
+                      inlineFile(body, "client-key", base, user.clientKeyData),
+                      inlineFile(body, "tokenFile", base, user.token, false)}) {
+                    if (!read) {
+                        return read.error();
+                    }
+                }
+            }
+            ++i;
+        }
+        return {};
+    } catch (const YAML::Exception& e) {
+        return core::Error(core::ErrorCode::Invalid, std::string("kubeconfig: ") + e.what());
+    }
+}
+
+}  // namespace
+
 core::Result<Kubeconfig> Kubeconfig::load(const std::filesystem::path& path) {
     auto text = core::readFile(path);
     if (!text) {
@@ -143,6 +218,9 @@ core::Result<Kubeconfig> Kubeconfig::load(const std::filesystem::path& path) {
     auto parsed = fromYaml(*text);
     if (!parsed) {
         return parsed.error().wrap(path.string());
+    }
+    if (auto files = inlineFiles(*parsed, *text, path.parent_path()); !files) {
+        return files.error().wrap(path.string());
     }
     return parsed;
 }

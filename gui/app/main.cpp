@@ -6,6 +6,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -13,6 +14,9 @@
 #include <QTranslator>
 
 #include "gui/app/main_window.h"
+#include "gui/services/cluster_connection.h"
+#include "gui/views/topology_page.h"
+#include "gui/views/topology_view.h"
 
 namespace {
 
@@ -51,6 +55,32 @@ void screenshotAfterFirstRefresh(slipway::gui::MainWindow& window, const QString
         Qt::SingleShotConnection);
 }
 
+/// The same once the topology tab has its first listing and its animations have settled.
+/// `select`: a vertex id ("Pod/default/web-1") to select first, so the side panel shows it.
+void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString& file,
+                                 const QString& select) {
+    QObject::connect(
+        &window, &slipway::gui::MainWindow::topologyReady, &window,
+        [&window, file, select](slipway::gui::TopologyPage* page) {
+            QTimer::singleShot(1500, &window, [&window, page, file, select] {
+                page->view()->zoomToFit();
+                if (!select.isEmpty()) {
+                    page->view()->selectVertex(select);
+                }
+                QTimer::singleShot(200, &window, [&window, file] {
+                    if (!window.grab().save(file)) {
+                        std::fprintf(stderr, "slipway-studio: cannot write %s\n",
+                                     qPrintable(QDir::toNativeSeparators(file)));
+                        QApplication::exit(1);
+                        return;
+                    }
+                    QApplication::exit(0);
+                });
+            });
+        },
+        Qt::SingleShotConnection);
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -73,11 +103,28 @@ int main(int argc, char* argv[]) {
                                     "Keep clusters in <dir> instead of the default folder."),
         QCoreApplication::translate("main", "dir"));
     parser.addOption(clustersRoot);
+    const QCommandLineOption kubeconfig(
+        QStringLiteral("kubeconfig"),
+        QCoreApplication::translate("main", "Open the topology of the cluster in <file>."),
+        QCoreApplication::translate("main", "file"));
+    parser.addOption(kubeconfig);
+    const QCommandLineOption context(
+        QStringLiteral("context"),
+        QCoreApplication::translate("main",
+                                    "With --kubeconfig: use <name> instead of the "
+                                    "current context."),
+        QCoreApplication::translate("main", "name"));
+    parser.addOption(context);
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save the window to <file> and quit."),
                                   QStringLiteral("file"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
+    QCommandLineOption select(QStringLiteral("select"),
+                              QStringLiteral("With --screenshot: select topology vertex <id>."),
+                              QStringLiteral("id"));
+    select.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(select);
     parser.process(app);
 
     slipway::vm::ClusterManagerOptions options;
@@ -86,7 +133,18 @@ int main(int argc, char* argv[]) {
     }
 
     slipway::gui::MainWindow window(std::move(options));
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(kubeconfig)) {
+        slipway::gui::ConnectionTarget target;
+        target.kubeconfigPath = QDir(parser.value(kubeconfig)).absolutePath();
+        target.context = parser.value(context);
+        target.displayName =
+            target.context.isEmpty() ? QFileInfo(target.kubeconfigPath).fileName() : target.context;
+        window.openTopology(target);
+    }
+    if (parser.isSet(screenshot) && parser.isSet(kubeconfig)) {
+        window.resize(1600, 950);  // room for the graph and the side panel in the picture
+        screenshotWhenTopologyReady(window, parser.value(screenshot), parser.value(select));
+    } else if (parser.isSet(screenshot)) {
         screenshotAfterFirstRefresh(window, parser.value(screenshot));
     }
     window.show();

@@ -1,18 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gui/app/main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
+#include <QInputDialog>
+#include <QItemSelectionModel>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableView>
 
 #include "gui/models/cluster_list_model.h"
+#include "gui/models/object_details.h"
+#include "gui/models/topology_model.h"
+#include "gui/services/cluster_connection.h"
 #include "gui/services/cluster_service.h"
+#include "gui/services/kubeconfig_contexts.h"
 #include "gui/views/cluster_manager_view.h"
+#include "gui/views/topology_page.h"
+#include "gui/views/topology_view.h"
 
 namespace slipway::gui {
 
@@ -21,15 +34,48 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
       m_clusterService(new ClusterService(std::move(options), this)),
       m_clusterModel(new ClusterListModel(this)),
       m_clusterView(new ClusterManagerView(m_clusterModel, this)),
+      m_kubeconfigContexts(new KubeconfigContexts(this)),
+      m_tabs(new QTabWidget(this)),
       m_clusterCount(new QLabel(this)) {
     setWindowTitle(tr("Slipway Studio"));
-    setCentralWidget(m_clusterView);
+    m_tabs->setObjectName(QStringLiteral("mainTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->addTab(m_clusterView, tr("Clusters"));
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);  // always there
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index > 0) {
+            QWidget* page = m_tabs->widget(index);
+            m_tabs->removeTab(index);
+            page->deleteLater();
+        }
+    });
+    setCentralWidget(m_tabs);
     resize(1100, 650);
 
     QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* connectContext = fileMenu->addAction(
+        tr("&Connect to Kubeconfig Context\u2026"), this,
+        [this] { m_kubeconfigContexts->list(KubeconfigContexts::defaultPath()); });
+    connectContext->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    connect(m_kubeconfigContexts, &KubeconfigContexts::listed, this,
+            &MainWindow::chooseKubeconfigContext);
+    connect(m_kubeconfigContexts, &KubeconfigContexts::failed, this,
+            [this](const QString& path, const QString& message) {
+                QMessageBox::warning(this, tr("Connect to Kubeconfig Context"),
+                                     tr("Could not read %1: %2").arg(path, message));
+            });
+    fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* clusterMenu = menuBar()->addMenu(tr("&Cluster"));
+    QAction* topology = clusterMenu->addAction(tr("Open &Topology"), this,
+                                               &MainWindow::openSelectedClusterTopology);
+    topology->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(m_clusterView->tableView(), &QTableView::doubleClicked, this,
+            &MainWindow::openSelectedClusterTopology);
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction* about = helpMenu->addAction(tr("&About Slipway Studio"), this, &MainWindow::showAbout);
@@ -70,6 +116,79 @@ void MainWindow::showAbout() {
                           "<p>Clusters are kept in %2.</p>")
                            .arg(QApplication::applicationVersion(),
                                 m_clusterService->clustersRoot().toHtmlEscaped()));
+}
+
+TopologyPage* MainWindow::openTopology(const ConnectionTarget& target) {
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        auto* existing = qobject_cast<TopologyPage*>(m_tabs->widget(i));
+        if (existing != nullptr &&
+            existing->property("kubeconfigPath").toString() == target.kubeconfigPath &&
+            existing->property("context").toString() == target.context) {
+            m_tabs->setCurrentIndex(i);
+            return existing;
+        }
+    }
+    // The tab owns its model and connection; the view is destroyed before the model it shows.
+    auto* model = new TopologyModel;
+    auto* page = new TopologyPage(model, m_tabs);
+    model->setParent(page);
+    auto* connection = new ClusterConnection(target, page);
+    page->setProperty("kubeconfigPath", target.kubeconfigPath);
+    page->setProperty("context", target.context);
+    page->setConnectionStatus(tr("Connecting\u2026"), false);
+    connect(connection, &ClusterConnection::eventsReceived, model, &TopologyModel::applyEvents);
+    connect(connection, &ClusterConnection::synced, page, [this, page] {
+        page->setConnectionStatus(tr("Live"), false);
+        page->view()->zoomToFit();  // the first batches may have held only part of the cluster
+        emit topologyReady(page);
+    });
+    connect(connection, &ClusterConnection::errorOccurred, page, [page](const QString& message) {
+        page->setConnectionStatus(tr("Error: %1").arg(message), true);
+    });
+    connect(page, &TopologyPage::objectEventsRequested, connection,
+            &ClusterConnection::fetchObjectEvents);
+    connect(connection, &ClusterConnection::objectEventsFetched, page,
+            [page](const QString& requestId, const std::vector<nlohmann::json>& events) {
+                page->setObjectEvents(requestId, eventRowsOf(events));
+            });
+    const QString title = target.displayName.isEmpty() ? target.context : target.displayName;
+    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Topology: %1").arg(title)));
+    connection->start();
+    return page;
+}
+
+void MainWindow::openSelectedClusterTopology() {
+    const QModelIndex current = m_clusterView->tableView()->currentIndex();
+    if (!current.isValid()) {
+        statusBar()->showMessage(tr("Select a running cluster first."), 4000);
+        return;
+    }
+    const vm::ClusterStatus& cluster = m_clusterModel->clusterAt(current.row());
+    if (cluster.state != vm::ClusterState::Running || cluster.kubeconfigPath.empty()) {
+        statusBar()->showMessage(
+            tr("%1 is not running.").arg(QString::fromStdString(cluster.spec.name)), 4000);
+        return;
+    }
+    ConnectionTarget target;
+    target.kubeconfigPath = QString::fromStdString(cluster.kubeconfigPath);
+    target.displayName = QString::fromStdString(cluster.spec.name);
+    openTopology(target);
+}
+
+void MainWindow::chooseKubeconfigContext(const QString& path, const QStringList& contexts,
+                                         const QString& current) {
+    if (contexts.isEmpty()) {
+        QMessageBox::information(this, tr("Connect to Kubeconfig Context"),
+                                 tr("%1 has no contexts.").arg(path));
+        return;
+    }
+    bool ok = false;
+    const QString context = QInputDialog::getItem(
+        this, tr("Connect to Kubeconfig Context"), tr("Context in %1:").arg(path), contexts,
+        std::max<int>(0, static_cast<int>(contexts.indexOf(current))), false, &ok);
+    if (ok && !context.isEmpty()) {
+        openTopology(ConnectionTarget{path, context, context});
+    }
 }
 
 void MainWindow::updateClusterCount() {

@@ -6,12 +6,16 @@
 #include "vm/cluster_manager.h"
 
 class QLabel;
+class QTabWidget;
 
 namespace slipway::gui {
 
 class ClusterListModel;
 class ClusterManagerView;
 class ClusterService;
+class KubeconfigContexts;
+class TopologyPage;
+struct ConnectionTarget;
 
 /// Slipway Studio's window. It only wires things together: a ClusterService (listing off the GUI
 /// thread) feeds a ClusterListModel shown by a ClusterManagerView; the menus and the status bar
@@ -25,18 +29,31 @@ public:
     ~MainWindow() override;
 
     ClusterManagerView* clusterManagerView() const { return m_clusterView; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+    /// Opens (or brings forward) a live topology tab on `target`: a ClusterConnection feeding a
+    /// TopologyModel shown by a TopologyPage, all owned by the tab.
+    TopologyPage* openTopology(const ConnectionTarget& target);
 
 signals:
+    /// A topology tab has received its first complete listing.
+    void topologyReady(slipway::gui::TopologyPage* page);
+
     /// A listing has been shown (or its error has); the first one means the window is filled.
     void clustersRefreshed();
 
 private:
     void showAbout();
     void updateClusterCount();
+    void openSelectedClusterTopology();
+    void chooseKubeconfigContext(const QString& path, const QStringList& contexts,
+                                 const QString& current);
 
     ClusterService* m_clusterService;
     ClusterListModel* m_clusterModel;
     ClusterManagerView* m_clusterView;
+    KubeconfigContexts* m_kubeconfigContexts;
+    QTabWidget* m_tabs;
     QLabel* m_clusterCount;
     bool m_listedOnce = false;  // a listing has succeeded since the window opened
 };

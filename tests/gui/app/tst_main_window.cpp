@@ -8,13 +8,16 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "gui/app/main_window.h"
 #include "gui/models/cluster_list_model.h"
+#include "gui/services/cluster_connection.h"
 #include "gui/views/cluster_manager_view.h"
+#include "gui/views/topology_page.h"
 #include "vm/cluster.h"
 
 using slipway::gui::ClusterListModel;
@@ -171,6 +174,26 @@ private slots:
         QVERIFY(texts.contains(QStringLiteral("&Quit")));
         QVERIFY(texts.contains(QStringLiteral("&Help")));
         QVERIFY(texts.contains(QStringLiteral("&About Slipway Studio")));
+        QVERIFY(texts.contains(QStringLiteral("Open &Topology")));
+    }
+
+    void topologyTabReportsAnUnreadableKubeconfig() {
+        QTemporaryDir root;
+        MainWindow window(optionsFor(root.path()));
+        const slipway::gui::ConnectionTarget target{
+            root.filePath(QStringLiteral("missing")), {}, QStringLiteral("nowhere")};
+        slipway::gui::TopologyPage* page = window.openTopology(target);
+        QCOMPARE(window.tabs()->count(), 2);
+        QCOMPARE(window.tabs()->currentWidget(), page);
+        QCOMPARE(window.tabs()->tabText(1), QStringLiteral("Topology: nowhere"));
+        const auto* status = page->findChild<QLabel*>(QStringLiteral("connectionStatus"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Error: ")),
+                                 kPollTimeoutMs);
+        // The same target again brings the tab forward instead of opening another.
+        window.tabs()->setCurrentIndex(0);
+        QCOMPARE(window.openTopology(target), page);
+        QCOMPARE(window.tabs()->count(), 2);
+        QCOMPARE(window.tabs()->currentIndex(), 1);
     }
 };
 

@@ -55,6 +55,42 @@ private slots:
         QCOMPARE(loaded->clusters.at(0).server, std::string("http://127.0.0.1:9"));
     }
 
+    void readsCredentialsGivenAsFiles() {
+        // minikube's style: paths (one relative to the kubeconfig's folder) instead of *-data.
+        QTemporaryDir dir;
+        auto write = [&dir](const char* name, const std::string& content) {
+            QFile file(dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(content.data(), static_cast<qint64>(content.size()));
+        };
+        write("ca.crt", "CA PEM");
+        write("client.crt", "CERT PEM");
+        write("client.key", "KEY PEM");
+        write("token", "s3cret\n");
+        const std::string yaml =
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: m\n  cluster:\n"
+            "    server: https://127.0.0.1:8443\n    certificate-authority: ca.crt\n"
+            "users:\n- name: m\n  user:\n    client-certificate: " +
+            dir.filePath(QStringLiteral("client.crt")).toStdString() +
+            "\n    client-key: client.key\n- name: t\n  user:\n    tokenFile: token\n"
+            "contexts:\n- name: m\n  context: {cluster: m, user: m}\ncurrent-context: m\n";
+        write("config", yaml);
+        const auto loaded =
+            pki::Kubeconfig::load(dir.filePath(QStringLiteral("config")).toStdString());
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message().c_str());
+        QCOMPARE(loaded->clusters.at(0).certificateAuthorityData, pki::base64Encode("CA PEM"));
+        QCOMPARE(loaded->users.at(0).clientCertificateData, pki::base64Encode("CERT PEM"));
+        QCOMPARE(loaded->users.at(0).clientKeyData, pki::base64Encode("KEY PEM"));
+        QCOMPARE(loaded->users.at(1).token, std::string("s3cret"));
+
+        QFile::remove(dir.filePath(QStringLiteral("client.key")));
+        const auto missing =
+            pki::Kubeconfig::load(dir.filePath(QStringLiteral("config")).toStdString());
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().message().find("client.key") != std::string::npos,
+                 missing.error().message().c_str());
+    }
+
     void reportsMissingAndMalformedFiles() {
         QTemporaryDir dir;
         const auto missing =
