@@ -238,13 +238,13 @@ core::Result<std::string> CpioArchive::toBytes(Compression compression) const {
     return out;
 }
 
-core::Result<void> CpioArchive::write(const std::filesystem::path& out,
-                                      Compression compression) const {
+core::Result<void> CpioArchive::write(const std::filesystem::path& out, Compression compression,
+                                      mode_t mode) const {
     auto bytes = toBytes(compression);
     if (!bytes) {
         return bytes.error();
     }
-    return core::writeFileAtomically(out, *bytes, 0644);
+    return core::writeFileAtomically(out, *bytes, mode);
 }
 
 }  // namespace slipway::vm::image

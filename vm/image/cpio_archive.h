@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/types.h>
+
 #include "engine/core/result.h"
 
 namespace slipway::vm::image {
@@ -49,8 +51,9 @@ public:
     bool contains(std::string_view path) const;
     const std::map<std::string, Entry>& entries() const { return m_entries; }
 
-    /// Writes the archive to `out` (replacing it atomically).
-    core::Result<void> write(const std::filesystem::path& out, Compression compression) const;
+    /// Writes the archive to `out` (replacing it atomically) with file mode `mode`.
+    core::Result<void> write(const std::filesystem::path& out, Compression compression,
+                             mode_t mode = 0644) const;
     /// The archive's bytes.
     core::Result<std::string> toBytes(Compression compression) const;
 

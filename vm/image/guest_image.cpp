@@ -106,7 +106,8 @@ core::Result<void> writeConfigInitramfs(const GuestConfig& config,
             archive.addFile(std::string("etc/slipway/pki/") + name, *content, key ? 0600 : 0644);
         }
     }
-    auto written = archive.write(path, Compression::None);
+    // Mode 0600: it carries the cluster CA's key.
+    auto written = archive.write(path, Compression::None, 0600);
     if (!written) {
         return written.error().wrap("writing the guest configuration");
     }
@@ -129,7 +130,7 @@ core::Result<void> writeNodeInitrd(const std::filesystem::path& base,
     // the zeros in between.
     initrd.append((4 - initrd.size() % 4) % 4, '\0');
     initrd += *configBytes;
-    return core::writeFileAtomically(out, initrd, 0644);
+    return core::writeFileAtomically(out, initrd, 0600);
 }
 
 }  // namespace slipway::vm::image

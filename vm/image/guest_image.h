@@ -77,13 +77,14 @@ std::string guestEnvironment(const GuestConfig& config);
 std::string shellQuote(std::string_view value);
 
 /// Writes the node's small configuration initramfs: an uncompressed newc cpio holding
-/// /etc/slipway/guest.env and /etc/slipway/pki/*. Keys are mode 0600.
+/// /etc/slipway/guest.env and /etc/slipway/pki/*. Keys are mode 0600 inside, and the file
+/// itself is 0600 (it holds the cluster CA's key).
 core::Result<void> writeConfigInitramfs(const GuestConfig& config,
                                         const std::filesystem::path& path);
 
 /// The node's initrd: the base image, zero-padded to a multiple of 4 bytes, then the config
 /// archive (the kernel unpacks concatenated archives in order; an uncompressed cpio must
-/// start 4-byte aligned). Replaces `out` atomically.
+/// start 4-byte aligned). Replaces `out` atomically, mode 0600 (it holds the config's keys).
 core::Result<void> writeNodeInitrd(const std::filesystem::path& base,
                                    const std::filesystem::path& config,
                                    const std::filesystem::path& out);

@@ -26,8 +26,8 @@ using core::Error;
 using core::ErrorCode;
 namespace fs = std::filesystem;
 
-/// Runs `argv` (looked up on PATH) and returns its stdout; a non-zero exit is an error that
-/// quotes the output. `okExitCodes` lists other exit codes that count as success.
+/// Runs `argv` (looked up on PATH) and returns its stdout and stderr; a non-zero exit is an error
+/// that quotes the output. `okExitCodes` lists other exit codes that count as success.
 core::Result<std::string> runCapture(const std::vector<std::string>& argv,
                                      std::vector<int> okExitCodes = {}) {
     int pipeFds[2];
@@ -37,6 +37,7 @@ core::Result<std::string> runCapture(const std::vector<std::string>& argv,
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     std::vector<char*> args;
     for (const auto& arg : argv) {
