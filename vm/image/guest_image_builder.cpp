@@ -175,7 +175,8 @@ core::Result<fs::path> strippedCopy(const GuestProgram& program, const fs::path&
 }
 
 core::Result<void> addProgram(CpioArchive& archive, const GuestProgram& program,
-                              const fs::path& workDir) {
+                              const GuestImageInputs& inputs) {
+    const fs::path& workDir = inputs.workDir;
     std::error_code ec;
     if (!fs::is_regular_file(program.source, ec)) {
         return Error(ErrorCode::NotFound, "no program " + program.source.string());
@@ -196,6 +197,15 @@ core::Result<void> addProgram(CpioArchive& archive, const GuestProgram& program,
     for (const auto& library : *libraries) {
         if (auto added = addHostPath(archive, library); !added) {
             return added;
+        }
+        const auto replacement = inputs.libraryReplacements.find(library.filename().string());
+        if (replacement != inputs.libraryReplacements.end()) {
+            const fs::path real = fs::canonical(library, ec);
+            if (ec || !fs::is_regular_file(replacement->second, ec)) {
+                return Error(ErrorCode::NotFound, "cannot replace " + library.string() + " by " +
+                                                      replacement->second.string());
+            }
+            archive.addFileFrom(real.relative_path().string(), replacement->second, 0644);
         }
     }
     return core::success();
@@ -394,7 +404,7 @@ core::Result<CpioArchive> buildGuestArchive(const GuestImageInputs& inputs) {
         }
     }
     for (const auto& program : inputs.programs) {
-        if (auto added = addProgram(archive, program, inputs.workDir); !added) {
+        if (auto added = addProgram(archive, program, inputs); !added) {
             return added.error().wrap(program.guestPath);
         }
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct GuestImageInputs {
     std::vector<std::filesystem::path> hostFiles;
     /// Image tarballs for slipwayd to preload: usr/share/slipway/images/<file name>.
     std::vector<std::filesystem::path> images;
+    /// Shared libraries replaced by another file, by the name the program asks for
+    /// ("libicudata.so.72" → an empty stand-in): the symlinks stay, the file is swapped.
+    std::map<std::string, std::filesystem::path> libraryReplacements;
     /// Scratch space for stripped copies.
     std::filesystem::path workDir;
 };

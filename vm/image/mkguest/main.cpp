@@ -172,6 +172,9 @@ int main(int argc, char** argv) {
     app.add_option("--mke2fs", mke2fs, "mke2fs (formats the data disk)")->capture_default_str();
     app.add_option("--images", images, "Image tarballs, or folders of *.tar, to preload");
     app.add_option("--compression", compressionName, "none, gzip or zstd")->capture_default_str();
+    std::vector<std::string> replacements;
+    app.add_option("--replace-library", replacements,
+                   "NAME=FILE: carry FILE instead of the shared library NAME (libicudata.so.72)");
     app.add_option("--work-dir", inputs.workDir, "Scratch space (default: <output-dir>/work)");
     CLI11_PARSE(app, argc, argv);
 
@@ -214,6 +217,13 @@ int main(int argc, char** argv) {
         {mke2fs, "usr/sbin/mke2fs", false},
     };
     inputs.hostFiles = {"/etc/mke2fs.conf"};
+    for (const auto& replacement : replacements) {
+        const auto at = replacement.find('=');
+        if (at == std::string::npos || at == 0 || at + 1 == replacement.size()) {
+            return fail("--replace-library wants NAME=FILE, not " + replacement);
+        }
+        inputs.libraryReplacements[replacement.substr(0, at)] = replacement.substr(at + 1);
+    }
     for (const auto& path : images) {
         std::error_code ec;
         if (!fs::is_directory(path, ec)) {
