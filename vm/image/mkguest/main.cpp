@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
     fs::path runc = "/usr/sbin/runc";
     fs::path mke2fs = "/sbin/mke2fs";
     std::vector<fs::path> images;
-    std::string compressionName = "gzip";
+    std::string compressionName = "none";
     inputs.busybox = "/bin/busybox";
     app.add_option("--output-dir", outputDir, "Where vmlinuz and initramfs.img go")->required();
     app.add_option("--kernel", kernel,
