@@ -15,10 +15,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <netinet/in.h>
+#include <nlohmann/json.hpp>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/client/https_client.h"
 #include "engine/client/rest_client.h"
 #include "engine/core/atomic_file.h"
 #include "engine/pki/cluster_pki.h"
@@ -204,6 +206,37 @@ private slots:
         const auto nodes = api.get("/api/v1/nodes", quick);
         QVERIFY(nodes.ok());
         QCOMPARE(nodes->status, 200);
+
+        // A container runs: runc inside the guest (cgroup v2, and a root it can pivot_root out
+        // of, which the initramfs' rootfs is not).
+        const client::HttpsClient apiClient(clientConfig);
+        const std::string pod =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"hello\"},"
+            "\"spec\":{\"containers\":[{\"name\":\"hello\",\"image\":\"slipway.local/"
+            "hello:1\"}]}}";
+        const auto created = apiClient.send(
+            client::Request("POST", "/api/v1/namespaces/default/pods", pod, "application/json"));
+        QVERIFY(created.ok());
+        QCOMPARE(created->status, 201);
+        QElapsedTimer podClock;
+        podClock.start();
+        bool running = false;
+        std::string lastStatus;
+        while (!running && podClock.elapsed() < 120000) {
+            const auto got = api.get("/api/v1/namespaces/default/pods/hello", quick);
+            if (got.ok() && got->status == 200) {
+                const auto object = nlohmann::json::parse(got->body, nullptr, false);
+                const auto& statuses = object.value("status", nlohmann::json::object())
+                                           .value("containerStatuses", nlohmann::json::array());
+                lastStatus = statuses.dump();
+                running = !statuses.empty() && statuses[0].value("ready", false);
+            }
+            if (!running) {
+                QTest::qWait(500);
+            }
+        }
+        QVERIFY2(running, lastStatus.c_str());
+        qInfo("pod created → Ready in the guest: %.2f s", double(podClock.elapsed()) / 1000.0);
 
         // The ACPI power button, as libvirt's virDomainShutdown presses it.
         QElapsedTimer stopping;

@@ -14,6 +14,28 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 umask 022
 
+# The initramfs is the kernel's rootfs, which pivot_root refuses to leave ("pivot_root .:
+# invalid argument" from runc for every container): copy it into a tmpfs and switch_root there
+# first. switch_root frees the initramfs' files, so the copy does not double the memory used.
+if [ "$$" = 1 ] && [ -z "$SLIPWAY_SWITCHED_ROOT" ]; then
+    mount -t proc proc /proc
+    if grep -q '^rootfs / ' /proc/mounts; then
+        mkdir -p /newroot
+        mount -t tmpfs -o mode=0755 root /newroot
+        for entry in /* /.[!.]*; do
+            case "$entry" in
+            /proc | /sys | /dev | /newroot | '/.[!.]*') ;;
+            *) cp -a "$entry" /newroot/ ;;
+            esac
+        done
+        mkdir -p /newroot/proc /newroot/sys /newroot/dev
+        umount /proc
+        export SLIPWAY_SWITCHED_ROOT=1
+        exec switch_root /newroot /init
+    fi
+    umount /proc
+fi
+
 DATA_DIR=/var/lib/slipway
 DATA_DISK=/dev/vda
 STOP_GRACE=20
