@@ -99,6 +99,8 @@ core::Result<void> writeConfigInitramfs(const GuestConfig& config,
         {"ca.key", &config.pki.caKey},
         {"admin.crt", &config.pki.adminCertificate},
         {"admin.key", &config.pki.adminKey},
+        {"kubelet.crt", &config.pki.kubeletCertificate},
+        {"kubelet.key", &config.pki.kubeletKey},
     };
     for (const auto& [name, content] : files) {
         if (!content->empty()) {

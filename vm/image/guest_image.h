@@ -39,6 +39,10 @@ struct GuestPki {
     std::string caKey;             ///< ca.key
     std::string adminCertificate;  ///< admin.crt
     std::string adminKey;          ///< admin.key
+    /// Agents: the streaming server's certificate and key, issued by the cluster CA for the
+    /// node (kubelet.crt, kubelet.key); an agent needs neither the CA key nor the admin's.
+    std::string kubeletCertificate;
+    std::string kubeletKey;
 };
 
 /// A second network interface for traffic between nodes (multi-node); empty: none.

@@ -220,6 +220,26 @@ server)
     slipwayd_pid=$!
     say "slipwayd started"
     ;;
+agent)
+    # A node joining the server (slipwayd agent): its token, the cluster CA, and the serving
+    # certificate the host issued for it. Its node address is the private network's, where the
+    # other nodes route its pods.
+    umask 077
+    printf '%s\n' "$SLIPWAY_JOIN_TOKEN" >/run/slipway-token
+    umask 022
+    node_ip="$SLIPWAY_NODE_IP"
+    [ -n "$SLIPWAY_PRIVATE_ADDRESS" ] && node_ip="${SLIPWAY_PRIVATE_ADDRESS%/*}"
+    set -- --ca-cert /etc/slipway/pki/ca.crt "$@"
+    if [ -f /etc/slipway/pki/kubelet.crt ]; then
+        set -- --kubelet-cert /etc/slipway/pki/kubelet.crt \
+            --kubelet-key /etc/slipway/pki/kubelet.key "$@"
+    fi
+    slipwayd agent --server "$SLIPWAY_SERVER_URL" --token-file /run/slipway-token \
+        --data-dir "$DATA_DIR" --node-name "$SLIPWAY_NODE_NAME" --node-ip "$node_ip" \
+        "$@" >/run/slipwayd.out 2>&1 &
+    slipwayd_pid=$!
+    say "slipwayd started"
+    ;;
 *)
     slipwayd_pid=
     say "role $SLIPWAY_ROLE is not supported by this image"
