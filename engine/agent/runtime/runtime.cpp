@@ -157,13 +157,18 @@ std::string readSmallFile(const fs::path& path) {
     return buffer.str();
 }
 
-bool processAlive(pid_t pid, std::string_view nameFragment) {
+/// Whether `pid` is the shim of the container whose bundle is `bundle`: alive, not a zombie,
+/// and its command line names that bundle. A pid alone is not enough: after the machine
+/// reboots (a VM killed and started again) the data dir still names the old shims' pids, and
+/// the new boot's shims, started in the same order, often get exactly those numbers.
+bool shimAlive(pid_t pid, const fs::path& bundle) {
     if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) {
         return false;
     }
-    // A recycled pid would be some other program: check its command line.
     const std::string cmdline = readSmallFile("/proc/" + std::to_string(pid) + "/cmdline");
-    if (cmdline.find(nameFragment) == std::string::npos) {
+    if (cmdline.find("slipway-shim") == std::string::npos ||
+        cmdline.find(std::string(1, '\0') + bundle.string() + std::string(1, '\0')) ==
+            std::string::npos) {
         return false;
     }
     const std::string stat = readSmallFile("/proc/" + std::to_string(pid) + "/stat");
@@ -876,7 +881,7 @@ Result<void> Runtime::removeContainer(const std::string& id) {
                &output);
     pid_t shimPid = 0;
     std::ifstream(bundle / shim::kShimPidFile) >> shimPid;
-    if (processAlive(shimPid, "slipway-shim")) {
+    if (shimAlive(shimPid, bundle)) {
         ::kill(shimPid, SIGKILL);
     }
     std::error_code ec;
@@ -934,7 +939,7 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
     }
     pid_t shimPid = 0;
     std::ifstream(bundle / shim::kShimPidFile) >> shimPid;
-    if (processAlive(shimPid, "slipway-shim")) {
+    if (shimAlive(shimPid, bundle)) {
         std::ifstream(bundle / shim::kInitPidFile) >> status.pid;
         status.state = status.startedAt ? ContainerState::Running : ContainerState::Created;
         return status;
