@@ -46,6 +46,7 @@ nlohmann::json toJson(const vm::ClusterStatus& status) {
         {"driver", vm::driverName(status.spec.driver)},
         {"state", vm::stateName(status.state)},
         {"accelerator", status.accelerator},
+        {"nodesReady", status.nodesReady},
         {"cpus", status.spec.cpus},
         {"memoryMiB", status.spec.memoryMiB},
         {"nodes", status.spec.nodes},
@@ -128,6 +129,9 @@ int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
                   << "state: " << vm::stateName(status->state) << "\n";
         if (!status->accelerator.empty()) {
             std::cout << "accelerator: " << status->accelerator << "\n";
+        }
+        if (status->nodes > 0 && status->state == vm::ClusterState::Running) {
+            std::cout << "nodes: " << status->nodesReady << "/" << status->nodes << " Ready\n";
         }
         if (!status->apiServerUrl.empty()) {
             std::cout << "apiserver: " << status->apiServerUrl << "\n";

@@ -56,6 +56,8 @@ struct ClusterStatus {
     ClusterSpec spec;
     ClusterState state = ClusterState::Stopped;
     std::string accelerator;     ///< the VMs' accelerator while running ("kvm", "tcg")
+    int nodes = 0;               ///< nodes the driver runs (0: none, e.g. local without root)
+    int nodesReady = 0;          ///< of those, Nodes whose Ready condition is True
     std::string apiServerUrl;    ///< "https://127.0.0.1:PORT" while running, else empty
     std::string kubeconfigPath;  ///< the cluster's own kubeconfig (exists once started)
     std::string message;         ///< why it is in Error, or empty

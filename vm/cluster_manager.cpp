@@ -424,6 +424,13 @@ core::Result<ClusterStatus> ClusterManager::status(const std::string& name) cons
     }
     result.state = apiServerReady(rest, std::chrono::seconds(2)) ? ClusterState::Running
                                                                  : ClusterState::Starting;
+    const auto nodes = driverFor(spec->driver).nodeNames(*spec);
+    result.nodes = static_cast<int>(nodes.size());
+    if (result.state == ClusterState::Running) {
+        for (const auto& node : nodes) {
+            result.nodesReady += nodeReady(rest, node) ? 1 : 0;
+        }
+    }
     return result;
 }
 

@@ -119,6 +119,7 @@ private slots:
         QCOMPARE(status.exitCode, 0);
         QVERIFY2(status.out.contains("driver: libvirt"), qPrintable(status.out));
         QVERIFY2(status.out.contains("accelerator: tcg"), qPrintable(status.out));
+        QVERIFY2(status.out.contains("nodes: 1/1 Ready"), qPrintable(status.out));
         QVERIFY(QFileInfo::exists(clusterDir() + "/" + m_name + "/data.qcow2"));
     }
 
