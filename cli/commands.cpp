@@ -3,7 +3,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,12 @@ namespace {
 int fail(const core::Error& error) {
     std::cerr << "slipway: " << error.message() << "\n";
     return kExitError;
+}
+
+/// A cluster that is not running: one line and exit 7, as `status` does.
+int notRunning(const core::Error& error) {
+    std::cerr << "slipway: " << error.message() << "\n";
+    return kExitNotRunning;
 }
 
 void printPhase(const std::string& phase) {
@@ -37,6 +45,8 @@ nlohmann::json toJson(const vm::ClusterStatus& status) {
         {"name", status.spec.name},
         {"driver", vm::driverName(status.spec.driver)},
         {"state", vm::stateName(status.state)},
+        {"accelerator", status.accelerator},
+        {"nodesReady", status.nodesReady},
         {"cpus", status.spec.cpus},
         {"memoryMiB", status.spec.memoryMiB},
         {"nodes", status.spec.nodes},
@@ -117,6 +127,12 @@ int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
         std::cout << status->spec.name << "\n"
                   << "driver: " << vm::driverName(status->spec.driver) << "\n"
                   << "state: " << vm::stateName(status->state) << "\n";
+        if (!status->accelerator.empty()) {
+            std::cout << "accelerator: " << status->accelerator << "\n";
+        }
+        if (status->nodes > 0 && status->state == vm::ClusterState::Running) {
+            std::cout << "nodes: " << status->nodesReady << "/" << status->nodes << " Ready\n";
+        }
         if (!status->apiServerUrl.empty()) {
             std::cout << "apiserver: " << status->apiServerUrl << "\n";
         }
@@ -175,6 +191,54 @@ int listCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
     return kExitOk;
 }
 
+int pauseCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    if (auto paused = manager.pause(global.cluster); !paused) {
+        return paused.error().code() == core::ErrorCode::Unavailable ? notRunning(paused.error())
+                                                                     : fail(paused.error());
+    }
+    std::cout << "* Paused cluster \"" << global.cluster << "\"\n";
+    return kExitOk;
+}
+
+int unpauseCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    if (auto resumed = manager.unpause(global.cluster); !resumed) {
+        return resumed.error().code() == core::ErrorCode::Unavailable ? notRunning(resumed.error())
+                                                                      : fail(resumed.error());
+    }
+    std::cout << "* Unpaused cluster \"" << global.cluster << "\"\n";
+    return kExitOk;
+}
+
+int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool follow) {
+    auto path = manager.logPath(global.cluster);
+    if (!path) {
+        return fail(path.error());
+    }
+    std::ifstream in(*path, std::ios::binary);
+    if (!in) {
+        return fail(core::Error(
+            core::ErrorCode::NotFound,
+            "cluster \"" + global.cluster + "\" has no log yet (" + path->string() + ")"));
+    }
+    char buffer[65536];
+    for (;;) {
+        in.read(buffer, sizeof buffer);
+        const auto got = in.gcount();
+        if (got > 0) {
+            std::cout.write(buffer, got);
+            continue;
+        }
+        if (!follow) {
+            break;
+        }
+        std::cout.flush();
+        in.clear();  // at the end for now: wait for more
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    std::cout.flush();
+    return kExitOk;
+}
+
 int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                    const std::string& name, const std::string& nameSpace, bool urlOnly) {
     auto status = manager.status(global.cluster);
@@ -185,6 +249,25 @@ int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
         std::cerr << "slipway: cluster \"" << global.cluster
                   << "\" is not running (start it with: slipway start)\n";
         return kExitNotRunning;
+    }
+    if (status->spec.driver == vm::DriverKind::Libvirt) {
+        auto urls = manager.exposeService(global.cluster, nameSpace, name);
+        if (!urls) {
+            return fail(urls.error());
+        }
+        for (const auto& url : *urls) {
+            if (urlOnly) {
+                std::cout << url.url << "\n";
+            } else {
+                std::cout << "* Service " << nameSpace << "/" << name << " port " << url.port
+                          << (url.portName.empty() ? "" : " (" + url.portName + ")") << ": "
+                          << url.url << "\n";
+            }
+        }
+        if (!urls->empty()) {
+            return kExitOk;  // QEMU forwards to the node port until the cluster is deleted
+        }
+        // A ClusterIP Service has no node port to forward to: tunnel as for local clusters.
     }
     // SIGINT and SIGTERM are taken with sigwait below; blocked before the tunnel's threads
     // start so that none of them receives one.

@@ -30,9 +30,17 @@ int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// Prints the path of the cluster's kubeconfig (for `--kubeconfig` or `export KUBECONFIG=`).
 int kubeconfigCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 int listCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+/// `slipway pause` / `unpause`: freeze and thaw the cluster's VMs (libvirt driver).
+int pauseCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+int unpauseCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+/// `slipway logs [-f]`: the guest console (libvirt) or slipwayd's output (local); `follow`
+/// keeps printing what is appended until interrupted.
+int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool follow);
 /// `slipway service NAME [-n NS] [--url]` (minikube's `service`): prints a URL on 127.0.0.1
-/// per TCP port of the Service and forwards connections there to its ready endpoints until
-/// interrupted (the terminal must stay open). `urlOnly`: the URLs alone, one per line.
+/// per TCP port of the Service. On a VM cluster, a Service with node ports gets host forwards
+/// to them (they stay, the command returns at once); otherwise connections are forwarded to
+/// its ready endpoints through the API server until interrupted (the terminal must stay
+/// open). `urlOnly`: the URLs alone, one per line.
 int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                    const std::string& name, const std::string& nameSpace, bool urlOnly);
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
 
     vm::ClusterSpec spec;
     std::string driver = "local";
+    std::string accel = "auto";
     auto* start = app.add_subcommand("start", "Create the cluster if needed and start it");
     start->add_option("--driver", driver, "local (slipwayd on this host) or libvirt (a VM)")
         ->check(CLI::IsMember({"local", "libvirt"}))
@@ -40,6 +41,19 @@ int main(int argc, char** argv) {
     start->add_option("--nodes", spec.nodes, "Number of nodes")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
+    start->add_option("--disk", spec.diskGiB, "Data disk size per node in GiB (libvirt)")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    start->add_option("--accel", accel, "kvm, tcg or auto (KVM if a probe boots a guest)")
+        ->check(CLI::IsMember({"kvm", "tcg", "auto"}))
+        ->capture_default_str();
+    start->add_option("--libvirt-uri", spec.libvirtUri,
+                      "libvirt connection (default qemu:///system as root, else qemu:///session)");
+    auto* pause = app.add_subcommand("pause", "Freeze the cluster's VMs (libvirt driver)");
+    auto* unpause = app.add_subcommand("unpause", "Let a paused cluster run again");
+    auto* logs = app.add_subcommand("logs", "Print the guest console (or slipwayd's log)");
+    bool follow = false;
+    logs->add_flag("-f,--follow", follow, "Keep printing what is appended");
     auto* stop = app.add_subcommand("stop", "Stop the cluster, keeping its state");
     auto* status = app.add_subcommand("status", "Show the cluster's state (exit 7 if not running)");
     auto* remove = app.add_subcommand("delete", "Stop the cluster and delete all its state");
@@ -57,7 +71,8 @@ int main(int argc, char** argv) {
     service->add_option("-n,--namespace", serviceNamespace, "The Service's namespace")
         ->capture_default_str();
     service->add_flag("--url", urlOnly, "Print only the URLs, one per line");
-    for (auto* command : {start, stop, status, remove, list, kubeconfig, service}) {
+    for (auto* command :
+         {start, stop, status, remove, list, kubeconfig, service, pause, unpause, logs}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -79,7 +94,17 @@ int main(int argc, char** argv) {
     vm::ClusterManager manager;
     if (start->parsed()) {
         spec.driver = *vm::parseDriver(driver);
+        spec.accel = *vm::parseAccelerator(accel);
         return cli::startCommand(manager, global, spec);
+    }
+    if (pause->parsed()) {
+        return cli::pauseCommand(manager, global);
+    }
+    if (unpause->parsed()) {
+        return cli::unpauseCommand(manager, global);
+    }
+    if (logs->parsed()) {
+        return cli::logsCommand(manager, global, follow);
     }
     if (stop->parsed()) {
         return cli::stopCommand(manager, global);

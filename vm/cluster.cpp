@@ -77,9 +77,16 @@ core::Result<void> saveClusterSpec(const std::filesystem::path& file, const Clus
     const auto created =
         std::chrono::duration_cast<std::chrono::seconds>(spec.createdAt.time_since_epoch());
     const nlohmann::json json = {
-        {"name", spec.name},           {"driver", driverName(spec.driver)}, {"cpus", spec.cpus},
-        {"memoryMiB", spec.memoryMiB}, {"diskGiB", spec.diskGiB},           {"nodes", spec.nodes},
-        {"apiPort", spec.apiPort},     {"createdAt", created.count()},
+        {"name", spec.name},
+        {"driver", driverName(spec.driver)},
+        {"cpus", spec.cpus},
+        {"memoryMiB", spec.memoryMiB},
+        {"diskGiB", spec.diskGiB},
+        {"nodes", spec.nodes},
+        {"apiPort", spec.apiPort},
+        {"accel", acceleratorName(spec.accel)},
+        {"libvirtUri", spec.libvirtUri},
+        {"createdAt", created.count()},
     };
     return core::writeFileAtomically(file, json.dump(2) + "\n");
 }
@@ -103,6 +110,12 @@ core::Result<ClusterSpec> loadClusterSpec(const std::filesystem::path& file) {
         spec.diskGiB = json.value("diskGiB", spec.diskGiB);
         spec.nodes = json.value("nodes", spec.nodes);
         spec.apiPort = json.value("apiPort", spec.apiPort);
+        auto accel = parseAccelerator(json.value("accel", std::string("auto")));
+        if (!accel) {
+            return accel.error().wrap(file.string());
+        }
+        spec.accel = *accel;
+        spec.libvirtUri = json.value("libvirtUri", std::string());
         spec.createdAt = std::chrono::system_clock::time_point(
             std::chrono::seconds(json.value("createdAt", std::int64_t{0})));
         return spec;

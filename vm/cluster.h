@@ -8,13 +8,14 @@
 #include <string_view>
 
 #include "engine/core/result.h"
+#include "vm/accelerator.h"
 
 namespace slipway::vm {
 
 /// How a cluster's machines are provided.
 enum class DriverKind {
     Local,    ///< slipwayd as a process on this host
-    Libvirt,  ///< one libvirt VM per node (arrives with the VM layer)
+    Libvirt,  ///< one libvirt VM per node
 };
 
 std::string_view driverName(DriverKind kind);
@@ -42,6 +43,11 @@ struct ClusterSpec {
     /// Loopback port of the API server; 0 until the first start chooses one, then kept so the
     /// kubeconfig stays valid across restarts.
     std::uint16_t apiPort = 0;
+    /// libvirt driver: the accelerator asked for (auto probes KVM at each start).
+    Accelerator accel = Accelerator::Auto;
+    /// libvirt driver: the connection URI; empty means qemu:///system as root and
+    /// qemu:///session otherwise.
+    std::string libvirtUri;
     std::chrono::system_clock::time_point createdAt{};
 };
 
@@ -49,6 +55,9 @@ struct ClusterSpec {
 struct ClusterStatus {
     ClusterSpec spec;
     ClusterState state = ClusterState::Stopped;
+    std::string accelerator;     ///< the VMs' accelerator while running ("kvm", "tcg")
+    int nodes = 0;               ///< nodes the driver runs (0: none, e.g. local without root)
+    int nodesReady = 0;          ///< of those, Nodes whose Ready condition is True
     std::string apiServerUrl;    ///< "https://127.0.0.1:PORT" while running, else empty
     std::string kubeconfigPath;  ///< the cluster's own kubeconfig (exists once started)
     std::string message;         ///< why it is in Error, or empty

@@ -6,11 +6,13 @@
 #include <optional>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "engine/client/rest_client.h"
 #include "engine/pki/kubeconfig.h"
 #include "vm/kubeconfig_merge.h"
+#include "vm/libvirt_driver.h"
 #include "vm/local_process_driver.h"
 #include "vm/process.h"
 
@@ -75,6 +77,39 @@ bool apiServerReady(const std::optional<client::RestClient>& rest,
     return response.ok() && response->status == 200;
 }
 
+/// Whether the Node `name` has condition Ready=True.
+bool nodeReady(const std::optional<client::RestClient>& rest, const std::string& name) {
+    if (!rest) {
+        return false;
+    }
+    client::RequestOptions options;
+    options.timeout = std::chrono::seconds(5);
+    options.maxBodyBytes = 1024 * 1024;
+    const auto response = rest->get("/api/v1/nodes/" + name, options);
+    if (!response.ok() || response->status != 200) {
+        return false;
+    }
+    try {
+        const auto node = nlohmann::json::parse(response->body);
+        for (const auto& condition :
+             node.at("status").value("conditions", nlohmann::json::array())) {
+            if (condition.value("type", std::string()) == "Ready") {
+                return condition.value("status", std::string()) == "True";
+            }
+        }
+    } catch (const nlohmann::json::exception&) {
+    }
+    return false;
+}
+
+std::string lastLineOf(const std::filesystem::path& file) {
+    std::string last = tailOfFile(file, 1);
+    while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) {
+        last.pop_back();
+    }
+    return last;
+}
+
 }  // namespace
 
 ClusterManager::ClusterManager(ClusterManagerOptions options) : m_options(std::move(options)) {
@@ -88,6 +123,9 @@ ClusterManager::ClusterManager(ClusterManagerOptions options) : m_options(std::m
         m_options.userKubeconfig = userKubeconfigPath();
     }
     m_localDriver = std::make_unique<LocalProcessDriver>(m_options.slipwaydPath);
+    LibvirtDriverOptions libvirt;
+    libvirt.guestImageDir = m_options.guestImageDir;
+    m_libvirtDriver = std::make_unique<LibvirtDriver>(std::move(libvirt));
 }
 
 ClusterManager::~ClusterManager() = default;
@@ -108,9 +146,19 @@ std::filesystem::path ClusterManager::clusterDir(const std::string& name) const 
     return m_options.clustersRoot / name;
 }
 
-Driver& ClusterManager::driverFor(DriverKind /*kind*/) const {
-    // The libvirt driver joins with the VM layer; until then every cluster is local.
-    return *m_localDriver;
+Driver& ClusterManager::driverFor(DriverKind kind) const {
+    return kind == DriverKind::Libvirt ? *m_libvirtDriver : *m_localDriver;
+}
+
+core::Result<ClusterSpec> ClusterManager::loadSpec(const std::string& name) const {
+    if (auto valid = validateClusterName(name); !valid) {
+        return valid.error();
+    }
+    auto spec = loadClusterSpec(clusterDir(name) / kSpecFile);
+    if (!spec && spec.error().code() == core::ErrorCode::NotFound) {
+        return core::Error(core::ErrorCode::NotFound, "cluster \"" + name + "\" not found");
+    }
+    return spec;
 }
 
 core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
@@ -118,10 +166,6 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
                                                   const std::atomic<bool>* cancel) {
     if (auto valid = validateClusterName(requested.name); !valid) {
         return valid.error();
-    }
-    if (requested.driver != DriverKind::Local) {
-        return core::Error(core::ErrorCode::BadRequest,
-                           "the libvirt driver is not available yet; use --driver local");
     }
     const auto dir = clusterDir(requested.name);
     const auto specFile = dir / kSpecFile;
@@ -150,7 +194,20 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     }
 
     Driver& driver = driverFor(spec.driver);
-    if (!driver.observe(spec, dir).running) {
+    using Clock = std::chrono::steady_clock;
+    const auto timeout =
+        spec.driver == DriverKind::Libvirt ? m_options.vmStartTimeout : m_options.startTimeout;
+    const auto deadline = Clock::now() + timeout;
+    const MachineState before = driver.observe(spec, dir);
+    if (before.paused) {
+        if (progress) {
+            progress("Unpausing \"" + spec.name + "\"");
+        }
+        if (auto resumed = driver.resume(spec, dir); !resumed) {
+            return resumed.error();
+        }
+    }
+    if (!before.running) {
         if (auto launched = driver.launch(spec, dir, progress); !launched) {
             return launched.error();
         }
@@ -162,8 +219,6 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     if (progress) {
         progress("Waiting for the API server on 127.0.0.1:" + std::to_string(spec.apiPort));
     }
-    using Clock = std::chrono::steady_clock;
-    const auto deadline = Clock::now() + m_options.startTimeout;
     auto pause = std::chrono::milliseconds(10);
     while (!apiServerReady(clusterClient(dir), std::chrono::seconds(2))) {
         if (cancel != nullptr && cancel->load()) {
@@ -172,22 +227,25 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
                                                                "starting (slipway stop to end it)");
         }
         if (!driver.observe(spec, dir).running) {
-            // One line for the user: the daemon's last words and where to read the rest.
-            std::string last = tailOfFile(dir / "slipwayd.log", 1);
-            if (!last.empty() && last.back() == '\n') {
-                last.pop_back();
-            }
+            // One line for the user: the machine's last words and where to read the rest.
+            const auto log = driver.logPath(spec, dir);
+            const std::string what = spec.driver == DriverKind::Libvirt
+                                         ? "the VM stopped during start-up: "
+                                         : "slipwayd exited during start-up: ";
             return core::Error(core::ErrorCode::Unavailable,
-                               "slipwayd exited during start-up: " + last +
-                                   " (log: " + (dir / "slipwayd.log").string() + ")");
+                               what + lastLineOf(log) + " (log: " + log.string() + ")");
         }
         if (Clock::now() >= deadline) {
             return core::Error(core::ErrorCode::Timeout,
                                "the API server of \"" + spec.name + "\" was not ready within " +
-                                   std::to_string(m_options.startTimeout.count() / 1000) + " s");
+                                   std::to_string(timeout.count() / 1000) +
+                                   " s (log: " + driver.logPath(spec, dir).string() + ")");
         }
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    if (auto ready = waitForNodes(spec, driver, deadline, progress, cancel); !ready) {
+        return ready.error();
     }
     if (m_options.mergeKubeconfig && !m_options.userKubeconfig.empty()) {
         // The cluster runs whatever happens here: a kubeconfig the user can fix by hand is
@@ -201,6 +259,67 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
         }
     }
     return status(spec.name);
+}
+
+core::Result<void> ClusterManager::waitForNodes(const ClusterSpec& spec, Driver& driver,
+                                                std::chrono::steady_clock::time_point deadline,
+                                                const ProgressCallback& progress,
+                                                const std::atomic<bool>* cancel) const {
+    const auto dir = clusterDir(spec.name);
+    for (const auto& node : driver.nodeNames(spec)) {
+        if (progress) {
+            progress("Waiting for node \"" + node + "\" to be Ready");
+        }
+        const auto rest = clusterClient(dir);
+        while (!nodeReady(rest, node)) {
+            if (cancel != nullptr && cancel->load()) {
+                return core::Error(core::ErrorCode::Cancelled, "start of \"" + spec.name +
+                                                                   "\" cancelled while node \"" +
+                                                                   node + "\" was not Ready yet");
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                return core::Error(core::ErrorCode::Timeout,
+                                   "node \"" + node + "\" of \"" + spec.name +
+                                       "\" was not Ready in time (log: " +
+                                       driver.logPath(spec, dir).string() + ")");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+    }
+    return core::success();
+}
+
+core::Result<void> ClusterManager::pause(const std::string& name) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).pause(*spec, clusterDir(name));
+}
+
+core::Result<void> ClusterManager::unpause(const std::string& name) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).resume(*spec, clusterDir(name));
+}
+
+core::Result<std::filesystem::path> ClusterManager::logPath(const std::string& name) const {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).logPath(*spec, clusterDir(name));
+}
+
+core::Result<std::uint16_t> ClusterManager::exposeNodePort(const std::string& name,
+                                                           std::uint16_t guestPort) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).exposePort(*spec, clusterDir(name), guestPort);
 }
 
 core::Result<void> ClusterManager::stop(const std::string& name, const ProgressCallback& progress) {
@@ -221,9 +340,11 @@ core::Result<void> ClusterManager::remove(const std::string& name,
     const auto dir = clusterDir(name);
     auto spec = loadClusterSpec(dir / kSpecFile);
     if (spec) {
-        if (auto stopped =
-                driverFor(spec->driver).halt(*spec, dir, m_options.stopTimeout, progress);
-            !stopped) {
+        // A VM about to be deleted needs no graceful shutdown; a local node does (slipwayd
+        // stops its containers).
+        const auto grace = spec->driver == DriverKind::Libvirt ? std::chrono::milliseconds(0)
+                                                               : m_options.stopTimeout;
+        if (auto stopped = driverFor(spec->driver).halt(*spec, dir, grace, progress); !stopped) {
             return stopped;
         }
         if (auto released = driverFor(spec->driver).release(*spec, dir, progress); !released) {
@@ -251,6 +372,48 @@ core::Result<void> ClusterManager::remove(const std::string& name,
     return core::success();
 }
 
+core::Result<std::vector<ServiceUrl>> ClusterManager::exposeService(const std::string& name,
+                                                                    const std::string& nameSpace,
+                                                                    const std::string& service) {
+    const auto rest = clusterClient(clusterDir(name));
+    if (!rest) {
+        return core::Error(core::ErrorCode::Unavailable,
+                           "cluster \"" + name + "\" has no kubeconfig yet (start it first)");
+    }
+    client::RequestOptions options;
+    options.timeout = std::chrono::seconds(10);
+    options.maxBodyBytes = 1024 * 1024;
+    auto response = rest->get("/api/v1/namespaces/" + nameSpace + "/services/" + service, options);
+    if (!response) {
+        return response.error();
+    }
+    if (response->status == 404) {
+        return core::Error(
+            core::ErrorCode::NotFound,
+            "service \"" + service + "\" not found in namespace \"" + nameSpace + "\"");
+    }
+    if (response->status != 200) {
+        return core::Error(
+            core::ErrorCode::BadRequest,
+            "reading service \"" + service + "\": HTTP " + std::to_string(response->status));
+    }
+    const auto object = nlohmann::json::parse(response->body, nullptr, false);
+    std::vector<ServiceUrl> urls;
+    for (const auto& port : object.value("/spec/ports"_json_pointer, nlohmann::json::array())) {
+        const int nodePort = port.value("nodePort", 0);
+        if (port.value("protocol", "TCP") != "TCP" || nodePort <= 0 || nodePort > 65535) {
+            continue;
+        }
+        auto host = exposeNodePort(name, static_cast<std::uint16_t>(nodePort));
+        if (!host) {
+            return host.error();
+        }
+        urls.push_back({port.value("name", ""), port.value("port", 0),
+                        "http://127.0.0.1:" + std::to_string(*host)});
+    }
+    return urls;
+}
+
 core::Result<ClusterStatus> ClusterManager::status(const std::string& name) const {
     const auto dir = clusterDir(name);
     auto spec = loadClusterSpec(dir / kSpecFile);
@@ -264,6 +427,7 @@ core::Result<ClusterStatus> ClusterManager::status(const std::string& name) cons
     result.spec = *spec;
     const MachineState machine = driverFor(spec->driver).observe(*spec, dir);
     result.message = machine.message;
+    result.accelerator = machine.accelerator;
     if (std::filesystem::exists(dir / "kubeconfig")) {
         result.kubeconfigPath = (dir / "kubeconfig").string();
     }
@@ -275,8 +439,19 @@ core::Result<ClusterStatus> ClusterManager::status(const std::string& name) cons
     if (rest) {
         result.apiServerUrl = rest->server().toString();
     }
+    if (machine.paused) {
+        result.state = ClusterState::Paused;
+        return result;
+    }
     result.state = apiServerReady(rest, std::chrono::seconds(2)) ? ClusterState::Running
                                                                  : ClusterState::Starting;
+    const auto nodes = driverFor(spec->driver).nodeNames(*spec);
+    result.nodes = static_cast<int>(nodes.size());
+    if (result.state == ClusterState::Running) {
+        for (const auto& node : nodes) {
+            result.nodesReady += nodeReady(rest, node) ? 1 : 0;
+        }
+    }
     return result;
 }
 

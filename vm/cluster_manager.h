@@ -11,6 +11,7 @@
 
 #include "engine/core/result.h"
 #include "vm/cluster.h"
+#include "vm/service_tunnel.h"
 
 namespace slipway::vm {
 
@@ -27,8 +28,13 @@ struct ClusterManagerOptions {
     std::filesystem::path clustersRoot;
     /// slipwayd to run for the local driver; default: beside this executable, then $PATH.
     std::filesystem::path slipwaydPath;
-    /// How long start waits for /readyz before giving up.
+    /// How long start waits for /readyz before giving up (local driver).
     std::chrono::milliseconds startTimeout = std::chrono::seconds(60);
+    /// How long start waits for a VM to boot, serve /readyz and report its node Ready
+    /// (libvirt driver; TCG is slow).
+    std::chrono::milliseconds vmStartTimeout = std::chrono::seconds(300);
+    /// The guest image's folder for the libvirt driver; empty: image::locateGuestImage().
+    std::filesystem::path guestImageDir;
     /// How long stop waits for a graceful exit before killing.
     std::chrono::milliseconds stopTimeout = std::chrono::seconds(30);
     /// The user's kubeconfig: start merges the cluster's context into it (and makes it
@@ -61,6 +67,26 @@ public:
     core::Result<void> stop(const std::string& name, const ProgressCallback& progress = {});
     /// Stops the cluster if needed and removes its folder. Unknown clusters are NotFound.
     core::Result<void> remove(const std::string& name, const ProgressCallback& progress = {});
+    /// Freezes the cluster's machines (libvirt: virDomainSuspend). Pausing a paused cluster
+    /// succeeds; a stopped one is Unavailable.
+    core::Result<void> pause(const std::string& name);
+    /// Lets a paused cluster run again. Unpausing a running cluster succeeds.
+    core::Result<void> unpause(const std::string& name);
+    /// The log of the cluster's (first) machine: the guest console for VMs, slipwayd's
+    /// output for the local driver. The file may not exist yet.
+    core::Result<std::filesystem::path> logPath(const std::string& name) const;
+    /// Makes `guestPort` of the cluster's node reachable on 127.0.0.1 and returns the host
+    /// port (libvirt: a QEMU host forward, kept across restarts). BadRequest for drivers whose
+    /// node is the host itself.
+    core::Result<std::uint16_t> exposeNodePort(const std::string& name, std::uint16_t guestPort);
+    /// `slipway service --url` on a VM cluster: forwards a free 127.0.0.1 port to the node
+    /// port of each TCP port of the Service (kept across restarts, the same port when asked
+    /// again) and returns the URLs. An empty list when the Service has no node ports
+    /// (ClusterIP: the caller tunnels through the API server instead). NotFound: `service
+    /// "NAME" not found in namespace "NS"`.
+    core::Result<std::vector<ServiceUrl>> exposeService(const std::string& name,
+                                                        const std::string& nameSpace,
+                                                        const std::string& service);
     /// The cluster's current state; NotFound if it was never created.
     core::Result<ClusterStatus> status(const std::string& name) const;
     /// Every cluster under the root, sorted by name.
@@ -74,9 +100,15 @@ public:
 
 private:
     Driver& driverFor(DriverKind kind) const;
+    core::Result<ClusterSpec> loadSpec(const std::string& name) const;
+    core::Result<void> waitForNodes(const ClusterSpec& spec, Driver& driver,
+                                    std::chrono::steady_clock::time_point deadline,
+                                    const ProgressCallback& progress,
+                                    const std::atomic<bool>* cancel) const;
 
     ClusterManagerOptions m_options;
     std::unique_ptr<Driver> m_localDriver;
+    std::unique_ptr<Driver> m_libvirtDriver;
 };
 
 }  // namespace slipway::vm

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "engine/core/result.h"
 #include "vm/cluster.h"
@@ -13,7 +16,11 @@ namespace slipway::vm {
 /// What a driver sees of a machine's processes: running or not, and why not.
 struct MachineState {
     bool running = false;
-    std::string message;  ///< e.g. "pid file names a process that is not slipwayd"
+    std::string message;      ///< e.g. "pid file names a process that is not slipwayd"
+    bool paused = false;      ///< running but frozen (pause)
+    std::string accelerator;  ///< "kvm" or "tcg" for VMs, empty for host processes
+
+    static MachineState stopped(std::string why = {}) { return {false, std::move(why), false, {}}; }
 };
 
 /// Provides the machines of a cluster. The ClusterManager owns the cluster's folder and the
@@ -41,6 +48,46 @@ public:
         (void)dir;
         (void)progress;
         return core::success();
+    }
+
+    /// Freezes the running machines (their state stays in memory). Pausing a paused machine
+    /// succeeds. Unsupported by default.
+    virtual core::Result<void> pause(const ClusterSpec& spec, const std::filesystem::path& dir) {
+        (void)dir;
+        return unsupported(spec, "pause");
+    }
+    /// Lets paused machines run again. Resuming a running machine succeeds.
+    virtual core::Result<void> resume(const ClusterSpec& spec, const std::filesystem::path& dir) {
+        (void)dir;
+        return unsupported(spec, "unpause");
+    }
+    /// The log that tells what the machine did: the guest's console for VMs, the daemon's
+    /// output for processes.
+    virtual std::filesystem::path logPath(const ClusterSpec& spec,
+                                          const std::filesystem::path& dir) const = 0;
+    /// Makes `guestPort` of the (first) node reachable on 127.0.0.1 of the host and returns
+    /// the host port. Asking again for the same guest port returns the same host port; the
+    /// forward is kept across restarts. Unsupported by default (a host process needs none).
+    virtual core::Result<std::uint16_t> exposePort(const ClusterSpec& spec,
+                                                   const std::filesystem::path& dir,
+                                                   std::uint16_t guestPort) {
+        (void)dir;
+        (void)guestPort;
+        return unsupported(spec, "exposing a node port");
+    }
+    /// The Kubernetes nodes the machines register, whose readiness start waits for; empty
+    /// when the driver runs no node.
+    virtual std::vector<std::string> nodeNames(const ClusterSpec& spec) const {
+        (void)spec;
+        return {};
+    }
+
+protected:
+    static core::Error unsupported(const ClusterSpec& spec, const std::string& what) {
+        return core::Error(core::ErrorCode::BadRequest, what + " is not supported by the " +
+                                                            std::string(driverName(spec.driver)) +
+                                                            " driver of cluster \"" + spec.name +
+                                                            "\"");
     }
 };
 

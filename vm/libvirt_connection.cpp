@@ -3,9 +3,12 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <unistd.h>
 
 namespace slipway::vm {
 namespace {
@@ -29,7 +32,39 @@ core::Error lastError(const std::string& what) {
                        what + ": " + message);
 }
 
+/// Takes a string libvirt allocated.
+std::string adopt(char* text) {
+    if (text == nullptr) {
+        return {};
+    }
+    std::string result(text);
+    std::free(text);
+    return result;
+}
+
 }  // namespace
+
+void ensureLibvirtEventLoop() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        installErrorHandler();
+        if (virEventRegisterDefaultImpl() < 0) {
+            return;  // connections still work, without keepalive
+        }
+        // With nothing to watch, virEventRunDefaultImpl would wait in poll() forever; a
+        // periodic timer lets each iteration end.
+        virEventAddTimeout(
+            1000, [](int /*timer*/, void* /*opaque*/) {}, nullptr, nullptr);
+        std::thread([] {
+            while (virEventRunDefaultImpl() == 0) {
+            }
+        }).detach();
+    });
+}
+
+std::string defaultLibvirtUri() {
+    return ::geteuid() == 0 ? "qemu:///system" : "qemu:///session";
+}
 
 void Domain::Free::operator()(_virDomain* domain) const {
     virDomainFree(domain);
@@ -42,6 +77,14 @@ Domain::~Domain() = default;
 std::string Domain::name() const {
     const char* name = virDomainGetName(m_domain.get());
     return name != nullptr ? name : std::string();
+}
+
+std::string Domain::uuid() const {
+    char uuid[VIR_UUID_STRING_BUFLEN] = {};
+    if (virDomainGetUUIDString(m_domain.get(), uuid) < 0) {
+        return {};
+    }
+    return uuid;
 }
 
 core::Result<void> Domain::start() {
@@ -98,6 +141,72 @@ core::Result<void> Domain::undefine() {
     return core::success();
 }
 
+core::Result<void> Domain::shutdown() {
+    if (!isActive()) {
+        return core::success();
+    }
+    if (virDomainShutdownFlags(m_domain.get(), VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0) {
+        const virErrorPtr error = virGetLastError();
+        if (error != nullptr && error->code == VIR_ERR_OPERATION_INVALID) {
+            return core::success();  // stopped between the check and the call
+        }
+        // Drivers without the ACPI flag (test:///) take the default method.
+        if (virDomainShutdown(m_domain.get()) < 0) {
+            return lastError("shutting down domain " + name());
+        }
+    }
+    return core::success();
+}
+
+core::Result<void> Domain::suspend() {
+    auto current = state();
+    if (!current) {
+        return current.error();
+    }
+    if (*current == DomainState::Paused) {
+        return core::success();
+    }
+    if (virDomainSuspend(m_domain.get()) < 0) {
+        return lastError("pausing domain " + name());
+    }
+    return core::success();
+}
+
+core::Result<void> Domain::resume() {
+    auto current = state();
+    if (!current) {
+        return current.error();
+    }
+    if (*current != DomainState::Paused) {
+        return core::success();
+    }
+    if (virDomainResume(m_domain.get()) < 0) {
+        return lastError("resuming domain " + name());
+    }
+    return core::success();
+}
+
+bool Domain::isActive() const {
+    return virDomainIsActive(m_domain.get()) == 1;
+}
+
+core::Result<std::string> Domain::qemuMonitorCommand(const std::string& command, bool hmp) {
+    char* reply = nullptr;
+    const unsigned int flags = hmp ? VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP : 0;
+    if (virDomainQemuMonitorCommand(m_domain.get(), command.c_str(), &reply, flags) < 0) {
+        return lastError("monitor command '" + command + "' on domain " + name());
+    }
+    return adopt(reply);
+}
+
+core::Result<std::string> Domain::xmlDesc() const {
+    char* xml = virDomainGetXMLDesc(m_domain.get(), 0);
+    if (xml == nullptr) {
+        return lastError("reading the definition of domain " + name());
+    }
+    return adopt(xml);
+}
+
 void LibvirtConnection::Close::operator()(_virConnect* connection) const {
     virConnectClose(connection);
 }
@@ -108,6 +217,7 @@ LibvirtConnection::~LibvirtConnection() = default;
 
 core::Result<LibvirtConnection> LibvirtConnection::open(const std::string& uri) {
     installErrorHandler();
+    ensureLibvirtEventLoop();
     virConnectPtr connection = virConnectOpen(uri.c_str());
     if (connection == nullptr) {
         return lastError("connecting to " + uri);
@@ -116,13 +226,29 @@ core::Result<LibvirtConnection> LibvirtConnection::open(const std::string& uri) 
 }
 
 std::string LibvirtConnection::uri() const {
-    char* uri = virConnectGetURI(m_connection.get());
-    if (uri == nullptr) {
-        return {};
+    return adopt(virConnectGetURI(m_connection.get()));
+}
+
+bool LibvirtConnection::isAlive() const {
+    return virConnectIsAlive(m_connection.get()) == 1;
+}
+
+core::Result<std::vector<std::string>> LibvirtConnection::domainNames() {
+    virDomainPtr* domains = nullptr;
+    const int count = virConnectListAllDomains(m_connection.get(), &domains, 0);
+    if (count < 0) {
+        return lastError("listing domains");
     }
-    std::string result(uri);
-    std::free(uri);
-    return result;
+    std::vector<std::string> names;
+    for (int i = 0; i < count; ++i) {
+        const char* name = virDomainGetName(domains[i]);
+        if (name != nullptr) {
+            names.emplace_back(name);
+        }
+        virDomainFree(domains[i]);
+    }
+    std::free(domains);
+    return names;
 }
 
 core::Result<Domain> LibvirtConnection::defineDomain(const std::string& xml) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/core/result.h"
 
@@ -32,12 +34,28 @@ public:
     ~Domain();
 
     std::string name() const;
+    /// The domain's UUID ("4dea22b3-1d52-d8f3-2516-782e98ab3fa0").
+    std::string uuid() const;
     core::Result<void> start();
     core::Result<DomainState> state() const;
     /// Forced power-off. A domain that is not running is success (idempotent).
     core::Result<void> destroy();
     /// Removes the definition. The handle stays valid until this object dies.
     core::Result<void> undefine();
+    /// Asks the guest to power off (ACPI power button); returns at once. A domain that is not
+    /// running is success.
+    core::Result<void> shutdown();
+    /// Freezes the guest's CPUs (virDomainSuspend). A paused domain is success.
+    core::Result<void> suspend();
+    /// Lets a paused guest run again. A running domain is success.
+    core::Result<void> resume();
+    /// True while the domain runs (running, paused, shutting down...).
+    bool isActive() const;
+    /// Sends `command` to the domain's QEMU monitor (HMP when `hmp`, else QMP JSON) and
+    /// returns QEMU's answer. Only the qemu driver has a monitor.
+    core::Result<std::string> qemuMonitorCommand(const std::string& command, bool hmp = true);
+    /// The domain's current XML description.
+    core::Result<std::string> xmlDesc() const;
 
 private:
     friend class LibvirtConnection;
@@ -47,6 +65,14 @@ private:
     };
     std::unique_ptr<_virDomain, Free> m_domain;
 };
+
+/// Registers libvirt's default event loop and runs it on a thread of its own, once per
+/// process. libvirt needs a running loop for connection keepalives and events; it must be
+/// registered before the first connection is opened (LibvirtConnection::open calls this).
+void ensureLibvirtEventLoop();
+
+/// qemu:///system as root, qemu:///session otherwise.
+std::string defaultLibvirtUri();
 
 /// A connection to a libvirt driver (`qemu:///system`, `qemu:///session`, `test:///default`).
 /// Closed (virConnectClose) on destruction.
@@ -64,6 +90,10 @@ public:
     core::Result<Domain> defineDomain(const std::string& xml);
     /// Looks a domain up by name; NotFound if there is none.
     core::Result<Domain> lookupDomain(const std::string& name);
+    /// The names of every domain, defined or running.
+    core::Result<std::vector<std::string>> domainNames();
+    /// False once the connection has dropped (daemon restarted, keepalive failed).
+    bool isAlive() const;
 
 private:
     explicit LibvirtConnection(_virConnect* connection);

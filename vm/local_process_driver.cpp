@@ -140,18 +140,26 @@ core::Result<void> LocalProcessDriver::halt(const ClusterSpec& spec,
     return core::success();
 }
 
+std::filesystem::path LocalProcessDriver::logPath(const ClusterSpec& /*spec*/,
+                                                  const std::filesystem::path& dir) const {
+    return dir / kLogFile;
+}
+
 MachineState LocalProcessDriver::observe(const ClusterSpec& /*spec*/,
                                          const std::filesystem::path& dir) const {
     const pid_t pid = readPid(dir / kPidFile);
     if (pid <= 0 || !processAlive(pid)) {
-        return {false, {}};
+        return MachineState::stopped();
     }
     // After a reboot the pid may belong to something else: only our binary counts.
     const std::string name = processName(pid);
     if (name != m_slipwayd.filename().string() && name != "slipwayd") {
-        return {false, "pid " + std::to_string(pid) + " is now '" + name + "', not slipwayd"};
+        return MachineState::stopped("pid " + std::to_string(pid) + " is now '" + name +
+                                     "', not slipwayd");
     }
-    return {true, {}};
+    MachineState running;
+    running.running = true;
+    return running;
 }
 
 }  // namespace slipway::vm

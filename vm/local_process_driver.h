@@ -23,6 +23,9 @@ public:
     /// `slipwayd reset-node`: the node's containers, sandboxes and mounts go.
     core::Result<void> release(const ClusterSpec& spec, const std::filesystem::path& dir,
                                const ProgressCallback& progress) override;
+    /// `slipwayd.log`.
+    std::filesystem::path logPath(const ClusterSpec& spec,
+                                  const std::filesystem::path& dir) const override;
 
 private:
     std::filesystem::path m_slipwayd;

@@ -2,9 +2,11 @@
 #include "vm/process.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <string_view>
 #include <thread>
 
 #include <fcntl.h>
@@ -132,6 +134,26 @@ core::Result<pid_t> spawnDaemon(const std::vector<std::string>& argv,
                            "cannot run " + argv.front() + ": " + std::strerror(execError));
     }
     return daemon;
+}
+
+std::filesystem::path findExecutable(const std::string& name) {
+    if (name.find('/') != std::string::npos) {
+        return name;
+    }
+    const char* path = std::getenv("PATH");
+    std::string_view rest(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+    while (!rest.empty()) {
+        const auto colon = rest.find(':');
+        const std::filesystem::path candidate = std::filesystem::path(rest.substr(0, colon)) / name;
+        if (::access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+        if (colon == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(colon + 1);
+    }
+    return name;
 }
 
 bool processAlive(pid_t pid) {

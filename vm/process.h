@@ -30,6 +30,10 @@ struct ProcessResult {
 core::Result<ProcessResult> runProcess(const std::vector<std::string>& argv,
                                        std::chrono::milliseconds timeout);
 
+/// `name` as found in $PATH (the first executable of that name), or `name` itself when it
+/// holds a '/' or is not found (the exec then reports it missing).
+std::filesystem::path findExecutable(const std::string& name);
+
 /// True if `pid` exists and is not a zombie.
 bool processAlive(pid_t pid);
 

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+// The libvirt driver's lifecycle on libvirt's in-process test:/// driver: define, start,
+// pause, resume, stop, start again with the data disk kept, delete, and clean-up of clusters
+// left half-created. No guest runs here (tests/vm/tst_vm_cluster boots real ones).
+#include <QtTest>
+
+#include "engine/core/atomic_file.h"
+#include "engine/pki/kubeconfig.h"
+#include "vm/cluster_manager.h"
+#include "vm/libvirt_connection.h"
+#include "vm/libvirt_driver.h"
+
+using namespace slipway;
+
+namespace {
+
+constexpr const char* kUri = "test:///default";
+
+bool domainExists(vm::LibvirtConnection& connection, const std::string& name) {
+    const auto names = connection.domainNames();
+    return names.ok() && std::find(names->begin(), names->end(), name) != names->end();
+}
+
+}  // namespace
+
+class TstLibvirtDriver : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::filesystem::path m_image;
+    // Keeps test:///default's state alive between the driver's own connections.
+    std::optional<vm::LibvirtConnection> m_connection;
+
+    std::filesystem::path root() const { return m_dir.path().toStdString(); }
+
+    vm::ClusterSpec spec(const std::string& name) const {
+        vm::ClusterSpec spec;
+        spec.name = name;
+        spec.driver = vm::DriverKind::Libvirt;
+        spec.libvirtUri = kUri;
+        spec.cpus = 1;
+        spec.memoryMiB = 512;
+        spec.diskGiB = 1;
+        return spec;
+    }
+
+    vm::LibvirtDriver driver() const {
+        vm::LibvirtDriverOptions options;
+        options.guestImageDir = m_image;
+        return vm::LibvirtDriver(options);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_image = root() / "guest";
+        std::filesystem::create_directories(m_image);
+        QVERIFY(core::writeFileAtomically(m_image / "vmlinuz", "not a kernel").ok());
+        QVERIFY(core::writeFileAtomically(m_image / "initramfs.img", "base").ok());
+        auto connection = vm::LibvirtConnection::open(kUri);
+        QVERIFY(connection.ok());
+        m_connection.emplace(std::move(*connection));
+    }
+
+    void fullLifecycle() {
+        auto driver = this->driver();
+        auto cluster = spec("unit-life");
+        const auto dir = root() / "clusters" / cluster.name;
+        std::filesystem::create_directories(dir);
+        std::vector<std::string> phases;
+        const vm::ProgressCallback progress = [&](const std::string& p) { phases.push_back(p); };
+
+        QVERIFY(!driver.observe(cluster, dir).running);
+        auto launched = driver.launch(cluster, dir, progress);
+        QVERIFY2(launched.ok(), launched.ok() ? "" : launched.error().message().c_str());
+        QVERIFY(cluster.apiPort != 0);
+        const auto joined = [&] {
+            std::string all;
+            for (const auto& p : phases) {
+                all += p + "\n";
+            }
+            return all;
+        }();
+        for (const char* phase : {"Preparing the guest image", "Creating the data disk",
+                                  "Defining domain slipway-unit-life", "Booting slipway-unit-life",
+                                  "Accelerator: none"}) {
+            QVERIFY2(joined.find(phase) != std::string::npos, (phase + ("\n" + joined)).c_str());
+        }
+        QVERIFY(domainExists(*m_connection, "slipway-unit-life"));
+        auto state = driver.observe(cluster, dir);
+        QVERIFY(state.running);
+        QVERIFY(!state.paused);
+        QCOMPARE(state.accelerator, std::string("test"));
+
+        // What the host made for the guest.
+        QVERIFY(std::filesystem::exists(dir / "pki" / "ca.crt"));
+        QVERIFY(std::filesystem::exists(dir / "pki" / "admin.key"));
+        const auto disk = dir / "unit-life" / "data.qcow2";
+        QVERIFY(std::filesystem::exists(disk));
+        const auto initrd = dir / "unit-life" / "initrd.img";
+        QVERIFY(std::filesystem::file_size(initrd) > 4);
+        QCOMPARE(std::filesystem::status(initrd).permissions() & std::filesystem::perms::all,
+                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        const auto kubeconfig = pki::Kubeconfig::load(dir / "kubeconfig");
+        QVERIFY(kubeconfig.ok());
+        QCOMPARE(kubeconfig->currentContext, std::string("slipway-unit-life"));
+        QCOMPARE(kubeconfig->clusters.front().server,
+                 "https://127.0.0.1:" + std::to_string(cluster.apiPort));
+        QCOMPARE(driver.logPath(cluster, dir), dir / "unit-life" / "console.log");
+        QCOMPARE(driver.nodeNames(cluster), std::vector<std::string>{"unit-life"});
+
+        // Pause and resume are idempotent.
+        QVERIFY(driver.pause(cluster, dir).ok());
+        QVERIFY(driver.observe(cluster, dir).paused);
+        QVERIFY(driver.pause(cluster, dir).ok());
+        QVERIFY(driver.resume(cluster, dir).ok());
+        QVERIFY(!driver.observe(cluster, dir).paused);
+        QVERIFY(driver.resume(cluster, dir).ok());
+
+        // Stop (from paused too), twice.
+        QVERIFY(driver.pause(cluster, dir).ok());
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(5), progress).ok());
+        QVERIFY(!driver.observe(cluster, dir).running);
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(5), progress).ok());
+        QVERIFY(domainExists(*m_connection, "slipway-unit-life"));
+        const auto pauseStopped = driver.pause(cluster, dir);
+        QVERIFY(!pauseStopped.ok());
+        QVERIFY(pauseStopped.error().message().find("not running") != std::string::npos);
+
+        // Start again: same disk, same port.
+        const auto diskWritten = std::filesystem::last_write_time(disk);
+        const auto port = cluster.apiPort;
+        phases.clear();
+        launched = driver.launch(cluster, dir, progress);
+        QVERIFY2(launched.ok(), launched.ok() ? "" : launched.error().message().c_str());
+        QVERIFY(driver.observe(cluster, dir).running);
+        QCOMPARE(std::filesystem::last_write_time(disk), diskWritten);
+        QCOMPARE(cluster.apiPort, port);
+        QVERIFY(std::any_of(phases.begin(), phases.end(), [](const std::string& p) {
+            return p.find("Using the data disk") != std::string::npos;
+        }));
+
+        // The test driver has no QEMU monitor: exposing a port fails with libvirt's reason.
+        const auto exposed = driver.exposePort(cluster, dir, 30080);
+        QVERIFY(!exposed.ok());
+
+        // Delete: the domain goes, twice is fine.
+        QVERIFY(driver.release(cluster, dir, progress).ok());
+        QVERIFY(!domainExists(*m_connection, "slipway-unit-life"));
+        QVERIFY(!driver.observe(cluster, dir).running);
+        QVERIFY(driver.release(cluster, dir, progress).ok());
+    }
+
+    void halfCreatedClustersAreCleanedUp() {
+        auto driver = this->driver();
+        // Recorded but never defined (a start that died before defining).
+        auto cluster = spec("unit-half");
+        const auto dir = root() / "clusters" / cluster.name;
+        std::filesystem::create_directories(dir);
+        QVERIFY(
+            core::writeFileAtomically(dir / "machine.json", "{\"uri\": \"test:///default\"}").ok());
+        QVERIFY(!driver.observe(cluster, dir).running);
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(1), {}).ok());
+        QVERIFY(driver.release(cluster, dir, {}).ok());
+
+        // Defined but never started.
+        auto defined = m_connection->defineDomain(
+            "<domain type='test'><name>slipway-unit-half</name><memory unit='MiB'>128</memory>"
+            "<os><type arch='x86_64'>hvm</type></os></domain>");
+        QVERIFY(defined.ok());
+        QVERIFY(
+            core::writeFileAtomically(dir / "machine.json", "{\"uri\": \"test:///default\"}").ok());
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(1), {}).ok());
+        QVERIFY(driver.release(cluster, dir, {}).ok());
+        QVERIFY(!domainExists(*m_connection, "slipway-unit-half"));
+
+        // Nothing recorded at all: nothing to do, not even a connection.
+        auto never = spec("unit-never");
+        never.libvirtUri = "nosuchdriver:///system";
+        QVERIFY(driver.release(never, root() / "clusters" / "unit-never", {}).ok());
+        QVERIFY(driver.halt(never, root() / "clusters" / "unit-never", {}, {}).ok());
+    }
+
+    void theManagerDrivesLibvirtClusters() {
+        vm::ClusterManagerOptions options;
+        options.clustersRoot = root() / "managed";
+        options.guestImageDir = m_image;
+        options.vmStartTimeout = std::chrono::milliseconds(300);
+        options.stopTimeout = std::chrono::seconds(5);
+        vm::ClusterManager manager(options);
+        // No guest answers on test:///: start defines and boots, then times out waiting.
+        const auto started = manager.start(spec("unit-managed"));
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().code(), core::ErrorCode::Timeout);
+        QVERIFY(started.error().message().find("console.log") != std::string::npos);
+        QVERIFY(domainExists(*m_connection, "slipway-unit-managed"));
+
+        auto status = manager.status("unit-managed");
+        QVERIFY(status.ok());
+        QVERIFY(status->state == vm::ClusterState::Starting);
+        QCOMPARE(status->accelerator, std::string("test"));
+        QCOMPARE(status->spec.libvirtUri, std::string(kUri));
+
+        QVERIFY(manager.pause("unit-managed").ok());
+        QVERIFY(manager.status("unit-managed")->state == vm::ClusterState::Paused);
+        QVERIFY(manager.unpause("unit-managed").ok());
+        QVERIFY(manager.status("unit-managed")->state == vm::ClusterState::Starting);
+        QCOMPARE(*manager.logPath("unit-managed"),
+                 options.clustersRoot / "unit-managed" / "unit-managed" / "console.log");
+
+        QVERIFY(manager.stop("unit-managed").ok());
+        QVERIFY(manager.status("unit-managed")->state == vm::ClusterState::Stopped);
+        QVERIFY(domainExists(*m_connection, "slipway-unit-managed"));
+        QVERIFY(manager.remove("unit-managed").ok());
+        QVERIFY(!domainExists(*m_connection, "slipway-unit-managed"));
+        QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-managed"));
+        QCOMPARE(manager.pause("unit-managed").error().code(), core::ErrorCode::NotFound);
+    }
+
+    void localClustersCannotPause() {
+        vm::ClusterManagerOptions options;
+        options.clustersRoot = root() / "local";
+        vm::ClusterManager manager(options);
+        std::filesystem::create_directories(options.clustersRoot / "unit-local");
+        vm::ClusterSpec local;
+        local.name = "unit-local";
+        QVERIFY(
+            vm::saveClusterSpec(options.clustersRoot / "unit-local" / "cluster.json", local).ok());
+        const auto paused = manager.pause("unit-local");
+        QVERIFY(!paused.ok());
+        QVERIFY(paused.error().message().find("not supported by the local driver") !=
+                std::string::npos);
+        QCOMPARE(*manager.logPath("unit-local"),
+                 options.clustersRoot / "unit-local" / "slipwayd.log");
+        QCOMPARE(manager.exposeNodePort("unit-local", 30080).error().code(),
+                 core::ErrorCode::BadRequest);
+    }
+
+    void cleanupTestCase() {
+        // Whatever failed above, no domain of ours stays defined.
+        for (const char* name :
+             {"slipway-unit-life", "slipway-unit-half", "slipway-unit-managed"}) {
+            auto domain = m_connection->lookupDomain(name);
+            if (domain.ok()) {
+                (void)domain->destroy();
+                (void)domain->undefine();
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstLibvirtDriver)
+#include "tst_libvirt_driver.moc"

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "vm/accelerator.h"
+#include "vm/domain_spec.h"
+#include "vm/driver.h"
+
+namespace slipway::vm {
+
+class LibvirtConnection;
+
+/// Settings of the libvirt driver that are not per cluster.
+struct LibvirtDriverOptions {
+    /// Folder with the guest's vmlinuz and initramfs.img; empty: image::locateGuestImage().
+    std::filesystem::path guestImageDir;
+    std::filesystem::path qemuImg = "qemu-img";
+    /// QEMU for the KVM probe.
+    std::filesystem::path qemu = "qemu-system-x86_64";
+    /// Where the KVM probe's answer is kept for the rest of the boot; empty: the default
+    /// (defaultProbeCacheFile()).
+    std::filesystem::path probeCacheFile;
+    std::chrono::milliseconds probeDeadline = std::chrono::seconds(8);
+    MachineType machine = MachineType::Pc;
+};
+
+/// Runs each node of a cluster as a libvirt domain `slipway-<node>` (the first node is named
+/// after the cluster, as minikube names its nodes): direct kernel boot of the guest image
+/// with a per-node config initrd, a persistent qcow2 data disk, the serial console logged to
+/// the node's folder and QEMU user-mode networking whose only way in is forwards on the
+/// host's 127.0.0.1. Files in the cluster's folder:
+///   pki/                  the cluster CA and admin certificate (the host is authoritative)
+///   kubeconfig            the admin kubeconfig for https://127.0.0.1:<apiPort>
+///   machine.json          where the domains were defined (URI) and with which accelerator
+///   forwards.json         guest node ports exposed on the host (re-added at every start)
+///   <node>/initrd.img     guest image + config archive (mode 0600: it holds keys)
+///   <node>/data.qcow2     the data disk, created once and kept across stops
+///   <node>/console.log    the guest's serial console, appended at every boot
+/// Every operation is idempotent and tolerates a half-created or killed machine.
+class LibvirtDriver final : public Driver {
+public:
+    explicit LibvirtDriver(LibvirtDriverOptions options = {});
+    ~LibvirtDriver() override;
+
+    core::Result<void> launch(ClusterSpec& spec, const std::filesystem::path& dir,
+                              const ProgressCallback& progress) override;
+    core::Result<void> halt(const ClusterSpec& spec, const std::filesystem::path& dir,
+                            std::chrono::milliseconds grace,
+                            const ProgressCallback& progress) override;
+    MachineState observe(const ClusterSpec& spec, const std::filesystem::path& dir) const override;
+    /// Destroys and undefines the domains; their files go with the cluster's folder.
+    core::Result<void> release(const ClusterSpec& spec, const std::filesystem::path& dir,
+                               const ProgressCallback& progress) override;
+    core::Result<void> pause(const ClusterSpec& spec, const std::filesystem::path& dir) override;
+    core::Result<void> resume(const ClusterSpec& spec, const std::filesystem::path& dir) override;
+    /// `<node>/console.log` of the first node.
+    std::filesystem::path logPath(const ClusterSpec& spec,
+                                  const std::filesystem::path& dir) const override;
+    /// A run-time forward 127.0.0.1:<host port> → guest port, through the QEMU monitor.
+    core::Result<std::uint16_t> exposePort(const ClusterSpec& spec,
+                                           const std::filesystem::path& dir,
+                                           std::uint16_t guestPort) override;
+    std::vector<std::string> nodeNames(const ClusterSpec& spec) const override;
+
+    /// The libvirt URI of a cluster: its own setting, else defaultLibvirtUri().
+    static std::string uriFor(const ClusterSpec& spec);
+    /// "slipway-<node>".
+    static std::string domainName(const std::string& nodeName);
+    /// The definition launch uses for the first node, for a given virtualisation type and
+    /// kernel (exposed for tests).
+    DomainSpec domainSpec(const ClusterSpec& spec, const std::filesystem::path& dir, VirtType type,
+                          const std::filesystem::path& kernel) const;
+
+private:
+    core::Result<std::shared_ptr<LibvirtConnection>> connect(const std::string& uri) const;
+    /// The URI the cluster's domains were defined on (machine.json), else uriFor(spec).
+    std::string definedUri(const ClusterSpec& spec, const std::filesystem::path& dir) const;
+    core::Result<void> addForwards(const ClusterSpec& spec, const std::filesystem::path& dir,
+                                   const ProgressCallback& progress);
+
+    LibvirtDriverOptions m_options;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::string, std::shared_ptr<LibvirtConnection>> m_connections;
+};
+
+}  // namespace slipway::vm
