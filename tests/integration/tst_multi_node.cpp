@@ -198,7 +198,9 @@ private slots:
                                          QString(kAgentIp),        QStringLiteral("--kubelet-port"),
                                          QStringLiteral("0"),      QStringLiteral("--log-level"),
                                          QStringLiteral("warn")};
-        m_agent.setProcessChannelMode(QProcess::ForwardedChannels);
+        // Its output stays with the QProcess: a forwarded channel would hand the test's stdout
+        // (ctest's pipe) to the containers' processes, and ctest waits for every writer.
+        m_agent.setProcessChannelMode(QProcess::MergedChannels);
         m_agent.start(m_agentNs.program(),
                       m_agentNs.wrap(testing::binary(QStringLiteral("slipwayd")), agentArguments));
         QVERIFY(m_agent.waitForStarted(10000));

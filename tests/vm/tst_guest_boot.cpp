@@ -91,8 +91,10 @@ private slots:
         vm::image::GuestConfig config;
         config.nodeName = "guest-boot-test";
         config.clusterName = "slipway-guest-boot-test";
-        config.pki = {pki->authority.certificatePem, pki->authority.keyPem,
-                      pki->admin.certificatePem, pki->admin.keyPem};
+        config.pki.caCertificate = pki->authority.certificatePem;
+        config.pki.caKey = pki->authority.keyPem;
+        config.pki.adminCertificate = pki->admin.certificatePem;
+        config.pki.adminKey = pki->admin.keyPem;
         QVERIFY(vm::image::writeConfigInitramfs(config, root / "config.cpio").ok());
         const fs::path initrd = root / "initrd.img";
         QVERIFY(vm::image::writeNodeInitrd(m_image / std::string(vm::image::kInitramfsFileName),

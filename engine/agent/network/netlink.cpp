@@ -291,6 +291,9 @@ core::Result<void> Netlink::deleteRoute(const std::string& destination, int prot
     rtnl_route_set_family(route.object, AF_INET);
     rtnl_route_set_table(route.object, RT_TABLE_MAIN);
     rtnl_route_set_protocol(route.object, static_cast<std::uint8_t>(protocol));
+    // A route via a gateway has global scope; left unset, libnl guesses "link" for a route
+    // without a next hop and the kernel finds no such route.
+    rtnl_route_set_scope(route.object, RT_SCOPE_UNIVERSE);
     rtnl_route_set_dst(route.object, destinationAddress.object);
     const int rc = rtnl_route_delete(m_socket, route.object, 0);
     if (rc < 0 && rc != -NLE_OBJ_NOTFOUND && rc != -NLE_NOADDR) {

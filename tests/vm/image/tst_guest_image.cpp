@@ -23,7 +23,10 @@ GuestConfig sampleConfig() {
     GuestConfig config;
     config.nodeName = "node-1";
     config.clusterName = "slipway-it's";
-    config.pki = {"CA CERT\n", "CA KEY\n", "ADMIN CERT\n", "ADMIN KEY\n"};
+    config.pki.caCertificate = "CA CERT\n";
+    config.pki.caKey = "CA KEY\n";
+    config.pki.adminCertificate = "ADMIN CERT\n";
+    config.pki.adminKey = "ADMIN KEY\n";
     config.extraArgs = {"--log-level", "debug", "--label=a b", "quote'd", "$(reboot)"};
     return config;
 }
