@@ -99,7 +99,12 @@ private:
     testing::CommandResult kubectl(const QStringList& arguments, const QByteArray& input = {}) {
         return (*m_kubectl)(arguments, input);
     }
-    json getJson(const QStringList& arguments) { return m_kubectl->getJson(arguments); }
+    /// `kubectl ... -o json`, or an empty object when kubectl fails (the object is not there
+    /// yet, the server is still starting).
+    json getJson(const QStringList& arguments) {
+        json found = m_kubectl->getJson(arguments);
+        return found.is_object() ? found : json::object();
+    }
 
     QString agentFile(const char* name) const { return m_agentDir.filePath(QString(name)); }
 
