@@ -95,12 +95,9 @@ core::Result<void> writeConfigInitramfs(const GuestConfig& config,
     archive.addFile("etc/slipway/guest.env", guestEnvironment(config), 0600);
     archive.addDirectory("etc/slipway/pki", 0700);
     const std::pair<const char*, const std::string*> files[] = {
-        {"ca.crt", &config.pki.caCertificate},
-        {"ca.key", &config.pki.caKey},
-        {"admin.crt", &config.pki.adminCertificate},
-        {"admin.key", &config.pki.adminKey},
-        {"kubelet.crt", &config.pki.kubeletCertificate},
-        {"kubelet.key", &config.pki.kubeletKey},
+        {"ca.crt", &config.pki.caCertificate},           {"ca.key", &config.pki.caKey},
+        {"admin.crt", &config.pki.adminCertificate},     {"admin.key", &config.pki.adminKey},
+        {"kubelet.crt", &config.pki.kubeletCertificate}, {"kubelet.key", &config.pki.kubeletKey},
     };
     for (const auto& [name, content] : files) {
         if (!content->empty()) {
