@@ -112,12 +112,7 @@ std::string hostName() {
 }  // namespace
 
 int runAgent(const AgentFlags& flags) {
-    // As the server: shutdown signals are taken by sigwait on the main thread only.
-    sigset_t shutdownSignals;
-    sigemptyset(&shutdownSignals);
-    sigaddset(&shutdownSignals, SIGTERM);
-    sigaddset(&shutdownSignals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &shutdownSignals, nullptr);
+    const sigset_t shutdownSignals = blockShutdownSignals();
 
     if (auto logged = core::initLogging("slipwayd", flags.logLevel); !logged) {
         std::fprintf(stderr, "slipwayd: %s\n", logged.error().message().c_str());
@@ -138,16 +133,9 @@ int runAgent(const AgentFlags& flags) {
         spdlog::critical("{}", proxyMode.error().message());
         return 2;
     }
-    std::error_code ec;
-    std::filesystem::create_directories(flags.dataDir, ec);
-    if (ec) {
-        spdlog::critical("cannot create data dir {}: {}", flags.dataDir.string(), ec.message());
-        return 1;
-    }
-    auto lock = core::FileLock::acquire(flags.dataDir / "slipwayd.lock");
+    auto lock = lockDataDir(flags.dataDir);
     if (!lock) {
-        spdlog::critical("data dir {} is in use: {}", flags.dataDir.string(),
-                         lock.error().message());
+        spdlog::critical("{}", lock.error().message());
         return 1;
     }
     auto options = kubeletOptions(flags.node, hostName(), flags.dataDir, std::move(*tls));

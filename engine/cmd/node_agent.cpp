@@ -64,6 +64,29 @@ core::Result<std::chrono::milliseconds> durationFlag(const std::string& text, co
         std::string(flag) + ": \"" + text + "\" is not a duration (e.g. 500ms, 10s, 5m)");
 }
 
+sigset_t blockShutdownSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+core::Result<core::FileLock> lockDataDir(const std::filesystem::path& dataDir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dataDir, ec);
+    if (ec) {
+        return core::Error(core::ErrorCode::Io,
+                           "cannot create data dir " + dataDir.string() + ": " + ec.message());
+    }
+    auto lock = core::FileLock::acquire(dataDir / "slipwayd.lock");
+    if (!lock) {
+        return lock.error().wrap("data dir " + dataDir.string() + " is in use");
+    }
+    return lock;
+}
+
 void addNodeFlags(CLI::App& command, NodeFlags& flags) {
     command.add_option("--node-name", flags.nodeName, "The node's name")->capture_default_str();
     command.add_option("--node-ip", flags.nodeIp, "The node's InternalIP")->capture_default_str();

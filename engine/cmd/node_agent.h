@@ -2,12 +2,14 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/agent/kubelet/kubelet.h"
+#include "engine/core/file_lock.h"
 #include "engine/core/result.h"
 
 namespace CLI {
@@ -42,6 +44,14 @@ struct NodeFlags {
     /// How the node serves Services: nftables, userspace or none (engine/proxy).
     std::string proxyMode = "nftables";
 };
+
+/// Blocks SIGTERM and SIGINT; called before any thread starts, so every thread inherits the
+/// mask and the main thread alone receives them through sigwait on the returned set.
+sigset_t blockShutdownSignals();
+
+/// Makes `dataDir` if missing and locks it for this process (flock on slipwayd.lock), so two
+/// slipwayd never share one; the error names the dir and why, for the log.
+core::Result<core::FileLock> lockDataDir(const std::filesystem::path& dataDir);
 
 /// Adds the NodeFlags options to `command`.
 void addNodeFlags(CLI::App& command, NodeFlags& flags);

@@ -120,29 +120,16 @@ core::Result<std::optional<dns::ClusterDnsOptions>> clusterDnsOptions(const Serv
 }  // namespace
 
 int runServer(const ServerFlags& flags) {
-    // Block the shutdown signals before any thread starts, so every thread inherits the mask
-    // and the main thread alone receives them through sigwait below.
-    sigset_t shutdownSignals;
-    sigemptyset(&shutdownSignals);
-    sigaddset(&shutdownSignals, SIGTERM);
-    sigaddset(&shutdownSignals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &shutdownSignals, nullptr);
+    const sigset_t shutdownSignals = blockShutdownSignals();
 
     if (auto logged = core::initLogging("slipwayd", flags.logLevel); !logged) {
         std::fprintf(stderr, "slipwayd: %s\n", logged.error().message().c_str());
         return 2;
     }
 
-    std::error_code ec;
-    std::filesystem::create_directories(flags.dataDir, ec);
-    if (ec) {
-        spdlog::critical("cannot create data dir {}: {}", flags.dataDir.string(), ec.message());
-        return 1;
-    }
-    auto lock = core::FileLock::acquire(flags.dataDir / "slipwayd.lock");
+    auto lock = lockDataDir(flags.dataDir);
     if (!lock) {
-        spdlog::critical("data dir {} is in use: {}", flags.dataDir.string(),
-                         lock.error().message());
+        spdlog::critical("{}", lock.error().message());
         return 1;
     }
 
