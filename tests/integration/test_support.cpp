@@ -30,6 +30,26 @@ QString binary(const QString& name) {
     return dir.isEmpty() ? name : dir + QLatin1Char('/') + name;
 }
 
+const char* const kHelloPodAndService =
+    "apiVersion: v1\n"
+    "kind: Pod\n"
+    "metadata:\n"
+    "  name: hello\n"
+    "  labels: {app: hello}\n"
+    "spec:\n"
+    "  containers:\n"
+    "  - name: hello\n"
+    "    image: slipway.local/hello:1\n"
+    "    ports: [{containerPort: 8080, name: http}]\n"
+    "    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n"
+    "---\n"
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata: {name: hello}\n"
+    "spec:\n"
+    "  selector: {app: hello}\n"
+    "  ports: [{name: web, port: 80, targetPort: http}]\n";
+
 QProcessEnvironment slipwayEnvironment(const QString& home) {
     auto environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("XDG_DATA_HOME"), home);

@@ -39,6 +39,10 @@ QString binary(const QString& name);
 /// never touches the real user's clusters or kubeconfig; SLIPWAY_CLUSTER unset.
 QProcessEnvironment slipwayEnvironment(const QString& home);
 
+/// A Pod `hello` (slipway.local/hello:1, port 8080 named http, ready once it serves) and a
+/// Service `hello` (port 80 named web → http): what the port-forward and service tests reach.
+extern const char* const kHelloPodAndService;
+
 /// What a finished command printed and returned.
 struct CommandResult {
     int exitCode = -1;

@@ -20,30 +20,6 @@ using namespace slipway;
 using testing::eventually;
 using testing::httpGet;
 
-namespace {
-
-const char* const kHello =
-    "apiVersion: v1\n"
-    "kind: Pod\n"
-    "metadata:\n"
-    "  name: hello\n"
-    "  labels: {app: hello}\n"
-    "spec:\n"
-    "  containers:\n"
-    "  - name: hello\n"
-    "    image: slipway.local/hello:1\n"
-    "    ports: [{containerPort: 8080, name: http}]\n"
-    "    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n"
-    "---\n"
-    "apiVersion: v1\n"
-    "kind: Service\n"
-    "metadata: {name: hello}\n"
-    "spec:\n"
-    "  selector: {app: hello}\n"
-    "  ports: [{name: web, port: 80, targetPort: http}]\n";
-
-}  // namespace
-
 class TstCliService : public QObject {
     Q_OBJECT
 
@@ -100,7 +76,7 @@ private slots:
         const auto kubeconfig = slipway(QStringList{"kubeconfig"} + m_cluster);
         QCOMPARE(kubeconfig.exitCode, 0);
         testing::Kubectl kubectl(kubeconfig.out.trimmed());
-        auto applied = kubectl({"apply", "-f", "-"}, kHello);
+        auto applied = kubectl({"apply", "-f", "-"}, testing::kHelloPodAndService);
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
         auto ready = kubectl({"wait", "--for=condition=Ready", "pod/hello", "--timeout=120s"});
         QVERIFY2(ready.exitCode == 0, qPrintable(ready.out + ready.err));

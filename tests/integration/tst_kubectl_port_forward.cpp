@@ -23,30 +23,6 @@ using testing::args;
 using testing::eventually;
 using testing::httpGet;
 
-namespace {
-
-const char* const kHello =
-    "apiVersion: v1\n"
-    "kind: Pod\n"
-    "metadata:\n"
-    "  name: hello\n"
-    "  labels: {app: hello}\n"
-    "spec:\n"
-    "  containers:\n"
-    "  - name: hello\n"
-    "    image: slipway.local/hello:1\n"
-    "    ports: [{containerPort: 8080, name: http}]\n"
-    "    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n"
-    "---\n"
-    "apiVersion: v1\n"
-    "kind: Service\n"
-    "metadata: {name: hello}\n"
-    "spec:\n"
-    "  selector: {app: hello}\n"
-    "  ports: [{name: web, port: 80, targetPort: http}]\n";
-
-}  // namespace
-
 class TstKubectlPortForward : public QObject {
     Q_OBJECT
 
@@ -93,7 +69,7 @@ private slots:
         // The host's own network namespace: no pod network here (port-forward needs none).
         QVERIFY(
             m_server.start(args({"--node-agent", "--kubelet-port", "0", "--pod-network", "none"})));
-        auto applied = kubectl({"apply", "-f", "-"}, kHello);
+        auto applied = kubectl({"apply", "-f", "-"}, testing::kHelloPodAndService);
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
         auto ready =
             kubectl(args({"wait", "--for=condition=Ready", "pod/hello", "--timeout=120s"}));
