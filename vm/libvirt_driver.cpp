@@ -545,7 +545,9 @@ core::Result<void> LibvirtDriver::release(const ClusterSpec& spec, const std::fi
     return core::success();
 }
 
-core::Result<void> LibvirtDriver::pause(const ClusterSpec& spec, const std::filesystem::path& dir) {
+core::Result<void> LibvirtDriver::withRunningDomain(
+    const ClusterSpec& spec, const std::filesystem::path& dir,
+    const std::function<core::Result<void>(Domain&)>& action) const {
     auto connection = connect(definedUri(spec, dir));
     if (!connection) {
         return connection.error();
@@ -555,21 +557,16 @@ core::Result<void> LibvirtDriver::pause(const ClusterSpec& spec, const std::file
         return core::Error(core::ErrorCode::Unavailable,
                            "cluster \"" + spec.name + "\" is not running");
     }
-    return domain->suspend();
+    return action(*domain);
+}
+
+core::Result<void> LibvirtDriver::pause(const ClusterSpec& spec, const std::filesystem::path& dir) {
+    return withRunningDomain(spec, dir, [](Domain& domain) { return domain.suspend(); });
 }
 
 core::Result<void> LibvirtDriver::resume(const ClusterSpec& spec,
                                          const std::filesystem::path& dir) {
-    auto connection = connect(definedUri(spec, dir));
-    if (!connection) {
-        return connection.error();
-    }
-    auto domain = (*connection)->lookupDomain(domainName(spec.name));
-    if (!domain || !domain->isActive()) {
-        return core::Error(core::ErrorCode::Unavailable,
-                           "cluster \"" + spec.name + "\" is not running");
-    }
-    return domain->resume();
+    return withRunningDomain(spec, dir, [](Domain& domain) { return domain.resume(); });
 }
 
 core::Result<std::uint16_t> LibvirtDriver::exposePort(const ClusterSpec& spec,

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include "vm/driver.h"
 
 namespace slipway::vm {
+
+class Domain;
 
 class LibvirtConnection;
 
@@ -79,6 +82,10 @@ public:
 
 private:
     core::Result<std::shared_ptr<LibvirtConnection>> connect(const std::string& uri) const;
+    /// Runs `action` on the cluster's domain; Unavailable when it is not running.
+    core::Result<void> withRunningDomain(
+        const ClusterSpec& spec, const std::filesystem::path& dir,
+        const std::function<core::Result<void>(Domain&)>& action) const;
     /// The URI the cluster's domains were defined on (machine.json), else uriFor(spec).
     std::string definedUri(const ClusterSpec& spec, const std::filesystem::path& dir) const;
     core::Result<void> addForwards(const ClusterSpec& spec, const std::filesystem::path& dir,
