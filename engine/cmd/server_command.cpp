@@ -323,7 +323,11 @@ int runServer(const ServerFlags& flags) {
         }
         kubelet.emplace(nodeAgentClient, std::move(*agentOptions));
     }
-    client::SharedInformers metricsInformers(loopback);
+    // One set of informers for every in-process component that reads the cluster (metrics,
+    // controllers, scheduler): each collection is listed, watched and cached once. With 10,000
+    // pods a cached copy costs about 100 MiB, so three components with copies of their own
+    // would triple slipwayd's memory.
+    client::SharedInformers clusterInformers(loopback);
     metrics::SimulatedMetricsOptions simulatedOptions;
     if (kubelet) {
         simulatedOptions.isSimulatedNode = [name =
@@ -331,7 +335,7 @@ int runServer(const ServerFlags& flags) {
             return node.value("/metadata/name"_json_pointer, std::string()) != name;
         };
     }
-    const metrics::SimulatedMetricsSource simulatedMetrics(metricsInformers, simulatedOptions);
+    const metrics::SimulatedMetricsSource simulatedMetrics(clusterInformers, simulatedOptions);
     std::vector<const metrics::MetricsSource*> metricsSources{&simulatedMetrics};
     if (kubelet) {
         metricsSources.push_back(&kubelet->metrics());
@@ -343,7 +347,7 @@ int runServer(const ServerFlags& flags) {
         return 1;
     }
     metricsApi.registerWith(router);
-    metricsInformers.start();
+    clusterInformers.start();
 
     // pods/log, exec, attach and portforward: proxied to the node agent the pod runs on, with
     // the admin certificate as the API server's client certificate toward agents.
@@ -428,20 +432,20 @@ int runServer(const ServerFlags& flags) {
         controllerOptions.rootCaPem = clusterPki->authority.certificatePem;
     }
     controllerOptions.clusterCidr = flags.clusterCidr;
-    controllers::ControllerManager controllerManager(controllerClient, controllerOptions);
+    controllers::ControllerManager controllerManager(controllerClient, clusterInformers,
+                                                     controllerOptions);
     controllerManager.start();
-    // kube-scheduler: its own component, identity and informers.
+    // kube-scheduler: its own component and identity for its writes; it reads the shared cache.
     const client::InProcessClient schedulerClient(
         router, apiserver::Identity{"system:kube-scheduler", {"system:masters"}, true});
-    client::SharedInformers schedulerInformers(schedulerClient);
-    scheduler::Scheduler podScheduler(schedulerClient, schedulerInformers);
-    schedulerInformers.start();
+    scheduler::Scheduler podScheduler(schedulerClient, clusterInformers);
+    clusterInformers.start();
     podScheduler.run();
 
     // Simulated nodes (KWOK-style), as their own node agent identity.
     std::optional<agent::sim::SimulatedNodes> simulatedNodes;
     if (simConfig.nodeCount > 0) {
-        simulatedNodes.emplace(nodeAgentClient, simConfig);
+        simulatedNodes.emplace(nodeAgentClient, clusterInformers, simConfig);
         simulatedNodes->start();
     }
     // The local node: a kubelet running real containers.
@@ -526,7 +530,8 @@ int runServer(const ServerFlags& flags) {
     if (nodeRoutes) {
         nodeRoutes->stop();
     }
-    schedulerInformers.stop();
+    // Informers first, so that no handler runs into a component being stopped.
+    clusterInformers.stop();
     podScheduler.stop();
     if (simulatedNodes) {
         simulatedNodes->stop();

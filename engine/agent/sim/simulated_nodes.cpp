@@ -18,7 +18,8 @@ using client::resources::nodes;
 using client::resources::pods;
 using nlohmann::json;
 
-constexpr const char* kNodeNameIndex = "spec.nodeName";
+// Its own name: the pod informer may be shared with components that index it too.
+constexpr const char* kNodeNameIndex = "sim:spec.nodeName";
 /// A pod or node that keeps failing is retried this often, then left to its next event.
 constexpr int kMaxRetries = 15;
 
@@ -77,10 +78,24 @@ std::string SimulatedNodes::internalIpOf(int index) {
 }
 
 SimulatedNodes::SimulatedNodes(const client::Client& client, SimConfig config)
+    : SimulatedNodes(client, std::make_unique<client::SharedInformers>(client), std::move(config)) {
+}
+
+SimulatedNodes::SimulatedNodes(const client::Client& client, client::SharedInformers& informers,
+                               SimConfig config)
+    : SimulatedNodes(client, informers, nullptr, std::move(config)) {}
+
+SimulatedNodes::SimulatedNodes(const client::Client& client,
+                               std::unique_ptr<client::SharedInformers>&& own, SimConfig config)
+    : SimulatedNodes(client, *own, std::move(own), std::move(config)) {}
+
+SimulatedNodes::SimulatedNodes(const client::Client& client, client::SharedInformers& informers,
+                               std::unique_ptr<client::SharedInformers>&& own, SimConfig config)
     : m_client(client),
       m_config(std::move(config)),
-      m_podInformer(client, client::InformerOptions(pods())),
-      m_nodeInformer(client, client::InformerOptions(nodes())),
+      m_ownInformers(std::move(own)),
+      m_podInformer(informers.informerFor(pods())),
+      m_nodeInformer(informers.informerFor(nodes())),
       m_podQueue(queueOptions("sim-pods")),
       m_nodeQueue(queueOptions("sim-nodes")),
       m_recorder(client, client::EventSource{"kubelet", {}}) {
@@ -205,8 +220,9 @@ void SimulatedNodes::stop() {
         }
     }
     m_workers.clear();
-    m_podInformer.stop();
-    m_nodeInformer.stop();
+    if (m_ownInformers) {
+        m_ownInformers->stop();
+    }
 }
 
 bool SimulatedNodes::waitForRegistered(std::chrono::milliseconds timeout) const {

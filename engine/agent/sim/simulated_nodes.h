@@ -22,6 +22,7 @@
 #include "engine/client/client.h"
 #include "engine/client/event_recorder.h"
 #include "engine/client/informer.h"
+#include "engine/client/shared_informers.h"
 #include "engine/client/work_queue.h"
 #include "engine/core/result.h"
 
@@ -43,6 +44,11 @@ namespace slipway::agent::sim {
 class SimulatedNodes {
 public:
     SimulatedNodes(const client::Client& client, SimConfig config);
+    /// The same reading pods and nodes from informers shared with the rest of the process
+    /// (slipwayd's controllers and scheduler), so that 10,000 pods are cached once. The
+    /// informers must outlive this object, and their owner stops them before stop().
+    SimulatedNodes(const client::Client& client, client::SharedInformers& informers,
+                   SimConfig config);
     /// Stops.
     ~SimulatedNodes();
     SimulatedNodes(const SimulatedNodes&) = delete;
@@ -65,6 +71,11 @@ public:
     static std::string internalIpOf(int index);
 
 private:
+    SimulatedNodes(const client::Client& client, std::unique_ptr<client::SharedInformers>&& own,
+                   SimConfig config);
+    // `own` is the informers' owner when they are not shared (null otherwise).
+    SimulatedNodes(const client::Client& client, client::SharedInformers& informers,
+                   std::unique_ptr<client::SharedInformers>&& own, SimConfig config);
     struct Node {
         NodeConfig config;
         int index = 0;
@@ -103,9 +114,10 @@ private:
 
     const client::Client& m_client;
     const SimConfig m_config;
-    std::map<std::string, std::unique_ptr<Node>> m_nodes;  ///< fixed after construction
-    client::Informer m_podInformer;
-    client::Informer m_nodeInformer;
+    std::map<std::string, std::unique_ptr<Node>> m_nodes;     ///< fixed after construction
+    std::unique_ptr<client::SharedInformers> m_ownInformers;  ///< unless shared
+    client::Informer& m_podInformer;
+    client::Informer& m_nodeInformer;
     client::WorkQueue m_podQueue;
     client::WorkQueue m_nodeQueue;
     client::EventRecorder m_recorder;

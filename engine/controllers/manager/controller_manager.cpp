@@ -34,7 +34,14 @@ constexpr std::chrono::seconds kSyncTimeout{30};
 }  // namespace
 
 ControllerManager::ControllerManager(const client::Client& client, ControllerOptions options)
-    : m_client(client), m_options(options), m_informers(client) {}
+    : m_client(client),
+      m_options(options),
+      m_ownInformers(std::make_unique<client::SharedInformers>(client)),
+      m_informers(*m_ownInformers) {}
+
+ControllerManager::ControllerManager(const client::Client& client,
+                                     client::SharedInformers& informers, ControllerOptions options)
+    : m_client(client), m_options(options), m_informers(informers) {}
 
 ControllerManager::~ControllerManager() {
     stop();

@@ -20,8 +20,13 @@ class NamespaceController;
 /// the controllers' workers, and stops them, in reverse order, on shutdown.
 class ControllerManager {
 public:
-    /// The client must outlive the manager.
+    /// The client must outlive the manager. The manager makes its own shared informers.
     explicit ControllerManager(const client::Client& client, ControllerOptions options = {});
+    /// The same on informers shared with other components of the process (slipwayd's
+    /// scheduler and metrics read the same pod cache), so that every collection is cached once.
+    /// The informers must outlive the manager; start() starts them, stop() stops them.
+    ControllerManager(const client::Client& client, client::SharedInformers& informers,
+                      ControllerOptions options = {});
     ~ControllerManager();
     ControllerManager(const ControllerManager&) = delete;
     ControllerManager& operator=(const ControllerManager&) = delete;
@@ -34,7 +39,8 @@ public:
 private:
     const client::Client& m_client;
     const ControllerOptions m_options;
-    client::SharedInformers m_informers;
+    std::unique_ptr<client::SharedInformers> m_ownInformers;
+    client::SharedInformers& m_informers;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     std::unique_ptr<NamespaceController> m_namespaces;
     std::unique_ptr<GarbageCollector> m_garbageCollector;
