@@ -44,4 +44,9 @@ int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool f
 int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                    const std::string& name, const std::string& nameSpace, bool urlOnly);
 
+/// `slipway image load FILE`: loads a `docker save` or OCI-layout tarball into every node of
+/// the cluster (cli/image_command.cpp).
+int imageLoadCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                     const std::string& file);
+
 }  // namespace slipway::cli

@@ -71,8 +71,15 @@ int main(int argc, char** argv) {
     service->add_option("-n,--namespace", serviceNamespace, "The Service's namespace")
         ->capture_default_str();
     service->add_flag("--url", urlOnly, "Print only the URLs, one per line");
+    auto* image = app.add_subcommand("image", "Manage the nodes' images");
+    image->require_subcommand(1);
+    auto* imageLoad = image->add_subcommand(
+        "load", "Load a docker-archive or OCI-layout tarball (docker save) into every node");
+    std::string imageFile;
+    imageLoad->add_option("file", imageFile, "The tarball")->required()->check(CLI::ExistingFile);
+    imageLoad->fallthrough();
     for (auto* command :
-         {start, stop, status, remove, list, kubeconfig, service, pause, unpause, logs}) {
+         {start, stop, status, remove, list, kubeconfig, service, pause, unpause, logs, image}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -120,6 +127,9 @@ int main(int argc, char** argv) {
     }
     if (kubeconfig->parsed()) {
         return cli::kubeconfigCommand(manager, global);
+    }
+    if (imageLoad->parsed()) {
+        return cli::imageLoadCommand(manager, global, imageFile);
     }
     if (service->parsed()) {
         return cli::serviceCommand(manager, global, serviceName, serviceNamespace, urlOnly);

@@ -20,7 +20,7 @@
 #include "engine/client/port_forward.h"
 #include "engine/client/resource_ref.h"
 #include "engine/client/rest_client.h"
-#include "engine/pki/kubeconfig.h"
+#include "vm/client_config.h"
 
 namespace slipway::vm {
 
@@ -243,11 +243,7 @@ void ServiceTunnel::stop() {
 core::Result<std::unique_ptr<ServiceTunnel>> ServiceTunnel::open(
     const std::filesystem::path& kubeconfig, const std::string& nameSpace, const std::string& name,
     ErrorHandler onError) {
-    auto loaded = pki::Kubeconfig::load(kubeconfig);
-    if (!loaded) {
-        return loaded.error();
-    }
-    auto config = client::ClientConfig::fromKubeconfig(*loaded);
+    auto config = clientConfigFrom(kubeconfig);
     if (!config) {
         return config.error();
     }

@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <condition_variable>
+#include <cstdint>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -156,7 +158,11 @@ public:
 protected:
     void read() {
         m_parser.emplace();
-        m_parser->body_limit(m_options.maxBodyBytes);
+        // The declared length is judged in onHeader (where an upload may be let through
+        // unread); Beast would refuse it while parsing the header. The limit applies again to
+        // the body itself, chunked or not. (Not boost::none: Beast 1.74 compares the length
+        // with the optional, and any length is "greater" than none.)
+        m_parser->body_limit(std::numeric_limits<std::uint64_t>::max());
         m_parser->header_limit(m_options.maxHeaderBytes);
         beast::get_lowest_layer(derived().stream()).expires_after(m_options.readTimeout);
         // The header first: Boost 1.74's one-shot read skips body_limit when a small request
@@ -172,8 +178,16 @@ protected:
         }
         const auto length = m_parser->content_length();
         if (length && *length > m_options.maxBodyBytes) {
+            const auto& header = m_parser->get();
+            // An upload (an image to a node agent) is handed over unread: its handler takes
+            // the connection over and receives the body as it arrives.
+            if (m_router.acceptsStreamedBody(std::string(header.method_string()),
+                                             header.target())) {
+                return dispatch(*length);
+            }
             return onRead(http::error::body_limit, bytes);
         }
+        m_parser->body_limit(m_options.maxBodyBytes);
         http::async_read(
             derived().stream(), m_buffer, *m_parser,
             beast::bind_front_handler(&HttpConversation::onRead, derived().shared_from_this()));
@@ -196,9 +210,15 @@ private:
         if (ec) {
             return answerError(http::status::bad_request, ec.message());
         }
+        dispatch(std::nullopt);
+    }
+
+    /// Routes the request read (its head only when `streamedBody` is set) and answers it.
+    void dispatch(std::optional<std::uint64_t> streamedBody) {
         const auto& request = m_parser->get();
         HttpRequest routed(std::string(request.method_string()), std::string(request.target()),
                            request.body());
+        routed.streamedBodyLength = streamedBody;
         routed.accept = std::string(request[http::field::accept]);
         routed.identity = m_identity;
         routed.contentType = std::string(request[http::field::content_type]);
@@ -215,7 +235,8 @@ private:
         // Held until the response is written; a stream is long-running and holds nothing.
         m_slot = admission.slot;
         m_version = request.version();
-        m_keepAlive = request.keep_alive();
+        // An unread body is still on the connection: nothing after this answer can be read.
+        m_keepAlive = request.keep_alive() && !streamedBody;
         m_head = request.method() == http::verb::head;
         SPDLOG_DEBUG("{} {} {}", routed.identity.user, routed.method, routed.target);
         respond(admission.admitted ? m_router.handleAsync(routed) : tooManyRequests());

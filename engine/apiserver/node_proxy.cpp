@@ -855,8 +855,11 @@ struct NodeProxy::Impl {
         if (!upgrade) {
             head += "Connection: close\r\n";
         }
-        if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-            request.method == "PATCH") {
+        if (request.streamedBodyLength) {
+            // The body follows through the takeover, relayed as it arrives.
+            head += "Content-Length: " + std::to_string(*request.streamedBodyLength) + "\r\n";
+        } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+                   request.method == "PATCH") {
             head += "Content-Length: " + std::to_string(request.body.size()) + "\r\n";
         }
         head += "\r\n" + request.body;
@@ -917,6 +920,8 @@ void NodeProxy::install(Router& router) {
                                       return impl->proxy(request, info);
                                   });
     }
+    // Uploads through a node (`slipway image load`) are relayed as they arrive.
+    router.acceptStreamedBodies("", "nodes", "proxy");
 }
 
 }  // namespace slipway::apiserver

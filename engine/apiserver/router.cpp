@@ -166,6 +166,31 @@ void Router::addPathHandler(const std::string& prefix,
     m_pathHandlers.emplace_back(prefix, std::move(handler));
 }
 
+void Router::acceptStreamedBodies(const std::string& group, const std::string& resource,
+                                  const std::string& subresource) {
+    m_streamedConnect.insert(createOnlyKey(group, resource, subresource));
+}
+
+void Router::acceptStreamedBodies(const std::string& pathPrefix) {
+    m_streamedPrefixes.push_back(pathPrefix);
+}
+
+bool Router::acceptsStreamedBody(const std::string& method, std::string_view target) const {
+    const auto [path, query] = splitTarget(target);
+    for (const auto& prefix : m_streamedPrefixes) {
+        if (path.rfind(prefix, 0) == 0) {
+            return true;
+        }
+    }
+    if (m_streamedConnect.empty()) {
+        return false;
+    }
+    const auto info = parseRequestInfo(method, path, false);
+    return info && info->isResourceRequest && !info->name.empty() &&
+           m_streamedConnect.contains(
+               createOnlyKey(info->group, info->resource, info->subresource));
+}
+
 std::string HttpRequest::header(std::string_view name) const {
     const auto lowerName = lowerCase(std::string(name));
     for (const auto& [key, value] : headers) {

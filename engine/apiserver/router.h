@@ -2,9 +2,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +46,12 @@ struct HttpRequest {
     /// Every header as received, in order (names as the client spelled them): what a handler
     /// that takes the connection over needs (Upgrade, Sec-WebSocket-*, X-Stream-Protocol-*).
     std::vector<std::pair<std::string, std::string>> headers;
+    /// Set when the body was not read because it is larger than the server buffers (an image
+    /// upload): its Content-Length, with `body` empty. Only for requests the Router accepts
+    /// streamed bodies for (Router::acceptsStreamedBody). The body follows on the connection,
+    /// so only a handler that takes the connection over reads it; any other answer closes the
+    /// connection after it is sent.
+    std::optional<std::uint64_t> streamedBodyLength;
 
     /// The value of the first header named `name` (case-insensitive), or empty.
     std::string header(std::string_view name) const;
@@ -195,6 +204,17 @@ public:
     void addPathHandler(const std::string& prefix,
                         std::function<HttpResponse(const HttpRequest& request)> handler);
 
+    /// Requests to connect subresource `resource/subresource` (nodes/proxy) may carry bodies
+    /// larger than the server buffers: their handler gets them streamed (see
+    /// HttpRequest::streamedBodyLength). Register before serving.
+    void acceptStreamedBodies(const std::string& group, const std::string& resource,
+                              const std::string& subresource);
+    /// The same for a path handler's prefix ("/images/" of the node agent).
+    void acceptStreamedBodies(const std::string& pathPrefix);
+    /// True if a request of `method` to `target` may have its body streamed: asked by the
+    /// server when a request's Content-Length is over its limit, before reading the body.
+    bool acceptsStreamedBody(const std::string& method, std::string_view target) const;
+
     /// /readyz answers 503 until the server is ready to serve the API.
     void setReady(bool ready) { m_ready = ready; }
     bool ready() const { return m_ready; }
@@ -222,6 +242,9 @@ private:
     std::map<std::string, CreateOnlyHandler, std::less<>> m_connect;
     std::vector<std::pair<std::string, std::function<HttpResponse(const HttpRequest&)>>>
         m_pathHandlers;
+    /// Where bodies may be streamed: "group/resource/subresource" keys and path prefixes.
+    std::set<std::string, std::less<>> m_streamedConnect;
+    std::vector<std::string> m_streamedPrefixes;
 };
 
 }  // namespace slipway::apiserver

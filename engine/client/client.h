@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct Request {
     std::string target;  ///< path and query: "/api/v1/namespaces/default/pods?limit=5"
     std::string body;
     std::string contentType;  ///< of the body; empty without one
+    /// When set, the body is this file, streamed from disk as it is sent (an image upload);
+    /// `body` is ignored. Only the HTTPS transport sends files.
+    std::filesystem::path bodyFile;
     std::string accept = "application/json";
     /// Deadline for the whole exchange; zero means the transport's default. For stream(): how
     /// long the stream is expected to last (the watch's timeoutSeconds).

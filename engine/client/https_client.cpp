@@ -217,6 +217,14 @@ struct HttpsClient::Impl : std::enable_shared_from_this<HttpsClient::Impl> {
 
     http::request<http::string_body> makeMessage(const Request& request) const {
         http::request<http::string_body> message;
+        setHeaders(message, request);
+        message.body() = request.body;
+        message.prepare_payload();
+        return message;
+    }
+
+    template <typename Body>
+    void setHeaders(http::request<Body>& message, const Request& request) const {
         const auto verb = http::string_to_verb(request.method);
         if (verb == http::verb::unknown) {
             message.method_string(request.method);
@@ -234,10 +242,28 @@ struct HttpsClient::Impl : std::enable_shared_from_this<HttpsClient::Impl> {
         if (!request.contentType.empty()) {
             message.set(http::field::content_type, request.contentType);
         }
-        message.body() = request.body;
         message.keep_alive(true);
-        message.prepare_payload();
-        return message;
+    }
+
+    /// Sends the request on `connection`: the prepared `message`, or the request's file,
+    /// streamed from disk.
+    asio::awaitable<void> sendRequest(Connection& connection, const Request& request,
+                                      const http::request<http::string_body>& message,
+                                      beast::error_code& ec) {
+        if (request.bodyFile.empty()) {
+            co_await connection.onStream(
+                [&](auto& stream) { return http::async_write(stream, message, token(ec)); });
+            co_return;
+        }
+        http::request<http::file_body> upload;
+        setHeaders(upload, request);
+        upload.body().open(request.bodyFile.c_str(), beast::file_mode::scan, ec);
+        if (ec) {
+            co_return;
+        }
+        upload.prepare_payload();
+        co_await connection.onStream(
+            [&](auto& stream) { return http::async_write(stream, upload, token(ec)); });
     }
 
     // ---- connection pool (I/O thread only) -----------------------------------------------
@@ -332,8 +358,7 @@ struct HttpsClient::Impl : std::enable_shared_from_this<HttpsClient::Impl> {
 
             beast::error_code ec;
             connection->lowest().expires_at(deadline);
-            co_await connection->onStream(
-                [&](auto& stream) { return http::async_write(stream, message, token(ec)); });
+            co_await sendRequest(*connection, request, message, ec);
             if (ec) {
                 if (mayRetry) {
                     continue;

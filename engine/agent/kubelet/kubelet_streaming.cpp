@@ -14,9 +14,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "engine/agent/images/image_store.h"
 #include "engine/agent/logs/cri_log.h"
 #include "engine/agent/probes/prober.h"
 #include "engine/client/indexer.h"
@@ -413,6 +415,24 @@ core::Result<int> Kubelet::Streaming::portForward(const std::string& nameSpace,
             netns + "\", IPv4: dial tcp4 127.0.0.1:" + std::to_string(port) + ": connect: " + text);
     }
     return fd;
+}
+
+core::Result<nlohmann::json> Kubelet::Streaming::loadImages(const std::filesystem::path& archive) {
+    auto loaded = m_kubelet.images().loadArchive(archive);
+    if (!loaded) {
+        return loaded.error();
+    }
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& image : *loaded) {
+        spdlog::info("loaded image {} ({})", image.id,
+                     image.repoTags.empty() ? std::string("untagged") : image.repoTags.front());
+        images.push_back({{"id", image.id}, {"repoTags", image.repoTags}});
+    }
+    return nlohmann::json{{"images", std::move(images)}};
+}
+
+std::filesystem::path Kubelet::Streaming::uploadDirectory() const {
+    return m_kubelet.images().directory() / "uploads";
 }
 
 }  // namespace slipway::agent::kubelet

@@ -33,6 +33,10 @@ public:
     /// enters the sandbox's netns to create the socket), as the CRI's PortForward does.
     core::Result<int> portForward(const std::string& nameSpace, const std::string& pod,
                                   std::uint16_t port) override;
+    /// Into the kubelet's image store, as its preloaded images.
+    core::Result<nlohmann::json> loadImages(const std::filesystem::path& archive) override;
+    /// `uploads` beside the image store's blobs.
+    std::filesystem::path uploadDirectory() const override;
 
 private:
     /// The running (or newest) instance of `container` in pod `nameSpace/pod`.

@@ -3,10 +3,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/core/result.h"
 
@@ -135,6 +138,18 @@ public:
         (void)pod;
         (void)port;
         return core::Error(core::ErrorCode::BadRequest, "port forwarding is not supported");
+    }
+    /// Loads the images of a `docker save` or OCI-layout tarball into the node's image store
+    /// (`POST /images/load`, what `slipway image load` sends); answers
+    /// `{"images":[{"id":…,"repoTags":[…]}]}`.
+    virtual core::Result<nlohmann::json> loadImages(const std::filesystem::path& archive) {
+        (void)archive;
+        return core::Error(core::ErrorCode::BadRequest, "this node does not load images");
+    }
+    /// Where uploads are received before loadImages(): on the image store's filesystem, so
+    /// that a large image does not fill a tmpfs.
+    virtual std::filesystem::path uploadDirectory() const {
+        return std::filesystem::temp_directory_path();
     }
 };
 

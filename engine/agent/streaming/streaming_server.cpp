@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "engine/agent/streaming/channel_protocol.h"
+#include "engine/agent/streaming/image_upload.h"
 #include "engine/api/status.h"
 #include "engine/apiserver/http_server.h"
 #include "engine/apiserver/request_info.h"
@@ -1354,6 +1355,8 @@ struct StreamingServer::Impl {
     std::mutex liveMutex;
     std::vector<std::weak_ptr<LogResponseStream>> liveLogs;
     std::vector<std::weak_ptr<ExecSession>> liveSessions;
+    ImageUpload imageUpload{backend,
+                            [this](std::function<void()> job) { workers.spawn(std::move(job)); }};
     apiserver::Router router;
     std::unique_ptr<apiserver::HttpServer> http;
     std::once_flag stopped;
@@ -1372,6 +1375,10 @@ StreamingServer::StreamingServer(StreamingServerOptions options, StreamingBacken
     });
     impl.router.addPathHandler(
         "/portForward/", [&impl](const HttpRequest& request) { return impl.portForward(request); });
+    impl.router.addPathHandler("/images/", [&impl](const HttpRequest& request) {
+        return impl.imageUpload.handle(request);
+    });
+    impl.router.acceptStreamedBodies("/images/");
     impl.router.setReady(true);
 }
 
