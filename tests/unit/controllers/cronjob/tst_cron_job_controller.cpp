@@ -174,10 +174,12 @@ private slots:
         QVERIFY(!hasJob(jobFor("single", second)));
         QCOMPARE(jobs().size(), 1u);
 
-        // Once it finished, the next time runs.
-        finish(jobFor("single", first), "Complete");
+        // Once it finished, the next time runs. The clock moves first: a sync between the
+        // finish and the move would rightly start the run of `second` (still the most recent
+        // unmet time), which Forbid would then keep `third` waiting for.
         const auto third = first + std::chrono::minutes(2);
         setClock(third);
+        finish(jobFor("single", first), "Complete");
         // The controller must see the Job finish and the clock move; under load that can take
         // a few rechecks (a clean-clone CI run with the containers suite beside it once took
         // more than 20 s here: see the session-4 note).
