@@ -84,13 +84,17 @@ void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString
         Qt::SingleShotConnection);
 }
 
-/// The same once a manifest editor has read its file, validated it and drawn its preview.
+/// The same once a manifest editor has read its file and validated it; with a cluster to apply
+/// to, after a diff against it too, so that the picture shows the output pane.
 void screenshotWhenManifestChecked(slipway::gui::MainWindow& window,
                                    slipway::gui::ManifestEditorPage* page, const QString& file) {
     QObject::connect(
         page->model(), &slipway::gui::ManifestEditorModel::diagnosticsChanged, &window,
-        [&window, file] {
-            QTimer::singleShot(1500, &window, [&window, file] {
+        [&window, page, file] {
+            if (page->currentTarget() >= 0) {
+                emit page->diffRequested();
+            }
+            QTimer::singleShot(2500, &window, [&window, file] {
                 if (!window.grab().save(file)) {
                     std::fprintf(stderr, "slipway-studio: cannot write %s\n",
                                  qPrintable(QDir::toNativeSeparators(file)));

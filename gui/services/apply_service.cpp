@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include <QCoreApplication>
 #include <QMetaObject>
 #include <QThreadPool>
 
@@ -159,12 +160,16 @@ Step applyOne(const client::Client& api, ResourceMapper& mapper, json object, bo
     options.dryRun = dryRun;
     options.fieldManager = "slipway-studio";
     options.fieldValidation = "Strict";
-    const QString suffix = dryRun ? QStringLiteral(" (server dry run)") : QString();
+    // kubectl's words, translated where Studio is.
+    const QString suffix =
+        dryRun ? QCoreApplication::translate("slipway::gui::ApplyService", " (server dry run)")
+               : QString();
 
     json live;
     json result;
     if (name.empty()) {
-        step.outcome.error = QStringLiteral("metadata.name is required");
+        step.outcome.error =
+            QCoreApplication::translate("slipway::gui::ApplyService", "metadata.name is required");
         return step;
     }
     auto current = api.get(collection.named(name));
@@ -178,7 +183,8 @@ Step applyOne(const client::Client& api, ResourceMapper& mapper, json object, bo
             step.outcome.error = QString::fromStdString(created.error().message());
             return step;
         }
-        step.outcome.action = QStringLiteral("created") + suffix;
+        step.outcome.action =
+            QCoreApplication::translate("slipway::gui::ApplyService", "created") + suffix;
         result = std::move(created).value();
     } else {
         live = std::move(current).value();
@@ -194,7 +200,8 @@ Step applyOne(const client::Client& api, ResourceMapper& mapper, json object, bo
         }
         const json patch = threeWayMergePatch(original, modified, live);
         if (patch.empty()) {
-            step.outcome.action = QStringLiteral("unchanged") + suffix;
+            step.outcome.action =
+                QCoreApplication::translate("slipway::gui::ApplyService", "unchanged") + suffix;
             result = live;
         } else {
             auto patched =
@@ -203,7 +210,8 @@ Step applyOne(const client::Client& api, ResourceMapper& mapper, json object, bo
                 step.outcome.error = QString::fromStdString(patched.error().message());
                 return step;
             }
-            step.outcome.action = QStringLiteral("configured") + suffix;
+            step.outcome.action =
+                QCoreApplication::translate("slipway::gui::ApplyService", "configured") + suffix;
             result = std::move(patched).value();
         }
     }

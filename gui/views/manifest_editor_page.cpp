@@ -18,6 +18,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QToolTip>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <Qsci/qscilexerdiff.h>
@@ -131,6 +132,27 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     m_editor->setMarginMarkerMask(1, (1 << m_errorMarker) | (1 << m_warningMarker));
     m_errorIndicator = m_editor->indicatorDefine(QsciScintilla::SquiggleIndicator);
     m_editor->setIndicatorForegroundColor(QColor(0xd9, 0x30, 0x25), m_errorIndicator);
+    // Resting the mouse on a marked line explains its problems.
+    m_editor->SendScintilla(QsciScintillaBase::SCI_SETMOUSEDWELLTIME, 400UL, 0L);
+    connect(m_editor, &QsciScintillaBase::SCN_DWELLSTART, this, [this](int position, int x, int y) {
+        if (position < 0) {
+            return;
+        }
+        int line = 0;
+        int index = 0;
+        m_editor->lineIndexFromPosition(position, &line, &index);
+        QStringList messages;
+        for (const ManifestDiagnostic& diagnostic : m_model->diagnostics()) {
+            if (diagnostic.line == line) {
+                messages << QString::fromStdString(diagnostic.text()).toHtmlEscaped();
+            }
+        }
+        if (!messages.isEmpty()) {
+            QToolTip::showText(m_editor->viewport()->mapToGlobal(QPoint(x, y)),
+                               messages.join(QStringLiteral("<br>")), m_editor);
+        }
+    });
+    connect(m_editor, &QsciScintillaBase::SCN_DWELLEND, this, [] { QToolTip::hideText(); });
 
     // --- output: diffs and apply results ---
     m_output->setObjectName(QStringLiteral("manifestOutput"));
@@ -138,8 +160,14 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     auto* diffLexer = new QsciLexerDiff(m_output);
     diffLexer->setDefaultFont(editorFont());
     diffLexer->setFont(editorFont());
+    diffLexer->setColor(QColor(0x1a, 0x7f, 0x37), QsciLexerDiff::LineAdded);
+    diffLexer->setColor(QColor(0xcf, 0x22, 0x2e), QsciLexerDiff::LineRemoved);
+    diffLexer->setColor(QColor(0x82, 0x50, 0xdf), QsciLexerDiff::Position);
+    diffLexer->setColor(QColor(0x24, 0x29, 0x2f), QsciLexerDiff::Comment);
+    diffLexer->setColor(QColor(0x24, 0x29, 0x2f), QsciLexerDiff::Default);
     m_output->setLexer(diffLexer);
     m_output->setReadOnly(true);
+    m_output->setWrapMode(QsciScintilla::WrapWord);
     m_output->setMarginWidth(1, 0);
 
     // --- problems ---
@@ -162,6 +190,7 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     m_formView->setItemDelegate(new FormDelegate(m_formView));
     m_formView->setEditTriggers(QAbstractItemView::AllEditTriggers);
     m_formView->verticalHeader()->hide();
+    m_formView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
     m_formView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_formView->horizontalHeader()->setStretchLastSection(true);
     m_formView->setAlternatingRowColors(true);
@@ -273,13 +302,14 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(formPane);
     right->addWidget(previewPane);
-    right->setStretchFactor(0, 2);
-    right->setStretchFactor(1, 3);
+    right->setStretchFactor(0, 1);
+    right->setStretchFactor(1, 2);
+    right->setSizes({330, 570});  // the form needs a dozen rows; the preview gets the rest
     auto* sides = new QSplitter(Qt::Horizontal, this);
     sides->addWidget(left);
     sides->addWidget(right);
-    sides->setStretchFactor(0, 5);
-    sides->setStretchFactor(1, 4);
+    sides->setStretchFactor(0, 1);
+    sides->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
