@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gui/services/apply_service.h"
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 #include <map>
@@ -12,6 +13,8 @@
 #include <QMetaObject>
 #include <QThreadPool>
 
+#include "engine/api/kind_registry.h"
+#include "engine/api/patch_metadata.h"
 #include "engine/client/https_client.h"
 #include "engine/client/resource_ref.h"
 #include "engine/client/rest_client.h"
@@ -113,6 +116,9 @@ json forDiff(json object) {
     return object;
 }
 
+std::shared_ptr<const api::PatchMetadata> patchMetadataOf(const std::string& apiVersion,
+                                                          const std::string& kind);
+
 struct Step {
     ApplyOutcome outcome;
     std::string diff;
@@ -198,14 +204,20 @@ Step applyOne(const client::Client& api, ResourceMapper& mapper, json object, bo
                 original = json::object();
             }
         }
-        const json patch = threeWayMergePatch(original, modified, live);
+        // Built-in kinds get a strategic merge patch, as from kubectl; others a merge patch.
+        const bool strategic =
+            patchMetadataOf(apiVersion, object.value("kind", std::string())) != nullptr;
+        const json patch = strategic ? threeWayStrategicMergePatch(original, modified, live)
+                                     : threeWayMergePatch(original, modified, live);
         if (patch.empty()) {
             step.outcome.action =
                 QCoreApplication::translate("slipway::gui::ApplyService", "unchanged") + suffix;
             result = live;
         } else {
             auto patched =
-                api.patch(collection.named(name), client::PatchType::Merge, patch, options);
+                api.patch(collection.named(name),
+                          strategic ? client::PatchType::StrategicMerge : client::PatchType::Merge,
+                          patch, options);
             if (!patched.ok()) {
                 step.outcome.error = QString::fromStdString(patched.error().message());
                 return step;
@@ -264,7 +276,163 @@ bool holds(const json& current, const json& modified) {
     return current == modified;
 }
 
+/// The element of `list` whose `key` field is `value`, or null.
+const json* elementWithKey(const json& list, const std::string& key, const json& value) {
+    if (!list.is_array()) {
+        return nullptr;
+    }
+    for (const json& element : list) {
+        if (element.is_object() && element.contains(key) && element.at(key) == value) {
+            return &element;
+        }
+    }
+    return nullptr;
+}
+
+bool keyedElements(const json& list, const std::string& key) {
+    return std::all_of(list.begin(), list.end(),
+                       [&](const json& e) { return e.is_object() && e.contains(key); });
+}
+
+json strategicPatch(const json& original, const json& modified, const json& current,
+                    const api::PatchMetadata* meta) {
+    json patch = json::object();
+    if (!modified.is_object()) {
+        return patch;
+    }
+    for (const auto& [key, value] : modified.items()) {
+        const api::PatchField* field = meta != nullptr ? meta->find(key) : nullptr;
+        const api::PatchMetadata* below = field != nullptr ? field->schema.get() : nullptr;
+        const bool present = current.is_object() && current.contains(key);
+        if (!present) {
+            patch[key] = value;
+            continue;
+        }
+        const json& live = current.at(key);
+        const json before =
+            original.is_object() && original.contains(key) ? original.at(key) : json();
+        if (live == value) {
+            continue;
+        }
+        if (value.is_object() && live.is_object() && (field == nullptr || !field->replace)) {
+            json nested =
+                strategicPatch(before.is_object() ? before : json::object(), value, live, below);
+            if (!nested.empty()) {
+                if (field != nullptr && field->retainKeys) {
+                    // Fields the manifest's map no longer names go (a Deployment switching to
+                    // Recreate loses rollingUpdate), as kubectl asks with $retainKeys.
+                    json keys = json::array();
+                    for (const auto& [name, unused] : value.items()) {
+                        keys.push_back(name);
+                    }
+                    nested["$retainKeys"] = std::move(keys);
+                }
+                patch[key] = std::move(nested);
+            }
+            continue;
+        }
+        if (value.is_array() && live.is_array() && field != nullptr && field->merge &&
+            !field->mergeKey.empty() && keyedElements(value, field->mergeKey) &&
+            keyedElements(live, field->mergeKey)) {
+            // A list merged on its key (containers by name, ports by port): a patch element per
+            // changed or new element, a delete per element the last manifest had, the order.
+            const std::string& mergeKey = field->mergeKey;
+            json elements = json::array();
+            json order = json::array();
+            for (const json& element : value) {
+                const json& id = element.at(mergeKey);
+                order.push_back(json{{mergeKey, id}});
+                const json* liveElement = elementWithKey(live, mergeKey, id);
+                if (liveElement == nullptr) {
+                    elements.push_back(element);
+                    continue;
+                }
+                const json* beforeElement = elementWithKey(before, mergeKey, id);
+                json nested =
+                    strategicPatch(beforeElement != nullptr ? *beforeElement : json::object(),
+                                   element, *liveElement, below);
+                if (!nested.empty()) {
+                    nested[mergeKey] = id;
+                    elements.push_back(std::move(nested));
+                }
+            }
+            if (before.is_array()) {
+                for (const json& element : before) {
+                    if (element.is_object() && element.contains(mergeKey) &&
+                        elementWithKey(value, mergeKey, element.at(mergeKey)) == nullptr &&
+                        elementWithKey(live, mergeKey, element.at(mergeKey)) != nullptr) {
+                        elements.push_back(
+                            json{{mergeKey, element.at(mergeKey)}, {"$patch", "delete"}});
+                    }
+                }
+            }
+            if (!elements.empty()) {
+                patch[key] = std::move(elements);
+                patch["$setElementOrder/" + key] = std::move(order);
+            }
+            continue;
+        }
+        if (value.is_array() && live.is_array() && field != nullptr && field->merge &&
+            field->mergeKey.empty()) {
+            // A set of scalars (finalizers): add what is new, remove what the manifest dropped.
+            json added = json::array();
+            for (const json& item : value) {
+                if (std::find(live.begin(), live.end(), item) == live.end()) {
+                    added.push_back(item);
+                }
+            }
+            json dropped = json::array();
+            if (before.is_array()) {
+                for (const json& item : before) {
+                    if (std::find(value.begin(), value.end(), item) == value.end() &&
+                        std::find(live.begin(), live.end(), item) != live.end()) {
+                        dropped.push_back(item);
+                    }
+                }
+            }
+            if (!added.empty()) {
+                patch[key] = std::move(added);
+            }
+            if (!dropped.empty()) {
+                patch["$deleteFromPrimitiveList/" + key] = std::move(dropped);
+            }
+            continue;
+        }
+        if (value.is_array() && holds(live, value)) {
+            continue;
+        }
+        patch[key] = value;
+    }
+    if (original.is_object()) {
+        for (const auto& [key, value] : original.items()) {
+            if (!modified.contains(key) && current.is_object() && current.contains(key)) {
+                patch[key] = nullptr;
+            }
+        }
+    }
+    return patch;
+}
+
+/// The strategic-merge-patch metadata of a built-in kind; null for other kinds (custom
+/// resources take merge patches only).
+std::shared_ptr<const api::PatchMetadata> patchMetadataOf(const std::string& apiVersion,
+                                                          const std::string& kind) {
+    static const std::unique_ptr<api::KindRegistry> builtins =
+        api::KindRegistry::withBuiltinKinds();
+    const auto slash = apiVersion.find('/');
+    const auto type = builtins->findKind(
+        slash == std::string::npos ? std::string() : apiVersion.substr(0, slash),
+        slash == std::string::npos ? apiVersion : apiVersion.substr(slash + 1), kind);
+    return type ? type->patchMetadata : nullptr;
+}
+
 }  // namespace
+
+json threeWayStrategicMergePatch(const json& original, const json& modified, const json& current) {
+    const auto meta = patchMetadataOf(modified.value("apiVersion", std::string()),
+                                      modified.value("kind", std::string()));
+    return strategicPatch(original, modified, current, meta.get());
+}
 
 json threeWayMergePatch(const json& original, const json& modified, const json& current) {
     json patch = json::object();

@@ -35,12 +35,25 @@ inline constexpr const char* kLastAppliedAnnotation =
 nlohmann::json threeWayMergePatch(const nlohmann::json& original, const nlohmann::json& modified,
                                   const nlohmann::json& current);
 
+/// The strategic merge patch kubectl's client-side apply sends for a built-in kind
+/// (`modified`'s apiVersion and kind): as threeWayMergePatch, but lists that Kubernetes merges
+/// on a key (containers by name, Service ports by port, env by name) get an element per changed,
+/// new or dropped (`$patch: delete`) element and `$setElementOrder`, sets of scalars
+/// (finalizers) get additions and `$deleteFromPrimitiveList`, and maps tagged retainKeys (a
+/// Deployment's strategy, volumes) get `$retainKeys`, so that what the server or other clients
+/// set inside list elements (a NodePort's allocated port) survives. Kinds without patch
+/// metadata get threeWayMergePatch's answer.
+nlohmann::json threeWayStrategicMergePatch(const nlohmann::json& original,
+                                           const nlohmann::json& modified,
+                                           const nlohmann::json& current);
+
 /// Dry run, diff and apply of manifest objects against a cluster, through engine/client on a
 /// pool thread; answers come back as queued signals, so the GUI thread never waits.
 ///
 /// Apply works as `kubectl apply` (client-side): an object that does not exist is created with
 /// the manifest recorded in kLastAppliedAnnotation; one that exists gets threeWayMergePatch()
-/// of (last applied, manifest, live) as a merge patch, or nothing when that is empty. Requests
+/// of (last applied, manifest, live), as a strategic merge patch for built-in kinds
+/// (threeWayStrategicMergePatch) or a merge patch for others, or nothing when it is empty. Requests
 /// use fieldManager "slipway-studio" and fieldValidation=Strict, as kubectl's defaults. A dry
 /// run makes the same requests with dryRun=All; a diff makes the dry run and compares the live
 /// object with what the server answered, as `kubectl diff` does (managedFields and the

@@ -192,6 +192,81 @@ private slots:
         QVERIFY(gui::threeWayMergePatch(modified, modified, current).empty());
     }
 
+    void strategicPatchMergesListsOnTheirKeys() {
+        auto deployment = [](const json& containers) {
+            return json{{"apiVersion", "apps/v1"},
+                        {"kind", "Deployment"},
+                        {"spec", {{"template", {{"spec", {{"containers", containers}}}}}}}};
+        };
+        const json original = deployment(json::array(
+            {{{"name", "web"}, {"image", "a"}}, {{"name", "sidecar"}, {"image", "s"}}}));
+        const json modified = deployment(json::array({{{"name", "web"}, {"image", "b"}}}));
+        const json current = deployment(json::array(
+            {{{"name", "web"}, {"image", "a"}, {"imagePullPolicy", "IfNotPresent"}},
+             {{"name", "sidecar"}, {"image", "s"}, {"imagePullPolicy", "IfNotPresent"}}}));
+        const json expected = {
+            {"spec",
+             {{"template",
+               {{"spec",
+                 {{"containers", json::array({{{"name", "web"}, {"image", "b"}},
+                                              {{"name", "sidecar"}, {"$patch", "delete"}}})},
+                  {"$setElementOrder/containers", json::array({{{"name", "web"}}})}}}}}}}};
+        QCOMPARE(gui::threeWayStrategicMergePatch(original, modified, current), expected);
+        // Defaults inside the elements are no change.
+        QVERIFY(gui::threeWayStrategicMergePatch(
+                    modified, modified,
+                    deployment(json::array(
+                        {{{"name", "web"}, {"image", "b"}, {"imagePullPolicy", "IfNotPresent"}}})))
+                    .empty());
+    }
+
+    void applyKeepsWhatTheServerSetInsideLists() {
+        const char* service =
+            "apiVersion: v1\n"
+            "kind: Service\n"
+            "metadata:\n"
+            "  name: edge\n"
+            "spec:\n"
+            "  type: NodePort\n"
+            "  selector:\n"
+            "    app: shop\n"
+            "  ports:\n"
+            "    - port: 80\n"
+            "      targetPort: 8080\n";
+        const auto [created, unused] =
+            run(ApplyService::Operation::Apply, manifestObjects(service));
+        QCOMPARE(actions(created), QStringList{QStringLiteral("service/edge created")});
+        const auto ref = client::resources::services().in("default").named("edge");
+        const json nodePort = m_api->get(ref)->at("/spec/ports/0/nodePort"_json_pointer);
+        QVERIFY(nodePort.is_number_integer());
+
+        QString changed = QString::fromUtf8(service);
+        changed.replace(QStringLiteral("targetPort: 8080"), QStringLiteral("targetPort: 9090"));
+        const auto [configured, unused2] =
+            run(ApplyService::Operation::Apply, manifestObjects(changed.toUtf8().constData()));
+        QCOMPARE(actions(configured), QStringList{QStringLiteral("service/edge configured")});
+        const auto live = m_api->get(ref);
+        QVERIFY(live.ok());
+        QCOMPARE(live->at("/spec/ports/0/targetPort"_json_pointer), json(9090));
+        QCOMPARE(live->at("/spec/ports/0/nodePort"_json_pointer), nodePort);  // not reallocated
+    }
+
+    void applySwitchesTheStrategyCleanly() {
+        // RollingUpdate (defaulted with its rollingUpdate) to Recreate: $retainKeys drops
+        // rollingUpdate, or the server would refuse the mix.
+        QString text = QString::fromUtf8(kManifest);
+        text.replace(
+            QStringLiteral("  replicas: 2  # enough for now\n"),
+            QStringLiteral("  replicas: 2  # enough for now\n  strategy:\n    type: Recreate\n"));
+        const auto [outcomes, unused] = run(ApplyService::Operation::Apply,
+                                            gui::ManifestDocument(text.toStdString()).objects());
+        QCOMPARE(actions(outcomes).value(0), QStringLiteral("deployment.apps/shop configured"));
+        const auto live =
+            m_api->get(client::ResourceRef("apps", "v1", "deployments", "default").named("shop"));
+        QVERIFY(live.ok());
+        QCOMPARE(live->at("/spec/strategy"_json_pointer), json({{"type", "Recreate"}}));
+    }
+
     void cleanupTestCase() {
         m_service.reset();
         m_api.reset();
