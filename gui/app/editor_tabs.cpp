@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gui/app/editor_tabs.h"
 
+#include <algorithm>
+
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -15,7 +17,11 @@ namespace slipway::gui {
 EditorTabs::EditorTabs(QTabWidget* tabs, QObject* parent) : QObject(parent), m_tabs(tabs) {}
 
 ManifestEditorPage* EditorTabs::open(const QString& path, const ConnectionTarget* extraTarget) {
-    if (extraTarget != nullptr) {
+    if (extraTarget != nullptr &&
+        std::none_of(m_extraTargets.begin(), m_extraTargets.end(), [&](const auto& t) {
+            return t.kubeconfigPath == extraTarget->kubeconfigPath &&
+                   t.context == extraTarget->context;
+        })) {
         m_extraTargets.prepend(*extraTarget);
     }
     if (!path.isEmpty()) {

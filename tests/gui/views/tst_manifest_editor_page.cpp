@@ -110,6 +110,35 @@ private slots:
         QCOMPARE(page.editor()->markersAtLine(4), 0u);
     }
 
+    void keyboardShortcutsReachTheCluster() {
+        ManifestEditorPage page;
+        page.resize(1400, 900);
+        page.show();
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        page.setTargets({QStringLiteral("dev")}, 0);
+        page.editor()->setText(QString::fromUtf8(kManifest));
+        page.editor()->setFocus();
+        QSignalSpy apply(&page, &ManifestEditorPage::applyRequested);
+        QSignalSpy dryRun(&page, &ManifestEditorPage::dryRunRequested);
+        QSignalSpy diff(&page, &ManifestEditorPage::diffRequested);
+        page.model()->validateNow();
+        QSignalSpy validated(page.model(), &ManifestEditorModel::diagnosticsChanged);
+        QVERIFY(validated.wait(10000));
+        QTest::keyClick(page.editor(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(apply.count(), 1);
+        QTest::keyClick(page.editor(), Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(dryRun.count(), 1);
+        QTest::keyClick(page.editor(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(diff.count(), 1);
+        // The text is as it was: the keys did not reach the editor as typing.
+        QCOMPARE(page.editor()->text(), QString::fromUtf8(kManifest));
+        // Without a cluster there is nothing to apply to.
+        page.setTargets({}, -1);
+        QTest::keyClick(page.editor(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(apply.count(), 1);
+    }
+
     void previewShowsWhatApplyCreates() {
         ManifestEditorPage page;
         page.resize(1400, 900);
