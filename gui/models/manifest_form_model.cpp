@@ -193,7 +193,7 @@ QVariant ManifestFormModel::data(const QModelIndex& index, int role) const {
     if (value->is_string()) {
         return QString::fromStdString(value->get<std::string>());
     }
-    return QString::fromStdString(value->dump());
+    return QString::fromStdString(value->dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 bool ManifestFormModel::setData(const QModelIndex& index, const QVariant& value, int role) {

@@ -110,7 +110,8 @@ std::vector<std::pair<ResourceKind, json>> ManifestPreview::previewObjects(
             json extraLabels = json::object();
             if (kind == "Deployment") {
                 out.emplace_back(ResourceKind::Deployment, shown);
-                const std::string hash = suffix(fnv(podTemplate.dump()), 10);
+                const std::string hash = suffix(
+                    fnv(podTemplate.dump(-1, ' ', false, json::error_handler_t::replace)), 10);
                 const std::string replicaSetName = name + "-" + hash;
                 json metadata = metadataOf(replicaSetName, nameSpace, "ReplicaSet");
                 metadata["ownerReferences"] = ownerRef("Deployment", name, nameSpace);

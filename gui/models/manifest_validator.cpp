@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gui/models/manifest_validator.h"
 
+#include <exception>
 #include <memory>
 
 #include "engine/api/field_validation.h"
@@ -126,7 +127,16 @@ void validatePart(const ManifestDocument& document, int index,
 std::vector<ManifestDiagnostic> validateManifest(const ManifestDocument& document) {
     std::vector<ManifestDiagnostic> diagnostics;
     for (int i = 0; i < static_cast<int>(document.parts().size()); ++i) {
-        validatePart(document, i, diagnostics);
+        try {
+            validatePart(document, i, diagnostics);
+        } catch (const std::exception& e) {
+            // Runs on a pool thread, where an escaping exception would end the program.
+            ManifestDiagnostic diagnostic;
+            diagnostic.part = i;
+            diagnostic.line = document.parts()[static_cast<std::size_t>(i)].firstLine;
+            diagnostic.message = std::string("cannot check this document: ") + e.what();
+            diagnostics.push_back(std::move(diagnostic));
+        }
     }
     return diagnostics;
 }

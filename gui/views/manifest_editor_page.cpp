@@ -270,6 +270,8 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     toolbar->addWidget(clusterLabel);
     m_targets->setObjectName(QStringLiteral("manifestTargets"));
     m_targets->setMinimumContentsLength(16);
+    m_targets->setPlaceholderText(tr("no running cluster"));
+    m_targets->setToolTip(tr("The cluster dry runs, diffs and applies go to"));
     m_targets->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     toolbar->addWidget(m_targets);
     connect(m_targets, &QComboBox::activated, this, &ManifestEditorPage::targetChosen);
