@@ -121,7 +121,8 @@ public:
     static nlohmann::json parseYaml(const std::string& text);
 
 private:
-    void parse();
+    /// Parses m_text; documents whose text is unchanged from `previous` are reused.
+    void parse(const std::string& previous);
     EditResult applyEdit(TextEdit edit, bool reemitted);
     std::optional<EditResult> reemit(int part, nlohmann::json object);
 

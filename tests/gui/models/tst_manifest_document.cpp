@@ -102,6 +102,23 @@ private slots:
         QCOMPARE(ManifestDocument::pointerOfField("data[a.b]"), std::string("/data/a.b"));
     }
 
+    void unchangedDocumentsMoveWithTheText() {
+        // An edit of the first document shifts the second, which is not parsed again: its
+        // lines and byte ranges must follow.
+        ManifestDocument document(kDeploymentAndService);
+        QCOMPARE(document.lineOfField(1, "spec.ports[0].targetPort"), 27);
+        std::string text = document.text();
+        text.insert(text.find("spec:\n  replicas"), "  annotations:\n    a: b\n");
+        document.setText(text);
+        QCOMPARE(document.parts()[1].firstLine, 21);
+        QCOMPARE(document.lineOfField(1, "spec.ports[0].targetPort"), 29);
+        QVERIFY(document.setValue(1, "/spec/ports/0/targetPort", json(9090)));
+        QVERIFY(document.text().find("      targetPort: 9090\n") != std::string::npos);
+        QCOMPARE(document.parts()[1].object.at("/spec/ports/0/targetPort"_json_pointer),
+                 json(9090));
+        QCOMPARE(document.parts()[0].object.at("/metadata/annotations/a"_json_pointer), json("b"));
+    }
+
     void resolvesScalarsAsKubernetes() {
         const json object = ManifestDocument::parseYaml(
             "a: 0644\nb: \"0644\"\nc: yes\nd: 1.5\ne: ~\nf: 0x1F\ng: '12'\nh: v1.2\n");
