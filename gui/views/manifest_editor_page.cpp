@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPalette>
 #include <QSplitter>
 #include <QStyle>
 #include <QStyledItemDelegate>
@@ -107,9 +108,28 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     lexer->setDefaultFont(editorFont());
     lexer->setFont(editorFont());
     lexer->setFoldComments(true);
-    // `---` lines: a quiet band rather than the lexer's white on navy.
-    lexer->setColor(QColor(0x4a, 0x55, 0x68), QsciLexerYAML::DocumentDelimiter);
-    lexer->setPaper(QColor(0xe6, 0xea, 0xf0), QsciLexerYAML::DocumentDelimiter);
+    // The system's dark theme gets dark paper and light text; `---` lines are a quiet band
+    // rather than the lexer's white on navy.
+    const QPalette colours = palette();
+    const bool dark = colours.color(QPalette::Base).lightness() < 128;
+    if (dark) {
+        lexer->setDefaultPaper(colours.color(QPalette::Base));
+        lexer->setPaper(colours.color(QPalette::Base), -1);
+        lexer->setDefaultColor(colours.color(QPalette::Text));
+        lexer->setColor(colours.color(QPalette::Text), QsciLexerYAML::Default);
+        lexer->setColor(QColor(0x8c, 0xc8, 0x8c), QsciLexerYAML::Comment);
+        lexer->setColor(QColor(0x8a, 0xb4, 0xf8), QsciLexerYAML::Identifier);
+        lexer->setColor(QColor(0xf2, 0x8b, 0x82), QsciLexerYAML::Keyword);
+        lexer->setColor(QColor(0xf7, 0xc0, 0x6b), QsciLexerYAML::Number);
+        lexer->setColor(QColor(0xc5, 0x8a, 0xf9), QsciLexerYAML::Reference);
+        lexer->setColor(colours.color(QPalette::Text), QsciLexerYAML::Operator);
+        lexer->setColor(colours.color(QPalette::Text), QsciLexerYAML::TextBlockMarker);
+        lexer->setColor(QColor(0xc8, 0xd0, 0xdc), QsciLexerYAML::DocumentDelimiter);
+        lexer->setPaper(QColor(0x3a, 0x40, 0x4a), QsciLexerYAML::DocumentDelimiter);
+    } else {
+        lexer->setColor(QColor(0x4a, 0x55, 0x68), QsciLexerYAML::DocumentDelimiter);
+        lexer->setPaper(QColor(0xe6, 0xea, 0xf0), QsciLexerYAML::DocumentDelimiter);
+    }
     m_editor->setLexer(lexer);
     m_editor->setMarginType(0, QsciScintilla::NumberMargin);
     m_editor->setMarginLineNumbers(0, true);
@@ -123,7 +143,12 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     m_editor->setAutoIndent(true);
     m_editor->setIndentationGuides(true);
     m_editor->setCaretLineVisible(true);
-    m_editor->setCaretLineBackgroundColor(QColor(0xf2, 0xf6, 0xfc));
+    m_editor->setCaretLineBackgroundColor(dark ? colours.color(QPalette::AlternateBase)
+                                               : QColor(0xf2, 0xf6, 0xfc));
+    m_editor->setCaretForegroundColor(colours.color(QPalette::Text));
+    m_editor->setMarginsBackgroundColor(colours.color(QPalette::Window));
+    m_editor->setMarginsForegroundColor(colours.color(QPalette::WindowText));
+    m_editor->setFoldMarginColors(colours.color(QPalette::Window), colours.color(QPalette::Window));
     m_errorMarker = m_editor->markerDefine(QsciScintilla::Circle, 0);
     m_editor->setMarkerBackgroundColor(QColor(0xd9, 0x30, 0x25), m_errorMarker);
     m_editor->setMarkerForegroundColor(QColor(0x8c, 0x1d, 0x18), m_errorMarker);
@@ -160,11 +185,20 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     auto* diffLexer = new QsciLexerDiff(m_output);
     diffLexer->setDefaultFont(editorFont());
     diffLexer->setFont(editorFont());
-    diffLexer->setColor(QColor(0x1a, 0x7f, 0x37), QsciLexerDiff::LineAdded);
-    diffLexer->setColor(QColor(0xcf, 0x22, 0x2e), QsciLexerDiff::LineRemoved);
-    diffLexer->setColor(QColor(0x82, 0x50, 0xdf), QsciLexerDiff::Position);
-    diffLexer->setColor(QColor(0x24, 0x29, 0x2f), QsciLexerDiff::Comment);
-    diffLexer->setColor(QColor(0x24, 0x29, 0x2f), QsciLexerDiff::Default);
+    if (dark) {
+        diffLexer->setDefaultPaper(colours.color(QPalette::Base));
+        diffLexer->setPaper(colours.color(QPalette::Base), -1);
+    }
+    const QColor plain = colours.color(QPalette::Text);
+    diffLexer->setColor(dark ? QColor(0x7e, 0xe7, 0x87) : QColor(0x1a, 0x7f, 0x37),
+                        QsciLexerDiff::LineAdded);
+    diffLexer->setColor(dark ? QColor(0xff, 0xa1, 0x98) : QColor(0xcf, 0x22, 0x2e),
+                        QsciLexerDiff::LineRemoved);
+    diffLexer->setColor(dark ? QColor(0xd2, 0xa8, 0xff) : QColor(0x82, 0x50, 0xdf),
+                        QsciLexerDiff::Position);
+    diffLexer->setColor(plain, QsciLexerDiff::Comment);
+    diffLexer->setColor(plain, QsciLexerDiff::Default);
+    diffLexer->setColor(plain, QsciLexerDiff::Command);
     m_output->setLexer(diffLexer);
     m_output->setReadOnly(true);
     m_output->setWrapMode(QsciScintilla::WrapWord);
