@@ -2,9 +2,12 @@
 // The manifest editor page on the offscreen platform: the QScintilla editor and the form stay
 // in step both ways, problems are marked on their lines and listed, the preview draws what
 // applying creates.
+#include <QApplication>
+#include <QPalette>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTreeWidget>
+#include <Qsci/qscilexeryaml.h>
 #include <Qsci/qsciscintilla.h>
 #include <QtTest>
 
@@ -137,6 +140,24 @@ private slots:
         page.setTargets({}, -1);
         QTest::keyClick(page.editor(), Qt::Key_Return, Qt::ControlModifier);
         QCOMPARE(apply.count(), 1);
+    }
+
+    void followsADarkPalette() {
+        const QPalette original = QApplication::palette();
+        QPalette dark = original;
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        QApplication::setPalette(dark);
+        {
+            ManifestEditorPage page;
+            QCOMPARE(page.editor()->lexer()->paper(QsciLexerYAML::Default),
+                     QColor(0x1e, 0x1e, 0x1e));
+            QCOMPARE(page.editor()->lexer()->color(QsciLexerYAML::Default),
+                     QColor(0xee, 0xee, 0xee));
+        }
+        QApplication::setPalette(original);
+        ManifestEditorPage light;
+        QVERIFY(light.editor()->lexer()->paper(QsciLexerYAML::Default).lightness() > 128);
     }
 
     void previewShowsWhatApplyCreates() {
