@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include <QByteArray>
+
 #include "gui/models/manifest_editor_model.h"
 
 namespace slipway::gui {
@@ -78,9 +80,11 @@ std::vector<ManifestFormField> ManifestFormModel::fieldsFor(const json& object) 
             if (it == object.end() || !it->is_object() || (kind == "ConfigMap" && map[0] == 's')) {
                 continue;
             }
+            const bool encoded = kind == "Secret" && map[0] == 'd';
             for (const auto& [key, value] : it->items()) {
                 add(QStringLiteral("%1: %2").arg(QLatin1String(map), QString::fromStdString(key)),
-                    "/" + std::string(map) + "/" + escapeToken(key));
+                    "/" + std::string(map) + "/" + escapeToken(key),
+                    encoded ? Type::Base64 : Type::Text);
             }
         }
     } else if (kind == "Job") {
@@ -190,6 +194,14 @@ QVariant ManifestFormModel::data(const QModelIndex& index, int role) const {
         value->get<std::int64_t>() <= std::numeric_limits<int>::max()) {
         return value->get<int>();
     }
+    if (value->is_string() && field.type == Type::Base64) {
+        const auto decoded =
+            QByteArray::fromBase64Encoding(QByteArray::fromStdString(value->get<std::string>()),
+                                           QByteArray::AbortOnBase64DecodingErrors);
+        if (decoded) {
+            return QString::fromUtf8(*decoded);
+        }
+    }
     if (value->is_string()) {
         return QString::fromStdString(value->get<std::string>());
     }
@@ -208,7 +220,8 @@ bool ManifestFormModel::setData(const QModelIndex& index, const QVariant& value,
     if (text.isEmpty()) {
         return m_editor->removeValue(part, pointer);
     }
-    json newValue = text.toStdString();
+    json newValue = field.type == Type::Base64 ? value.toString().toUtf8().toBase64().toStdString()
+                                               : text.toStdString();
     if (field.type == Type::Integer || field.type == Type::IntOrString) {
         bool ok = false;
         const qlonglong number = text.toLongLong(&ok);

@@ -19,6 +19,7 @@ struct ManifestFormField {
         Integer,      ///< a whole number (replicas, ports)
         IntOrString,  ///< a number when it reads as one, else a string (targetPort)
         Choice,       ///< one of `choices`
+        Base64,       ///< a Secret's data value: shown and edited decoded, stored base64
     };
     QString label;
     std::string pointer;  ///< "/spec/replicas"

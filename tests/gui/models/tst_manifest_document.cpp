@@ -313,6 +313,19 @@ private slots:
         QVERIFY(failed.wait(5000));
     }
 
+    void secretDataIsEditedDecoded() {
+        ManifestEditorModel model;
+        model.setText(
+            QStringLiteral("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+                           "data:\n  password: aHVudGVyMg==  # base64\n"));
+        ManifestFormModel* form = model.form();
+        const QModelIndex password = form->index(form->rowOf("/data/password"), 1);
+        QCOMPARE(form->data(password).toString(), QStringLiteral("hunter2"));
+        QVERIFY(form->setData(password, QStringLiteral("s3cret")));
+        QVERIFY(model.document().text().find("  password: czNjcmV0  # base64\n") !=
+                std::string::npos);
+    }
+
     void diffIsUnified() {
         const std::string from = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\ni: 9\n";
         std::string to = from;
