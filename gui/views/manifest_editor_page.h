@@ -13,7 +13,6 @@ class QComboBox;
 class QLabel;
 class QTableView;
 class QTabWidget;
-class QToolButton;
 class QTreeWidget;
 class QsciScintilla;
 
