@@ -13,8 +13,11 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include "gui/app/editor_tabs.h"
 #include "gui/app/main_window.h"
+#include "gui/models/manifest_editor_model.h"
 #include "gui/services/cluster_connection.h"
+#include "gui/views/manifest_editor_page.h"
 #include "gui/views/topology_page.h"
 #include "gui/views/topology_view.h"
 
@@ -81,6 +84,29 @@ void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString
         Qt::SingleShotConnection);
 }
 
+/// The same once a manifest editor has read its file and validated it; with a cluster to apply
+/// to, after a diff against it too, so that the picture shows the output pane.
+void screenshotWhenManifestChecked(slipway::gui::MainWindow& window,
+                                   slipway::gui::ManifestEditorPage* page, const QString& file) {
+    QObject::connect(
+        page->model(), &slipway::gui::ManifestEditorModel::diagnosticsChanged, &window,
+        [&window, page, file] {
+            if (page->currentTarget() >= 0) {
+                emit page->diffRequested();
+            }
+            QTimer::singleShot(2500, &window, [&window, file] {
+                if (!window.grab().save(file)) {
+                    std::fprintf(stderr, "slipway-studio: cannot write %s\n",
+                                 qPrintable(QDir::toNativeSeparators(file)));
+                    QApplication::exit(1);
+                    return;
+                }
+                QApplication::exit(0);
+            });
+        },
+        Qt::SingleShotConnection);
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -115,6 +141,11 @@ int main(int argc, char* argv[]) {
                                     "current context."),
         QCoreApplication::translate("main", "name"));
     parser.addOption(context);
+    const QCommandLineOption manifest(
+        QStringLiteral("manifest"),
+        QCoreApplication::translate("main", "Open <file> in the manifest editor."),
+        QCoreApplication::translate("main", "file"));
+    parser.addOption(manifest);
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save the window to <file> and quit."),
                                   QStringLiteral("file"));
@@ -133,7 +164,20 @@ int main(int argc, char* argv[]) {
     }
 
     slipway::gui::MainWindow window(std::move(options));
-    if (parser.isSet(kubeconfig)) {
+    if (parser.isSet(manifest)) {
+        // With --kubeconfig, the manifest applies to that cluster.
+        slipway::gui::ConnectionTarget target;
+        target.kubeconfigPath = QDir(parser.value(kubeconfig)).absolutePath();
+        target.context = parser.value(context);
+        target.displayName =
+            target.context.isEmpty() ? QFileInfo(target.kubeconfigPath).fileName() : target.context;
+        auto* page = window.editorTabs()->open(parser.value(manifest),
+                                               parser.isSet(kubeconfig) ? &target : nullptr);
+        if (parser.isSet(screenshot)) {
+            window.resize(1600, 950);
+            screenshotWhenManifestChecked(window, page, parser.value(screenshot));
+        }
+    } else if (parser.isSet(kubeconfig)) {
         slipway::gui::ConnectionTarget target;
         target.kubeconfigPath = QDir(parser.value(kubeconfig)).absolutePath();
         target.context = parser.value(context);
@@ -141,7 +185,9 @@ int main(int argc, char* argv[]) {
             target.context.isEmpty() ? QFileInfo(target.kubeconfigPath).fileName() : target.context;
         window.openTopology(target);
     }
-    if (parser.isSet(screenshot) && parser.isSet(kubeconfig)) {
+    if (parser.isSet(manifest)) {
+        // its screenshot is taken above
+    } else if (parser.isSet(screenshot) && parser.isSet(kubeconfig)) {
         window.resize(1600, 950);  // room for the graph and the side panel in the picture
         screenshotWhenTopologyReady(window, parser.value(screenshot), parser.value(select));
     } else if (parser.isSet(screenshot)) {

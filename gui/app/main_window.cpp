@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QKeySequence>
@@ -17,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableView>
 
+#include "gui/app/editor_tabs.h"
 #include "gui/models/cluster_list_model.h"
 #include "gui/models/object_details.h"
 #include "gui/models/topology_model.h"
@@ -36,6 +38,7 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
       m_clusterView(new ClusterManagerView(m_clusterModel, this)),
       m_kubeconfigContexts(new KubeconfigContexts(this)),
       m_tabs(new QTabWidget(this)),
+      m_editors(new EditorTabs(m_tabs, this)),
       m_clusterCount(new QLabel(this)) {
     setWindowTitle(tr("Slipway Studio"));
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
@@ -46,8 +49,10 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index > 0) {
             QWidget* page = m_tabs->widget(index);
-            m_tabs->removeTab(index);
-            page->deleteLater();
+            m_editors->closeTab(page, [this, page] {  // an editor asks about unsaved changes
+                m_tabs->removeTab(m_tabs->indexOf(page));
+                page->deleteLater();
+            });
         }
     });
     setCentralWidget(m_tabs);
@@ -65,6 +70,14 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
                 QMessageBox::warning(this, tr("Connect to Kubeconfig Context"),
                                      tr("Could not read %1: %2").arg(path, message));
             });
+    fileMenu->addSeparator();
+    fileMenu->addAction(tr("&New Manifest"), QKeySequence::New, m_editors,
+                        [this] { m_editors->open(); });
+    fileMenu->addAction(tr("&Open Manifest\u2026"), QKeySequence::Open, m_editors,
+                        [this] { m_editors->openWithDialog(this); });
+    QMenu* recent = fileMenu->addMenu(tr("Open &Recent Manifest"));
+    connect(recent, &QMenu::aboutToShow, m_editors,
+            [this, recent] { m_editors->fillRecentMenu(recent); });
     fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -92,6 +105,7 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
     connect(m_clusterService, &ClusterService::clustersChanged, this,
             [this](const std::vector<vm::ClusterStatus>& clusters) {
                 m_clusterModel->setClusters(clusters);
+                m_editors->setClusters(clusters);
                 m_clusterView->setErrorMessage({});
                 m_listedOnce = true;
                 updateClusterCount();
@@ -108,6 +122,14 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_editors->mayCloseWindow([this] { close(); })) {
+        event->accept();
+    } else {
+        event->ignore();
+    }
+}
 
 void MainWindow::showAbout() {
     QMessageBox::about(this, tr("About Slipway Studio"),

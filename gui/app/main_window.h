@@ -13,6 +13,7 @@ namespace slipway::gui {
 class ClusterListModel;
 class ClusterManagerView;
 class ClusterService;
+class EditorTabs;
 class KubeconfigContexts;
 class TopologyPage;
 struct ConnectionTarget;
@@ -30,6 +31,8 @@ public:
 
     ClusterManagerView* clusterManagerView() const { return m_clusterView; }
     QTabWidget* tabs() const { return m_tabs; }
+    /// The manifest editor tabs (File → New/Open Manifest).
+    EditorTabs* editorTabs() const { return m_editors; }
 
     /// Opens (or brings forward) a live topology tab on `target`: a ClusterConnection feeding a
     /// TopologyModel shown by a TopologyPage, all owned by the tab.
@@ -41,6 +44,9 @@ signals:
 
     /// A listing has been shown (or its error has); the first one means the window is filled.
     void clustersRefreshed();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void showAbout();
@@ -54,6 +60,7 @@ private:
     ClusterManagerView* m_clusterView;
     KubeconfigContexts* m_kubeconfigContexts;
     QTabWidget* m_tabs;
+    EditorTabs* m_editors;
     QLabel* m_clusterCount;
     bool m_listedOnce = false;  // a listing has succeeded since the window opened
 };

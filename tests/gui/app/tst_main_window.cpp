@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QFile>
+#include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenu>
@@ -13,10 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "gui/app/editor_tabs.h"
 #include "gui/app/main_window.h"
 #include "gui/models/cluster_list_model.h"
+#include "gui/models/manifest_editor_model.h"
+#include "gui/models/manifest_form_model.h"
 #include "gui/services/cluster_connection.h"
 #include "gui/views/cluster_manager_view.h"
+#include "gui/views/manifest_editor_page.h"
 #include "gui/views/topology_page.h"
 #include "vm/cluster.h"
 
@@ -175,6 +180,41 @@ private slots:
         QVERIFY(texts.contains(QStringLiteral("&Help")));
         QVERIFY(texts.contains(QStringLiteral("&About Slipway Studio")));
         QVERIFY(texts.contains(QStringLiteral("Open &Topology")));
+        QVERIFY(texts.contains(QStringLiteral("&New Manifest")));
+        QVERIFY(texts.contains(QStringLiteral("&Open Manifest\u2026")));
+    }
+
+    void manifestEditorTabs() {
+        QTemporaryDir root;
+        qputenv("XDG_CONFIG_HOME", root.filePath(QStringLiteral("config")).toUtf8());
+        const QString path = root.filePath(QStringLiteral("shop.yaml"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop\ndata:\n  a: b\n");
+        file.close();
+        MainWindow window(optionsFor(root.path()));
+        const slipway::gui::ConnectionTarget target{
+            root.filePath(QStringLiteral("kubeconfig")), {}, QStringLiteral("here")};
+        slipway::gui::ManifestEditorPage* page = window.editorTabs()->open(path, &target);
+        QCOMPARE(window.tabs()->count(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->tabText(1), QStringLiteral("Manifest: shop.yaml"),
+                                  kPollTimeoutMs);
+        QCOMPARE(page->model()->form()->kind(), QStringLiteral("ConfigMap"));
+        QCOMPARE(page->currentTarget(), 0);  // "here", the only cluster to apply to
+        QCOMPARE(slipway::gui::ManifestEditorModel::recentFiles().value(0),
+                 QFileInfo(path).absoluteFilePath());
+        // The same file again brings its tab forward.
+        window.tabs()->setCurrentIndex(0);
+        QCOMPARE(window.editorTabs()->open(path), page);
+        QCOMPARE(window.tabs()->count(), 2);
+        QCOMPARE(window.tabs()->currentIndex(), 1);
+        // A new manifest is unsaved from the start.
+        window.editorTabs()->open();
+        QCOMPARE(window.tabs()->count(), 3);
+        QCOMPARE(window.tabs()->tabText(2), QStringLiteral("Manifest: Untitled*"));
+        // An unmodified editor closes without asking.
+        emit window.tabs()->tabCloseRequested(1);
+        QCOMPARE(window.tabs()->count(), 2);
     }
 
     void topologyTabReportsAnUnreadableKubeconfig() {
