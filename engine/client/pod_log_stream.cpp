@@ -2,7 +2,8 @@
 #include "engine/client/pod_log_stream.h"
 
 #include <array>
-#include <atomic>
+#include <cstdint>
+#include <limits>
 #include <mutex>
 
 #include <boost/asio/connect.hpp>
@@ -105,7 +106,9 @@ struct PodLogStream::Impl {
         }
         beast::flat_buffer buffer;
         http::response_parser<http::buffer_body> parser;
-        parser.body_limit(boost::none);  // a followed log has no end
+        // A followed log has no end. Not boost::none: Boost 1.74 compares a Content-Length
+        // against an empty optional as larger, and refuses every answer that has one.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         ec =
             runOne([&](auto handler) { http::async_read_header(stream, buffer, parser, handler); });
         if (ec) {
