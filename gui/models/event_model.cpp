@@ -69,7 +69,7 @@ QVariant EventModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= m_rows.size()) {
         return {};
     }
-    const EventRow& r = m_rows.at(index.row());
+    const ClusterEvent& r = m_rows.at(index.row());
     switch (role) {
         case Qt::DisplayRole:
             switch (index.column()) {
@@ -139,7 +139,7 @@ QVariant EventModel::headerData(int section, Qt::Orientation orientation, int ro
 
 QStringList EventModel::namespaces() const {
     std::set<QString> names;
-    for (const EventRow& r : m_rows) {
+    for (const ClusterEvent& r : m_rows) {
         if (!r.nameSpace.isEmpty()) {
             names.insert(r.nameSpace);
         }
@@ -149,7 +149,7 @@ QStringList EventModel::namespaces() const {
 
 QStringList EventModel::kinds() const {
     std::set<QString> names;
-    for (const EventRow& r : m_rows) {
+    for (const ClusterEvent& r : m_rows) {
         if (!r.objectKind.isEmpty()) {
             names.insert(r.objectKind);
         }
@@ -157,8 +157,8 @@ QStringList EventModel::kinds() const {
     return QStringList(names.begin(), names.end());
 }
 
-EventRow EventModel::rowOf(const json& event) {
-    EventRow r;
+ClusterEvent EventModel::rowOf(const json& event) {
+    ClusterEvent r;
     r.uid = text(event, "/metadata/uid"_json_pointer);
     if (r.uid.isEmpty()) {
         r.uid = text(event, "/metadata/namespace"_json_pointer) + QLatin1Char('/') +
@@ -185,12 +185,12 @@ EventRow EventModel::rowOf(const json& event) {
 void EventModel::applyChanges(const EventChanges& changes) {
     const int kindsBefore = static_cast<int>(kinds().size());
     const int namespacesBefore = static_cast<int>(namespaces().size());
-    QList<EventRow> added;
+    QList<ClusterEvent> added;
     for (const EventChange& change : changes) {
         if (!change.object) {
             continue;
         }
-        EventRow row = rowOf(*change.object);
+        ClusterEvent row = rowOf(*change.object);
         auto it = m_rowOfUid.constFind(row.uid);
         if (change.deleted) {
             if (it != m_rowOfUid.constEnd()) {
@@ -214,7 +214,7 @@ void EventModel::applyChanges(const EventChanges& changes) {
     if (!added.isEmpty()) {
         const int first = static_cast<int>(m_rows.size());
         beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        for (EventRow& row : added) {
+        for (ClusterEvent& row : added) {
             m_rowOfUid.insert(row.uid, static_cast<int>(m_rows.size()));
             m_rows.append(std::move(row));
         }

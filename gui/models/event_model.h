@@ -22,7 +22,7 @@ struct EventChange {
 using EventChanges = std::vector<EventChange>;
 
 /// An Event as Studio shows it.
-struct EventRow {
+struct ClusterEvent {
     QString uid;
     QString nameSpace;
     QString type;  ///< "Normal" or "Warning"
@@ -73,7 +73,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    const EventRow& rowAt(int row) const { return m_rows.at(row); }
+    const ClusterEvent& rowAt(int row) const { return m_rows.at(row); }
     /// The namespaces and involved-object kinds seen so far, sorted (for filter choices).
     QStringList namespaces() const;
     QStringList kinds() const;
@@ -82,7 +82,7 @@ public:
     /// not know. `message` refines some (FailedScheduling names the shortage).
     static QString explain(const QString& reason, const QString& message = {});
     /// An Event object as a row.
-    static EventRow rowOf(const nlohmann::json& event);
+    static ClusterEvent rowOf(const nlohmann::json& event);
 
     /// For tests and screenshots: now, as the "last seen" column counts from it.
     void setNow(const QDateTime& now) { m_now = now; }
@@ -98,7 +98,7 @@ signals:
 private:
     QString age(const QDateTime& time) const;
 
-    QList<EventRow> m_rows;
+    QList<ClusterEvent> m_rows;
     QHash<QString, int> m_rowOfUid;
     QDateTime m_now;
 };

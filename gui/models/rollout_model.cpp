@@ -165,8 +165,15 @@ QVariant RolloutModel::data(const QModelIndex& index, int role) const {
             case ImagesColumn:
                 return r.images.join(QStringLiteral(", "));
             case PodsColumn:
-                //: ready pods / pods the revision should have
-                return tr("%1/%2 ready").arg(r.ready).arg(r.desired);
+                if (r.desired != r.replicas) {
+                    //: pods ready of pods it has, then the count it is being scaled to
+                    return tr("%1 of %2 ready \u2192 %3")
+                        .arg(r.ready)
+                        .arg(r.replicas)
+                        .arg(r.desired);
+                }
+                //: pods ready of pods it has
+                return tr("%1 of %2 ready").arg(r.ready).arg(r.replicas);
             case ChangeCauseColumn:
                 return r.changeCause.isEmpty() ? tr("<none>") : r.changeCause;
             case ReplicaSetColumn:

@@ -125,6 +125,8 @@ public:
     /// The revision the Deployment is at (its new ReplicaSet's), 0 when unknown.
     long long currentRevision() const;
     const QList<RolloutSample>& samples() const { return m_samples; }
+    /// Now on the samples' clock.
+    qint64 elapsedMsecs() const { return m_clock.elapsed(); }
     /// Pods per revision, newest revision first; revisions without pods are left out.
     const QList<RevisionPods>& revisionPods() const { return m_revisionPods; }
     /// The Deployment as last delivered, or null.
