@@ -122,7 +122,10 @@ struct PodLogStream::Impl {
         while (!parser.is_done()) {
             parser.get().body().data = chunk.data();
             parser.get().body().size = chunk.size();
-            ec = runOne([&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+            // read_some: deliver what has come, not wait for a full buffer (a quiet log would
+            // hold its last lines back).
+            ec = runOne(
+                [&](auto handler) { http::async_read_some(stream, buffer, parser, handler); });
             if (ec == http::error::need_buffer) {
                 ec = {};
             }
