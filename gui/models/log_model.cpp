@@ -213,7 +213,7 @@ void LogModel::reconcileStreams() {
     // Pods that are gone: their streams end by themselves, but do not wait for it.
     const QSet<QString> streaming = m_streaming;
     for (const QString& pod : streaming) {
-        if (!known.contains(pod) && m_pods.size() > 0) {
+        if (!known.contains(pod)) {
             m_streaming.remove(pod);
             emit streamStopRequested(m_nameSpace, pod);
         }
