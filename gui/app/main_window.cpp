@@ -20,12 +20,21 @@
 
 #include "gui/app/editor_tabs.h"
 #include "gui/models/cluster_list_model.h"
+#include "gui/models/event_model.h"
+#include "gui/models/log_model.h"
 #include "gui/models/object_details.h"
+#include "gui/models/rollout_model.h"
 #include "gui/models/topology_model.h"
 #include "gui/services/cluster_connection.h"
 #include "gui/services/cluster_service.h"
+#include "gui/services/event_stream.h"
 #include "gui/services/kubeconfig_contexts.h"
+#include "gui/services/log_streams.h"
+#include "gui/services/rollout_service.h"
 #include "gui/views/cluster_manager_view.h"
+#include "gui/views/events_page.h"
+#include "gui/views/log_page.h"
+#include "gui/views/rollout_page.h"
 #include "gui/views/topology_page.h"
 #include "gui/views/topology_view.h"
 
@@ -89,6 +98,27 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
     topology->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(m_clusterView->tableView(), &QTableView::doubleClicked, this,
             &MainWindow::openSelectedClusterTopology);
+    QAction* rollouts = clusterMenu->addAction(tr("Open &Rollouts"), this, [this] {
+        ConnectionTarget target;
+        if (selectedClusterTarget(target)) {
+            openRollouts(target);
+        }
+    });
+    rollouts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction* events = clusterMenu->addAction(tr("Open &Events"), this, [this] {
+        ConnectionTarget target;
+        if (selectedClusterTarget(target)) {
+            openEvents(target);
+        }
+    });
+    events->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction* logs = clusterMenu->addAction(tr("Open &Logs"), this, [this] {
+        ConnectionTarget target;
+        if (selectedClusterTarget(target)) {
+            openLogs(target);
+        }
+    });
+    logs->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction* about = helpMenu->addAction(tr("&About Slipway Studio"), this, &MainWindow::showAbout);
@@ -179,22 +209,88 @@ TopologyPage* MainWindow::openTopology(const ConnectionTarget& target) {
     return page;
 }
 
-void MainWindow::openSelectedClusterTopology() {
+bool MainWindow::selectedClusterTarget(ConnectionTarget& target) {
     const QModelIndex current = m_clusterView->tableView()->currentIndex();
     if (!current.isValid()) {
         statusBar()->showMessage(tr("Select a running cluster first."), 4000);
-        return;
+        return false;
     }
     const vm::ClusterStatus& cluster = m_clusterModel->clusterAt(current.row());
     if (cluster.state != vm::ClusterState::Running || cluster.kubeconfigPath.empty()) {
         statusBar()->showMessage(
             tr("%1 is not running.").arg(QString::fromStdString(cluster.spec.name)), 4000);
-        return;
+        return false;
     }
-    ConnectionTarget target;
     target.kubeconfigPath = QString::fromStdString(cluster.kubeconfigPath);
     target.displayName = QString::fromStdString(cluster.spec.name);
-    openTopology(target);
+    return true;
+}
+
+void MainWindow::openSelectedClusterTopology() {
+    ConnectionTarget target;
+    if (selectedClusterTarget(target)) {
+        openTopology(target);
+    }
+}
+
+RolloutPage* MainWindow::openRollouts(const ConnectionTarget& target) {
+    // The tab owns its model, connection and service.
+    auto* model = new RolloutModel;
+    auto* page = new RolloutPage(model, m_tabs);
+    model->setParent(page);
+    auto* connection = new ClusterConnection(target, page);
+    auto* service = new RolloutService(target, page);
+    page->setConnectionStatus(tr("Connecting\u2026"), false);
+    connect(connection, &ClusterConnection::eventsReceived, model, &RolloutModel::applyEvents);
+    connect(model, &RolloutModel::patchRequested, service, &RolloutService::applyPatch);
+    connect(service, &RolloutService::patchApplied, model, &RolloutModel::commandFinished);
+    connect(connection, &ClusterConnection::synced, page,
+            [page] { page->setConnectionStatus(tr("Live"), false); });
+    connect(connection, &ClusterConnection::errorOccurred, page, [page](const QString& message) {
+        page->setConnectionStatus(tr("Error: %1").arg(message), true);
+    });
+    const QString title = target.displayName.isEmpty() ? target.context : target.displayName;
+    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Rollouts: %1").arg(title)));
+    connection->start();
+    return page;
+}
+
+EventsPage* MainWindow::openEvents(const ConnectionTarget& target) {
+    auto* model = new EventModel;
+    auto* page = new EventsPage(model, m_tabs);
+    model->setParent(page);
+    auto* stream = new EventStream(target, page);
+    page->setConnectionStatus(tr("Connecting\u2026"), false);
+    connect(stream, &EventStream::eventsReceived, model, &EventModel::applyChanges);
+    connect(stream, &EventStream::synced, page,
+            [page] { page->setConnectionStatus(tr("Live"), false); });
+    connect(stream, &EventStream::errorOccurred, page, [page](const QString& message) {
+        page->setConnectionStatus(tr("Error: %1").arg(message), true);
+    });
+    const QString title = target.displayName.isEmpty() ? target.context : target.displayName;
+    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Events: %1").arg(title)));
+    stream->start();
+    return page;
+}
+
+LogPage* MainWindow::openLogs(const ConnectionTarget& target) {
+    auto* model = new LogModel;
+    auto* page = new LogPage(model, m_tabs);
+    model->setParent(page);
+    auto* connection = new ClusterConnection(target, page);
+    auto* streams = new LogStreams(target, page);
+    connect(connection, &ClusterConnection::eventsReceived, model, &LogModel::applyEvents);
+    connect(model, &LogModel::streamRequested, streams, &LogStreams::follow);
+    connect(model, &LogModel::streamStopRequested, streams, &LogStreams::stop);
+    connect(streams, &LogStreams::chunkReceived, model, &LogModel::appendChunk);
+    connect(streams, &LogStreams::streamEnded, model, &LogModel::streamEnded);
+    connect(connection, &ClusterConnection::errorOccurred, page, [page](const QString& message) {
+        page->setConnectionStatus(tr("Error: %1").arg(message), true);
+    });
+    const QString title = target.displayName.isEmpty() ? target.context : target.displayName;
+    m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Logs: %1").arg(title)));
+    connection->start();
+    return page;
 }
 
 void MainWindow::chooseKubeconfigContext(const QString& path, const QStringList& contexts,

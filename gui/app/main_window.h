@@ -14,7 +14,10 @@ class ClusterListModel;
 class ClusterManagerView;
 class ClusterService;
 class EditorTabs;
+class EventsPage;
 class KubeconfigContexts;
+class LogPage;
+class RolloutPage;
 class TopologyPage;
 struct ConnectionTarget;
 
@@ -37,6 +40,14 @@ public:
     /// Opens (or brings forward) a live topology tab on `target`: a ClusterConnection feeding a
     /// TopologyModel shown by a TopologyPage, all owned by the tab.
     TopologyPage* openTopology(const ConnectionTarget& target);
+    /// Opens a rollout tab on `target`: a ClusterConnection feeding a RolloutModel whose
+    /// commands a RolloutService applies, shown by a RolloutPage.
+    RolloutPage* openRollouts(const ConnectionTarget& target);
+    /// Opens an events tab on `target`: an EventStream feeding an EventModel.
+    EventsPage* openEvents(const ConnectionTarget& target);
+    /// Opens a log tab on `target`: LogStreams feeding a LogModel that follows a pod or a
+    /// Deployment's pods.
+    LogPage* openLogs(const ConnectionTarget& target);
 
 signals:
     /// A topology tab has received its first complete listing.
@@ -52,6 +63,8 @@ private:
     void showAbout();
     void updateClusterCount();
     void openSelectedClusterTopology();
+    /// The selected running cluster as a target; says why not in the status bar.
+    bool selectedClusterTarget(ConnectionTarget& target);
     void chooseKubeconfigContext(const QString& path, const QStringList& contexts,
                                  const QString& current);
 
