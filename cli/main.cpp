@@ -71,8 +71,17 @@ int main(int argc, char** argv) {
     service->add_option("-n,--namespace", serviceNamespace, "The Service's namespace")
         ->capture_default_str();
     service->add_flag("--url", urlOnly, "Print only the URLs, one per line");
-    for (auto* command :
-         {start, stop, status, remove, list, kubeconfig, service, pause, unpause, logs}) {
+    auto* node = app.add_subcommand("node", "Add, delete and list the cluster's nodes");
+    node->require_subcommand(1, 1);
+    auto* nodeAdd =
+        node->add_subcommand("add", "Add an agent node (a VM) and wait until it is Ready");
+    auto* nodeDelete = node->add_subcommand(
+        "delete", "Delete an agent node without draining it: its VM, disk, Node and pods");
+    std::string nodeName;
+    nodeDelete->add_option("name", nodeName, "The node")->required();
+    auto* nodeList = node->add_subcommand("list", "List the cluster's nodes");
+    for (auto* command : {start, stop, status, remove, list, kubeconfig, service, pause, unpause,
+                          logs, node, nodeAdd, nodeDelete, nodeList}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -120,6 +129,15 @@ int main(int argc, char** argv) {
     }
     if (kubeconfig->parsed()) {
         return cli::kubeconfigCommand(manager, global);
+    }
+    if (nodeAdd->parsed()) {
+        return cli::nodeAddCommand(manager, global);
+    }
+    if (nodeDelete->parsed()) {
+        return cli::nodeDeleteCommand(manager, global, nodeName);
+    }
+    if (nodeList->parsed()) {
+        return cli::nodeListCommand(manager, global);
     }
     if (service->parsed()) {
         return cli::serviceCommand(manager, global, serviceName, serviceNamespace, urlOnly);
