@@ -176,6 +176,14 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     if (existing) {
         spec = *existing;
     } else if (existing.error().code() == core::ErrorCode::NotFound) {
+        // Refused before anything is made, so a failed start leaves nothing to delete.
+        if (requested.driver == DriverKind::Libvirt && requested.nodes > 1 &&
+            !LibvirtDriver::hasPrivateNetwork(LibvirtDriver::uriFor(requested))) {
+            return core::Error(core::ErrorCode::BadRequest,
+                               "clusters of several nodes need a private network between the "
+                               "VMs, which only qemu:///system makes (run as root, or "
+                               "--libvirt-uri qemu:///system)");
+        }
         if (progress) {
             progress("Creating cluster \"" + requested.name + "\" in " + dir.string());
         }

@@ -373,6 +373,20 @@ private slots:
         QCOMPARE(manager.pause("unit-managed").error().code(), core::ErrorCode::NotFound);
     }
 
+    void theManagerRefusesSeveralSessionNodesBeforeMakingAnything() {
+        vm::ClusterManagerOptions options;
+        options.clustersRoot = root() / "session";
+        options.guestImageDir = m_image;
+        vm::ClusterManager manager(options);
+        auto cluster = spec("unit-session-managed");
+        cluster.libvirtUri = "qemu:///session";
+        cluster.nodes = 2;
+        const auto started = manager.start(cluster);
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().code(), core::ErrorCode::BadRequest);
+        QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-session-managed"));
+    }
+
     void localClustersCannotPause() {
         vm::ClusterManagerOptions options;
         options.clustersRoot = root() / "local";
