@@ -304,6 +304,8 @@ core::Result<void> ensureNetwork(LibvirtConnection& connection, const std::strin
         if (!network) {
             return network.error();
         }
+    } else if (!network->isActive()) {
+        report(progress, "Starting the private network " + name);
     }
     return network->start();
 }
