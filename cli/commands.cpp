@@ -60,9 +60,15 @@ nlohmann::json toJson(const vm::ClusterStatus& status) {
 
 }  // namespace
 
-int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec) {
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
+                 bool nodesGiven) {
     spec.name = global.cluster;
     auto before = manager.status(spec.name);
+    if (before && nodesGiven && before->spec.nodes != spec.nodes) {
+        std::cout << "* Cluster \"" << spec.name << "\" has " << before->spec.nodes
+                  << " node(s); --nodes applies to new clusters (slipway node add|delete "
+                     "changes it)\n";
+    }
     if (before && before->state == vm::ClusterState::Running) {
         std::cout << "* Cluster \"" << spec.name << "\" is already running at "
                   << before->apiServerUrl << "\n";

@@ -23,7 +23,9 @@ struct GlobalOptions {
     std::string output = "text";  ///< text or json
 };
 
-int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec);
+/// `nodesGiven`: --nodes was on the command line (it only shapes a new cluster).
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
+                 bool nodesGiven = false);
 int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 int deleteCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool all);
 int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);

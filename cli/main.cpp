@@ -38,9 +38,9 @@ int main(int argc, char** argv) {
     start->add_option("--memory", spec.memoryMiB, "Memory per node in MiB")
         ->check(CLI::Range(256, 1 << 20))
         ->capture_default_str();
-    start->add_option("--nodes", spec.nodes, "Number of nodes")
-        ->check(CLI::Range(1, 100))
-        ->capture_default_str();
+    auto* nodesOption = start->add_option("--nodes", spec.nodes, "Number of nodes (a new cluster)")
+                            ->check(CLI::Range(1, 100))
+                            ->capture_default_str();
     start->add_option("--disk", spec.diskGiB, "Data disk size per node in GiB (libvirt)")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     if (start->parsed()) {
         spec.driver = *vm::parseDriver(driver);
         spec.accel = *vm::parseAccelerator(accel);
-        return cli::startCommand(manager, global, spec);
+        return cli::startCommand(manager, global, spec, nodesOption->count() > 0);
     }
     if (pause->parsed()) {
         return cli::pauseCommand(manager, global);
