@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/commands.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -59,9 +60,15 @@ nlohmann::json toJson(const vm::ClusterStatus& status) {
 
 }  // namespace
 
-int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec) {
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
+                 bool nodesGiven) {
     spec.name = global.cluster;
     auto before = manager.status(spec.name);
+    if (before && nodesGiven && before->spec.nodes != spec.nodes) {
+        std::cout << "* Cluster \"" << spec.name << "\" has " << before->spec.nodes
+                  << " node(s); --nodes applies to new clusters (slipway node add|delete "
+                     "changes it)\n";
+    }
     if (before && before->state == vm::ClusterState::Running) {
         std::cout << "* Cluster \"" << spec.name << "\" is already running at "
                   << before->apiServerUrl << "\n";
@@ -236,6 +243,58 @@ int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool f
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
     std::cout.flush();
+    return kExitOk;
+}
+
+int nodeAddCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto added = manager.addNode(global.cluster, printPhase);
+    if (!added) {
+        return added.error().code() == core::ErrorCode::Unavailable ? notRunning(added.error())
+                                                                    : fail(added.error());
+    }
+    std::cout << "* Node \"" << added->name << "\" (" << added->address << ") joined cluster \""
+              << global.cluster << "\"\n";
+    return kExitOk;
+}
+
+int nodeDeleteCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                      const std::string& node) {
+    if (auto removed = manager.removeNode(global.cluster, node, printPhase); !removed) {
+        return fail(removed.error());
+    }
+    std::cout << "* Deleted node \"" << node << "\" of cluster \"" << global.cluster << "\"\n";
+    return kExitOk;
+}
+
+int nodeListCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto nodes = manager.nodes(global.cluster);
+    if (!nodes) {
+        return fail(nodes.error());
+    }
+    if (global.output == "json") {
+        auto items = nlohmann::json::array();
+        for (const auto& node : *nodes) {
+            items.push_back({{"name", node.name},
+                             {"role", node.role},
+                             {"state", node.state},
+                             {"address", node.address}});
+        }
+        std::cout << items.dump(2) << "\n";
+        return kExitOk;
+    }
+    std::size_t width = 4;
+    for (const auto& node : *nodes) {
+        width = std::max(width, node.name.size());
+    }
+    const auto row = [&](const std::string& name, const std::string& role, const std::string& state,
+                         const std::string& address) {
+        std::printf("%-*s   %-6s   %-8s   %s\n", static_cast<int>(width), name.c_str(),
+                    role.c_str(), state.c_str(), address.c_str());
+    };
+    row("NAME", "ROLE", "STATE", "IP");
+    for (const auto& node : *nodes) {
+        row(node.name, node.role, node.state, node.address);
+    }
     return kExitOk;
 }
 

@@ -23,7 +23,9 @@ struct GlobalOptions {
     std::string output = "text";  ///< text or json
 };
 
-int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec);
+/// `nodesGiven`: --nodes was on the command line (it only shapes a new cluster).
+int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
+                 bool nodesGiven = false);
 int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 int deleteCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool all);
 int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);
@@ -36,6 +38,13 @@ int unpauseCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// `slipway logs [-f]`: the guest console (libvirt) or slipwayd's output (local); `follow`
 /// keeps printing what is appended until interrupted.
 int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool follow);
+/// `slipway node add`: a new agent node, printed once Ready.
+int nodeAddCommand(vm::ClusterManager& manager, const GlobalOptions& global);
+/// `slipway node delete NAME`: the node's VM, disk and Node object go (no drain).
+int nodeDeleteCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                      const std::string& node);
+/// `slipway node list`: NAME ROLE STATE IP, or JSON with -o json.
+int nodeListCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// `slipway service NAME [-n NS] [--url]` (minikube's `service`): prints a URL on 127.0.0.1
 /// per TCP port of the Service. On a VM cluster, a Service with node ports gets host forwards
 /// to them (they stay, the command returns at once); otherwise connections are forwarded to

@@ -38,9 +38,9 @@ int main(int argc, char** argv) {
     start->add_option("--memory", spec.memoryMiB, "Memory per node in MiB")
         ->check(CLI::Range(256, 1 << 20))
         ->capture_default_str();
-    start->add_option("--nodes", spec.nodes, "Number of nodes")
-        ->check(CLI::Range(1, 100))
-        ->capture_default_str();
+    auto* nodesOption = start->add_option("--nodes", spec.nodes, "Number of nodes (a new cluster)")
+                            ->check(CLI::Range(1, 100))
+                            ->capture_default_str();
     start->add_option("--disk", spec.diskGiB, "Data disk size per node in GiB (libvirt)")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
@@ -78,8 +78,17 @@ int main(int argc, char** argv) {
     std::string imageFile;
     imageLoad->add_option("file", imageFile, "The tarball")->required()->check(CLI::ExistingFile);
     imageLoad->fallthrough();
-    for (auto* command :
-         {start, stop, status, remove, list, kubeconfig, service, pause, unpause, logs, image}) {
+    auto* node = app.add_subcommand("node", "Add, delete and list the cluster's nodes");
+    node->require_subcommand(1, 1);
+    auto* nodeAdd =
+        node->add_subcommand("add", "Add an agent node (a VM) and wait until it is Ready");
+    auto* nodeDelete = node->add_subcommand(
+        "delete", "Delete an agent node without draining it: its VM, disk, Node and pods");
+    std::string nodeName;
+    nodeDelete->add_option("name", nodeName, "The node")->required();
+    auto* nodeList = node->add_subcommand("list", "List the cluster's nodes");
+    for (auto* command : {start, stop, status, remove, list, kubeconfig, service, pause, unpause,
+                          logs, node, nodeAdd, nodeDelete, nodeList, image}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -102,7 +111,7 @@ int main(int argc, char** argv) {
     if (start->parsed()) {
         spec.driver = *vm::parseDriver(driver);
         spec.accel = *vm::parseAccelerator(accel);
-        return cli::startCommand(manager, global, spec);
+        return cli::startCommand(manager, global, spec, nodesOption->count() > 0);
     }
     if (pause->parsed()) {
         return cli::pauseCommand(manager, global);
@@ -130,6 +139,15 @@ int main(int argc, char** argv) {
     }
     if (imageLoad->parsed()) {
         return cli::imageLoadCommand(manager, global, imageFile);
+    }
+    if (nodeAdd->parsed()) {
+        return cli::nodeAddCommand(manager, global);
+    }
+    if (nodeDelete->parsed()) {
+        return cli::nodeDeleteCommand(manager, global, nodeName);
+    }
+    if (nodeList->parsed()) {
+        return cli::nodeListCommand(manager, global);
     }
     if (service->parsed()) {
         return cli::serviceCommand(manager, global, serviceName, serviceNamespace, urlOnly);

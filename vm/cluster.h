@@ -39,6 +39,8 @@ struct ClusterSpec {
     int cpus = 2;
     std::int64_t memoryMiB = 2048;
     std::int64_t diskGiB = 20;
+    /// How many nodes (machines) the cluster has: the server and nodes-1 agents. Kept up to
+    /// date by `slipway node add|delete`.
     int nodes = 1;
     /// Loopback port of the API server; 0 until the first start chooses one, then kept so the
     /// kubeconfig stays valid across restarts.
@@ -61,6 +63,14 @@ struct ClusterStatus {
     std::string apiServerUrl;    ///< "https://127.0.0.1:PORT" while running, else empty
     std::string kubeconfigPath;  ///< the cluster's own kubeconfig (exists once started)
     std::string message;         ///< why it is in Error, or empty
+};
+
+/// One node of a cluster as `slipway node list` shows it.
+struct NodeStatus {
+    std::string name;
+    std::string role;     ///< "server" or "agent"
+    std::string state;    ///< Ready or NotReady while its machine runs, else Stopped or Paused
+    std::string address;  ///< the node's InternalIP
 };
 
 /// Checks a cluster name: a DNS-1123 label (lower-case alphanumerics and '-', 1–63

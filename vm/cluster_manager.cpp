@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "engine/client/https_client.h"
+#include "engine/client/resource_ref.h"
 #include "engine/client/rest_client.h"
 #include "engine/pki/kubeconfig.h"
 #include "vm/kubeconfig_merge.h"
@@ -174,6 +176,14 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     if (existing) {
         spec = *existing;
     } else if (existing.error().code() == core::ErrorCode::NotFound) {
+        // Refused before anything is made, so a failed start leaves nothing to delete.
+        if (requested.driver == DriverKind::Libvirt && requested.nodes > 1 &&
+            !LibvirtDriver::hasPrivateNetwork(LibvirtDriver::uriFor(requested))) {
+            return core::Error(core::ErrorCode::BadRequest,
+                               "clusters of several nodes need a private network between the "
+                               "VMs, which only qemu:///system makes (run as root, or "
+                               "--libvirt-uri qemu:///system)");
+        }
         if (progress) {
             progress("Creating cluster \"" + requested.name + "\" in " + dir.string());
         }
@@ -207,7 +217,7 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
             return resumed.error();
         }
     }
-    if (!before.running) {
+    if (!before.running || before.partial) {
         if (auto launched = driver.launch(spec, dir, progress); !launched) {
             return launched.error();
         }
@@ -266,7 +276,8 @@ core::Result<void> ClusterManager::waitForNodes(const ClusterSpec& spec, Driver&
                                                 const ProgressCallback& progress,
                                                 const std::atomic<bool>* cancel) const {
     const auto dir = clusterDir(spec.name);
-    for (const auto& node : driver.nodeNames(spec)) {
+    for (const auto& machine : driver.nodes(spec, dir)) {
+        const std::string& node = machine.name;
         if (progress) {
             progress("Waiting for node \"" + node + "\" to be Ready");
         }
@@ -445,12 +456,138 @@ core::Result<ClusterStatus> ClusterManager::status(const std::string& name) cons
     }
     result.state = apiServerReady(rest, std::chrono::seconds(2)) ? ClusterState::Running
                                                                  : ClusterState::Starting;
-    const auto nodes = driverFor(spec->driver).nodeNames(*spec);
+    const auto nodes = driverFor(spec->driver).nodes(*spec, dir);
     result.nodes = static_cast<int>(nodes.size());
     if (result.state == ClusterState::Running) {
         for (const auto& node : nodes) {
-            result.nodesReady += nodeReady(rest, node) ? 1 : 0;
+            result.nodesReady += node.running && nodeReady(rest, node.name) ? 1 : 0;
         }
+    }
+    return result;
+}
+
+core::Result<NodeStatus> ClusterManager::addNode(const std::string& name,
+                                                 const ProgressCallback& progress,
+                                                 const std::atomic<bool>* cancel) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    const auto dir = clusterDir(name);
+    Driver& driver = driverFor(spec->driver);
+    const MachineState machine = driver.observe(*spec, dir);
+    if (!machine.running || machine.paused) {
+        return core::Error(
+            core::ErrorCode::Unavailable,
+            "cluster \"" + name + "\" is not running (start it with: slipway start)");
+    }
+    auto added = driver.addNode(*spec, dir, progress);
+    if (!added) {
+        return added.error();
+    }
+    spec->nodes = static_cast<int>(driver.nodes(*spec, dir).size());
+    if (auto saved = saveClusterSpec(dir / kSpecFile, *spec); !saved) {
+        return saved.error();
+    }
+    if (progress) {
+        progress("Waiting for node \"" + added->name + "\" to be Ready");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + m_options.vmStartTimeout;
+    const auto rest = clusterClient(dir);
+    while (!nodeReady(rest, added->name)) {
+        if (cancel != nullptr && cancel->load()) {
+            return core::Error(core::ErrorCode::Cancelled,
+                               "node \"" + added->name + "\" was added but is not Ready yet");
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return core::Error(core::ErrorCode::Timeout,
+                               "node \"" + added->name + "\" was not Ready in time (log: " +
+                                   (dir / added->name / "console.log").string() + ")");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return NodeStatus{added->name, added->role, "Ready", added->address};
+}
+
+core::Result<void> ClusterManager::removeNode(const std::string& name, const std::string& node,
+                                              const ProgressCallback& progress) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    const auto dir = clusterDir(name);
+    Driver& driver = driverFor(spec->driver);
+    // The machine first: a node agent still running would register its Node again.
+    if (auto removed = driver.removeNode(*spec, dir, node, progress); !removed) {
+        return removed;
+    }
+    spec->nodes = static_cast<int>(driver.nodes(*spec, dir).size());
+    if (auto saved = saveClusterSpec(dir / kSpecFile, *spec); !saved) {
+        return saved;
+    }
+    const auto kubeconfig = pki::Kubeconfig::load(dir / "kubeconfig");
+    if (!kubeconfig || !driver.observe(*spec, dir).running) {
+        // No API server to tell: its Node object stays, NotReady, until deleted by hand.
+        if (progress && kubeconfig) {
+            progress("warning: cluster \"" + name +
+                     "\" is stopped: after its next start, run "
+                     "kubectl delete node " +
+                     node);
+        }
+        return core::success();
+    }
+    auto config = client::ClientConfig::fromKubeconfig(*kubeconfig);
+    if (!config) {
+        return config.error();
+    }
+    const client::HttpsClient api(std::move(*config));
+    if (progress) {
+        progress("Deleting Node \"" + node + "\" and its pods");
+    }
+    auto deleted = api.remove(client::resources::nodes().named(node));
+    if (!deleted && deleted.error().code() != core::ErrorCode::NotFound) {
+        return deleted.error().wrap("the node's VM is gone, but not its Node object");
+    }
+    // Pods bound to a node that is gone never end by themselves: kube's pod garbage collector
+    // deletes them at once, so their controllers make replacements elsewhere.
+    client::ListOptions bound;
+    bound.fieldSelector = "spec.nodeName=" + node;
+    auto pods = api.list(client::resources::pods(), bound);
+    if (!pods) {
+        return pods.error().wrap("listing the pods of node " + node);
+    }
+    client::DeleteOptions now;
+    now.gracePeriodSeconds = 0;
+    for (const auto& pod : pods->items) {
+        auto removed =
+            api.remove(client::resources::pods()
+                           .in(pod.value("/metadata/namespace"_json_pointer, std::string()))
+                           .named(pod.value("/metadata/name"_json_pointer, std::string())),
+                       now);
+        if (!removed && removed.error().code() != core::ErrorCode::NotFound) {
+            return removed.error().wrap("deleting the pods of node " + node);
+        }
+    }
+    return core::success();
+}
+
+core::Result<std::vector<NodeStatus>> ClusterManager::nodes(const std::string& name) const {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    const auto dir = clusterDir(name);
+    const auto machines = driverFor(spec->driver).nodes(*spec, dir);
+    const auto rest = clusterClient(dir);
+    std::vector<NodeStatus> result;
+    for (const auto& machine : machines) {
+        NodeStatus node{machine.name, machine.role, "Stopped", machine.address};
+        if (machine.paused) {
+            node.state = "Paused";
+        } else if (machine.running) {
+            node.state = nodeReady(rest, machine.name) ? "Ready" : "NotReady";
+        }
+        result.push_back(std::move(node));
     }
     return result;
 }

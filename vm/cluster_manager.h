@@ -87,6 +87,18 @@ public:
     core::Result<std::vector<ServiceUrl>> exposeService(const std::string& name,
                                                         const std::string& nameSpace,
                                                         const std::string& service);
+    /// Adds an agent node to the running cluster (libvirt: a VM `<cluster>-mNN` on the
+    /// cluster's private network), waits until it is Ready and returns it. Unavailable when
+    /// the cluster does not run; BadRequest for drivers without nodes of their own.
+    core::Result<NodeStatus> addNode(const std::string& name, const ProgressCallback& progress = {},
+                                     const std::atomic<bool>* cancel = nullptr);
+    /// Deletes agent node `node` without draining it: its VM and disk, its Node object and
+    /// the pods bound to it (as the pod garbage collector does for a node that is gone).
+    /// NotFound for an unknown node; BadRequest for the server node.
+    core::Result<void> removeNode(const std::string& name, const std::string& node,
+                                  const ProgressCallback& progress = {});
+    /// The cluster's nodes, server first, with their machine's state and readiness.
+    core::Result<std::vector<NodeStatus>> nodes(const std::string& name) const;
     /// The cluster's current state; NotFound if it was never created.
     core::Result<ClusterStatus> status(const std::string& name) const;
     /// Every cluster under the root, sorted by name.

@@ -64,6 +64,18 @@ core::Result<void> validate(const DomainSpec& spec) {
             return invalid("cache='unsafe' loses acknowledged writes when the host crashes");
         }
     }
+    for (const auto& nic : spec.interfaces) {
+        if (nic.network.empty()) {
+            return invalid("a network interface needs a network");
+        }
+        if (!nic.macAddress.empty() && !safeOptionValue(nic.macAddress)) {
+            return invalid("MAC address '" + nic.macAddress + "' is malformed");
+        }
+        if (nic.pciSlot < 3 || nic.pciSlot > 0x1f ||
+            (spec.network && nic.pciSlot == spec.userNetwork.pciSlot)) {
+            return invalid("PCI slot " + std::to_string(nic.pciSlot) + " is out of range or taken");
+        }
+    }
     if (spec.network) {
         const auto& net = spec.userNetwork;
         if (!safeOptionValue(net.netdevId)) {
@@ -208,6 +220,26 @@ core::Result<std::string> domainXml(const DomainSpec& spec) {
         w.start("target").attribute("port", "0").end();
         w.end();  // serial
     }
+    for (const auto& nic : spec.interfaces) {
+        w.start("interface").attribute("type", "network");
+        if (!nic.macAddress.empty()) {
+            w.start("mac").attribute("address", nic.macAddress).end();
+        }
+        w.start("source").attribute("network", nic.network).end();
+        w.start("model").attribute("type", "virtio").end();
+        if (spec.type != VirtType::Test && !microvm) {
+            // No option ROM (the kernel boots directly) and a fixed slot after the user NIC.
+            w.start("rom").attribute("enabled", "no").end();
+            w.start("address")
+                .attribute("type", "pci")
+                .attribute("domain", "0x0000")
+                .attribute("bus", "0x00")
+                .attribute("slot", hex(nic.pciSlot))
+                .attribute("function", "0x0")
+                .end();
+        }
+        w.end();  // interface
+    }
     w.start("controller").attribute("type", "usb").attribute("model", "none").end();
     w.start("memballoon").attribute("model", "none").end();
     w.end();  // devices
@@ -241,6 +273,23 @@ core::Result<std::string> domainXml(const DomainSpec& spec) {
         w.end();
     }
     w.end();  // domain
+    return w.finish();
+}
+
+core::Result<std::string> isolatedNetworkXml(const IsolatedNetworkSpec& spec) {
+    if (spec.name.empty()) {
+        return core::Error(core::ErrorCode::Invalid, "network spec: name is required");
+    }
+    XmlWriter w;
+    w.start("network");
+    w.element("name", spec.name);
+    if (!spec.uuid.empty()) {
+        w.element("uuid", spec.uuid);
+    }
+    // One segment without loops: no spanning tree, no forwarding delay. No <ip> and no
+    // <forward>: the host has no address on the bridge (libvirt also turns IPv6 off on it).
+    w.start("bridge").attribute("stp", "off").attribute("delay", "0").end();
+    w.end();  // network
     return w.finish();
 }
 

@@ -56,6 +56,14 @@ struct UserNetwork {
     int pciSlot = 0x10;      ///< PCI slot on pc/q35, chosen above what libvirt assigns itself
 };
 
+/// A NIC on a libvirt virtual network: the cluster's private network between its VMs.
+struct NetworkInterface {
+    std::string network;     ///< the libvirt network's name
+    std::string macAddress;  ///< empty: libvirt chooses one
+    /// PCI slot on pc/q35: after the user-mode NIC's (0x10), so the guest names it eth1.
+    int pciSlot = 0x11;
+};
+
 /// How the domain's QEMU process is confined.
 enum class SecurityLabel {
     Default,    ///< whatever libvirt does (qemu:///session: runs as the user)
@@ -84,8 +92,22 @@ struct DomainSpec {
     /// User-mode NIC with host forwards; absent: no network.
     bool network = true;
     UserNetwork userNetwork;
+    /// NICs on libvirt networks, after the user-mode one (eth1, eth2... in the guest).
+    std::vector<NetworkInterface> interfaces;
     SecurityLabel securityLabel = SecurityLabel::Default;
 };
+
+/// A libvirt network for the traffic between a cluster's VMs: isolated, i.e. a host bridge
+/// with no address of the host's on it (no <ip>), no DHCP and no forwarding (no <forward>),
+/// so nothing leaves it and the host takes part in nothing. The guests address themselves.
+struct IsolatedNetworkSpec {
+    std::string name;
+    /// The UUID of an existing definition being replaced; empty: libvirt generates one.
+    std::string uuid;
+};
+
+/// The libvirt network XML of `spec`. Invalid without a name.
+core::Result<std::string> isolatedNetworkXml(const IsolatedNetworkSpec& spec);
 
 /// The libvirt domain XML of `spec`. Invalid if a required field is missing or a value
 /// cannot be passed to QEMU safely (e.g. a ',' in a netdev option).

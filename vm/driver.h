@@ -19,8 +19,22 @@ struct MachineState {
     std::string message;      ///< e.g. "pid file names a process that is not slipwayd"
     bool paused = false;      ///< running but frozen (pause)
     std::string accelerator;  ///< "kvm" or "tcg" for VMs, empty for host processes
+    /// The control plane runs but some other machine of the cluster does not (an agent VM
+    /// was killed): start launches what is missing.
+    bool partial = false;
 
-    static MachineState stopped(std::string why = {}) { return {false, std::move(why), false, {}}; }
+    static MachineState stopped(std::string why = {}) {
+        return {false, std::move(why), false, {}, false};
+    }
+};
+
+/// One node machine a driver runs.
+struct NodeMachine {
+    std::string name;     ///< the Kubernetes Node's name
+    std::string role;     ///< "server" (runs the control plane) or "agent"
+    std::string address;  ///< its InternalIP (the private network's address on VMs)
+    bool running = false;
+    bool paused = false;
 };
 
 /// Provides the machines of a cluster. The ClusterManager owns the cluster's folder and the
@@ -75,11 +89,31 @@ public:
         (void)guestPort;
         return unsupported(spec, "exposing a node port");
     }
-    /// The Kubernetes nodes the machines register, whose readiness start waits for; empty
-    /// when the driver runs no node.
-    virtual std::vector<std::string> nodeNames(const ClusterSpec& spec) const {
+    /// The nodes the machines register, server first, whose readiness start waits for;
+    /// empty when the driver runs no node.
+    virtual std::vector<NodeMachine> nodes(const ClusterSpec& spec,
+                                           const std::filesystem::path& dir) const {
         (void)spec;
+        (void)dir;
         return {};
+    }
+    /// Adds an agent node to the running cluster and boots it; returns it. Unsupported by
+    /// default.
+    virtual core::Result<NodeMachine> addNode(const ClusterSpec& spec,
+                                              const std::filesystem::path& dir,
+                                              const ProgressCallback& progress) {
+        (void)dir;
+        (void)progress;
+        return unsupported(spec, "adding a node");
+    }
+    /// Removes the agent node `node`: its machine and its disk. Unsupported by default.
+    virtual core::Result<void> removeNode(const ClusterSpec& spec, const std::filesystem::path& dir,
+                                          const std::string& node,
+                                          const ProgressCallback& progress) {
+        (void)dir;
+        (void)node;
+        (void)progress;
+        return unsupported(spec, "deleting a node");
     }
 
 protected:

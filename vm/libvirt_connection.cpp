@@ -27,7 +27,8 @@ core::Error lastError(const std::string& what) {
     const virErrorPtr error = virGetLastError();
     const std::string message =
         error != nullptr && error->message != nullptr ? error->message : "unknown libvirt error";
-    const bool missing = error != nullptr && (error->code == VIR_ERR_NO_DOMAIN);
+    const bool missing =
+        error != nullptr && (error->code == VIR_ERR_NO_DOMAIN || error->code == VIR_ERR_NO_NETWORK);
     return core::Error(missing ? core::ErrorCode::NotFound : core::ErrorCode::Hypervisor,
                        what + ": " + message);
 }
@@ -207,6 +208,81 @@ core::Result<std::string> Domain::xmlDesc() const {
     return adopt(xml);
 }
 
+void Network::Free::operator()(_virNetwork* network) const {
+    virNetworkFree(network);
+}
+
+Network::Network(_virNetwork* network) : m_network(network) {}
+
+Network::~Network() = default;
+
+std::string Network::name() const {
+    const char* name = virNetworkGetName(m_network.get());
+    return name != nullptr ? name : std::string();
+}
+
+std::string Network::uuid() const {
+    char uuid[VIR_UUID_STRING_BUFLEN] = {};
+    if (virNetworkGetUUIDString(m_network.get(), uuid) < 0) {
+        return {};
+    }
+    return uuid;
+}
+
+bool Network::isActive() const {
+    return virNetworkIsActive(m_network.get()) == 1;
+}
+
+core::Result<void> Network::start() {
+    if (isActive()) {
+        return core::success();
+    }
+    if (virNetworkCreate(m_network.get()) < 0) {
+        const virErrorPtr error = virGetLastError();
+        if (error != nullptr && error->code == VIR_ERR_OPERATION_INVALID && isActive()) {
+            return core::success();  // started by someone else meanwhile
+        }
+        return lastError("starting network " + name());
+    }
+    return core::success();
+}
+
+core::Result<void> Network::destroy() {
+    if (!isActive()) {
+        return core::success();
+    }
+    if (virNetworkDestroy(m_network.get()) < 0) {
+        const virErrorPtr error = virGetLastError();
+        if (error != nullptr && error->code == VIR_ERR_OPERATION_INVALID) {
+            return core::success();  // stopped between the check and the call
+        }
+        return lastError("stopping network " + name());
+    }
+    return core::success();
+}
+
+core::Result<void> Network::undefine() {
+    if (virNetworkUndefine(m_network.get()) < 0) {
+        return lastError("undefining network " + name());
+    }
+    return core::success();
+}
+
+std::string Network::bridgeName() const {
+    if (!isActive()) {
+        return {};
+    }
+    return adopt(virNetworkGetBridgeName(m_network.get()));
+}
+
+core::Result<std::string> Network::xmlDesc() const {
+    char* xml = virNetworkGetXMLDesc(m_network.get(), 0);
+    if (xml == nullptr) {
+        return lastError("reading the definition of network " + name());
+    }
+    return adopt(xml);
+}
+
 void LibvirtConnection::Close::operator()(_virConnect* connection) const {
     virConnectClose(connection);
 }
@@ -249,6 +325,40 @@ core::Result<std::vector<std::string>> LibvirtConnection::domainNames() {
     }
     std::free(domains);
     return names;
+}
+
+core::Result<std::vector<std::string>> LibvirtConnection::networkNames() {
+    virNetworkPtr* networks = nullptr;
+    const int count = virConnectListAllNetworks(m_connection.get(), &networks, 0);
+    if (count < 0) {
+        return lastError("listing networks");
+    }
+    std::vector<std::string> names;
+    for (int i = 0; i < count; ++i) {
+        const char* name = virNetworkGetName(networks[i]);
+        if (name != nullptr) {
+            names.emplace_back(name);
+        }
+        virNetworkFree(networks[i]);
+    }
+    std::free(networks);
+    return names;
+}
+
+core::Result<Network> LibvirtConnection::defineNetwork(const std::string& xml) {
+    virNetworkPtr network = virNetworkDefineXML(m_connection.get(), xml.c_str());
+    if (network == nullptr) {
+        return lastError("defining network");
+    }
+    return Network(network);
+}
+
+core::Result<Network> LibvirtConnection::lookupNetwork(const std::string& name) {
+    virNetworkPtr network = virNetworkLookupByName(m_connection.get(), name.c_str());
+    if (network == nullptr) {
+        return lastError("looking up network " + name);
+    }
+    return Network(network);
 }
 
 core::Result<Domain> LibvirtConnection::defineDomain(const std::string& xml) {

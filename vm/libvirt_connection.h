@@ -11,6 +11,7 @@
 // libvirt's handles, declared here so users of this header need not include libvirt.
 struct _virConnect;
 struct _virDomain;
+struct _virNetwork;
 
 namespace slipway::vm {
 
@@ -66,6 +67,37 @@ private:
     std::unique_ptr<_virDomain, Free> m_domain;
 };
 
+/// One defined libvirt virtual network. Owns its handle (virNetworkFree on destruction).
+class Network {
+public:
+    Network(Network&&) noexcept = default;
+    Network& operator=(Network&&) noexcept = default;
+    ~Network();
+
+    std::string name() const;
+    /// The network's UUID.
+    std::string uuid() const;
+    /// Starts the network (creates its bridge). A running network is success.
+    core::Result<void> start();
+    /// Stops the network (removes its bridge). A stopped network is success.
+    core::Result<void> destroy();
+    /// Removes the definition.
+    core::Result<void> undefine();
+    bool isActive() const;
+    /// The host bridge of a running network ("virbr3"); empty when stopped.
+    std::string bridgeName() const;
+    /// The network's current XML description.
+    core::Result<std::string> xmlDesc() const;
+
+private:
+    friend class LibvirtConnection;
+    explicit Network(_virNetwork* network);
+    struct Free {
+        void operator()(_virNetwork* network) const;
+    };
+    std::unique_ptr<_virNetwork, Free> m_network;
+};
+
 /// Registers libvirt's default event loop and runs it on a thread of its own, once per
 /// process. libvirt needs a running loop for connection keepalives and events; it must be
 /// registered before the first connection is opened (LibvirtConnection::open calls this).
@@ -92,6 +124,12 @@ public:
     core::Result<Domain> lookupDomain(const std::string& name);
     /// The names of every domain, defined or running.
     core::Result<std::vector<std::string>> domainNames();
+    /// Defines (persistently) a virtual network from its XML description.
+    core::Result<Network> defineNetwork(const std::string& xml);
+    /// Looks a network up by name; NotFound if there is none.
+    core::Result<Network> lookupNetwork(const std::string& name);
+    /// The names of every network, defined or running.
+    core::Result<std::vector<std::string>> networkNames();
     /// False once the connection has dropped (daemon restarted, keepalive failed).
     bool isAlive() const;
 

@@ -169,7 +169,7 @@ int runAgent(const AgentFlags& flags) {
             proxy::ProxyOptions services;
             services.nodeName = kubelet.nodeName();
             services.mode = *proxyMode;
-            services.rules.nodeIps = {flags.node.nodeIp};
+            services.rules.nodeIps = nodePortAddresses(flags.node);
             serviceProxy.emplace(apiClient, services);
             serviceProxy->start();
         }

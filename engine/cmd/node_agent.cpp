@@ -115,9 +115,18 @@ void addNodeFlags(CLI::App& command, NodeFlags& flags) {
         ->check(CLI::IsMember({"bridge", "none"}))
         ->capture_default_str();
     command
+        .add_option("--nodeport-addresses", flags.nodePortAddresses,
+                    "Node addresses that serve node ports (default: --node-ip)")
+        ->delimiter(',');
+    command
         .add_option("--pod-cidr", flags.podCidr,
                     "The node's pod address range (empty: assigned by the server)")
         ->capture_default_str();
+}
+
+std::vector<std::string> nodePortAddresses(const NodeFlags& flags) {
+    return flags.nodePortAddresses.empty() ? std::vector<std::string>{flags.nodeIp}
+                                           : flags.nodePortAddresses;
 }
 
 core::Result<agent::kubelet::KubeletOptions> kubeletOptions(

@@ -43,7 +43,13 @@ struct NodeFlags {
     std::string podCidr = "10.244.0.0/24";
     /// How the node serves Services: nftables, userspace or none (engine/proxy).
     std::string proxyMode = "nftables";
+    /// The node's addresses that serve node ports (kube-proxy's --nodeport-addresses); empty:
+    /// the node IP alone. A VM node adds its user-mode address, where host forwards arrive.
+    std::vector<std::string> nodePortAddresses;
 };
+
+/// The addresses the Service proxy serves node ports on: --nodeport-addresses, else the node IP.
+std::vector<std::string> nodePortAddresses(const NodeFlags& flags);
 
 /// Blocks SIGTERM and SIGINT; called before any thread starts, so every thread inherits the
 /// mask and the main thread alone receives them through sigwait on the returned set.

@@ -239,6 +239,10 @@ int runServer(const ServerFlags& flags) {
         pki::ServingNames names;
         if (options.address != "0.0.0.0" && options.address != "::") {
             names.ipAddresses.push_back(options.address);
+        } else {
+            // Other nodes reach a wildcard listener at the node's address (kube-apiserver puts
+            // its --advertise-address in its certificate).
+            names.ipAddresses.push_back(flags.node.nodeIp);
         }
         auto loaded = pki::ensureClusterPki(flags.dataDir / "pki", names);
         if (!loaded) {
@@ -392,7 +396,7 @@ int runServer(const ServerFlags& flags) {
         proxy::ProxyOptions services;
         services.nodeName = kubelet->nodeName();
         services.mode = *proxyMode;
-        services.rules.nodeIps = {flags.node.nodeIp};
+        services.rules.nodeIps = nodePortAddresses(flags.node);
         serviceProxy.emplace(proxyClient, services);
         serviceProxy->start();
         loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.node.nodeIp});
@@ -432,6 +436,9 @@ int runServer(const ServerFlags& flags) {
         controllerOptions.rootCaPem = clusterPki->authority.certificatePem;
     }
     controllerOptions.clusterCidr = flags.clusterCidr;
+    if (flags.nodeAgent && !flags.node.podCidr.empty()) {
+        controllerOptions.reservedPodCidrs = {flags.node.podCidr};  // the server's own node
+    }
     controllers::ControllerManager controllerManager(controllerClient, clusterInformers,
                                                      controllerOptions);
     controllerManager.start();

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // Figures for docs/BENCHMARKS.md: a libvirt cluster under TCG, from `slipway start` to node
-// Ready split by the phases slipway prints, a restart of the stopped cluster, and the
-// memory the VM and the engine use with the demo app running. Prints figures; asserts only
-// that the operations succeeded. Needs libvirt and the guest image (like tests/vm).
+// Ready split by the phases slipway prints, a restart of the stopped cluster, the memory the
+// VM and the engine use with the demo app running, and the same start for two nodes. Prints
+// figures; asserts only that the operations succeeded. Needs libvirt and the guest image (like
+// tests/vm).
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QtTest>
-#include <unistd.h>
 
 #include "engine/core/atomic_file.h"
 #include "vm/libvirt_connection.h"
 
 #include "tests/integration/test_support.h"
+#include "tests/vm/vm_test_cluster.h"
 
 using namespace slipway;
 
@@ -54,30 +55,18 @@ double residentMiB(const QString& pid) {
 class BenchVmStart : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_home;
-    QString m_name;
-
-    QProcessEnvironment environment() const {
-        // Clusters under data/, the user's kubeconfig at .kube/config: never the real user's.
-        auto environment = testing::slipwayEnvironment(m_home.path());
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + "/data");
-        environment.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.path() + "/cache");
-        return environment;
-    }
-
-    testing::CommandResult slipway(const QStringList& arguments, int timeoutMs = 600000) {
-        return testing::run(testing::binary(QStringLiteral("slipway")),
-                            arguments + QStringList{"--cluster", m_name}, environment(), timeoutMs);
-    }
+    testing::VmTestCluster m_cluster{QStringLiteral("bench-vm")};
+    testing::VmTestCluster m_twoNodes{QStringLiteral("bench-vmm")};
 
     /// Runs `slipway ARGS`, timestamping every line it prints.
-    std::vector<Phase> timedPhases(const QStringList& arguments, int* exitCode) {
+    static std::vector<Phase> timedPhases(const testing::VmTestCluster& cluster,
+                                          const QStringList& arguments, int* exitCode) {
         QProcess process;
-        process.setProcessEnvironment(environment());
+        process.setProcessEnvironment(cluster.environment());
         QElapsedTimer clock;
         clock.start();
         process.start(testing::binary(QStringLiteral("slipway")),
-                      arguments + QStringList{"--cluster", m_name});
+                      arguments + QStringList{"--cluster", cluster.name()});
         std::vector<Phase> phases;
         QByteArray pending;
         while (process.state() != QProcess::NotRunning || process.bytesAvailable() > 0) {
@@ -113,37 +102,35 @@ class BenchVmStart : public QObject {
 
 private slots:
     void initTestCase() {
-        auto connection = vm::LibvirtConnection::open(vm::defaultLibvirtUri());
-        if (!connection.ok()) {
-            QSKIP("libvirt is not usable");
+        if (const QString why = testing::VmTestCluster::libvirtUnusable(); !why.isEmpty()) {
+            QSKIP(qPrintable(why));
         }
-        m_name = QStringLiteral("bench-vm-%1").arg(::getpid());
     }
 
     void startToNodeReadyUnderTcg() {
         int exitCode = -1;
-        const auto first = timedPhases({"start", "--driver", "libvirt", "--accel", "tcg", "--cpus",
+        const auto first = timedPhases(m_cluster,
+                                       {"start", "--driver", "libvirt", "--accel", "tcg", "--cpus",
                                         "2", "--memory", "1024", "--disk", "2"},
                                        &exitCode);
         QCOMPARE(exitCode, 0);
         printPhases("slipway start --driver libvirt --accel tcg (new cluster, to node Ready)",
                     first);
 
-        QCOMPARE(slipway({"stop"}).exitCode, 0);
-        const auto second = timedPhases({"start"}, &exitCode);
+        QCOMPARE(m_cluster.slipway({"stop"}, 600000).exitCode, 0);
+        const auto second = timedPhases(m_cluster, {"start"}, &exitCode);
         QCOMPARE(exitCode, 0);
         printPhases("slipway start (stopped cluster, disk kept, to node Ready)", second);
     }
 
     void memoryWithTheDemoApp() {
-        testing::Kubectl kubectl(m_home.path() + "/data/slipway/clusters/" + m_name +
-                                 "/kubeconfig");
+        testing::Kubectl kubectl(m_cluster.kubeconfig());
         QCOMPARE(kubectl({"apply", "-f", "-"}, kDemo).exitCode, 0);
         const auto rolled = kubectl({"rollout", "status", "deployment/hello", "--timeout=300s"});
         QVERIFY2(rolled.exitCode == 0, qPrintable(rolled.err));
         // QEMU's resident memory is what the VM costs the host.
         const auto pid =
-            core::readFile("/run/libvirt/qemu/slipway-" + m_name.toStdString() + ".pid");
+            core::readFile("/run/libvirt/qemu/slipway-" + m_cluster.name().toStdString() + ".pid");
         QVERIFY(pid.ok());
         std::printf(
             "BENCH VM (QEMU process) resident memory, 1024 MiB VM, 2 hello pods: %.0f MiB\n",
@@ -162,10 +149,28 @@ private slots:
             120000));
     }
 
+    void twoNodesToAllReadyUnderTcg() {
+        // The first cluster is gone: two TCG guests have the machine's two cores to themselves.
+        QCOMPARE(m_cluster.slipway({"delete"}, 600000).exitCode, 0);
+        int exitCode = -1;
+        const auto first = timedPhases(m_twoNodes,
+                                       {"start", "--driver", "libvirt", "--accel", "tcg", "--nodes",
+                                        "2", "--cpus", "1", "--memory", "1024", "--disk", "2"},
+                                       &exitCode);
+        QCOMPARE(exitCode, 0);
+        printPhases("slipway start --nodes 2 --cpus 1 (new cluster, to all nodes Ready)", first);
+        QCOMPARE(m_twoNodes.slipway({"stop"}, 600000).exitCode, 0);
+        const auto second = timedPhases(m_twoNodes, {"start"}, &exitCode);
+        QCOMPARE(exitCode, 0);
+        printPhases("slipway start (2 nodes stopped, disks kept, to all nodes Ready)", second);
+        const auto added = timedPhases(m_twoNodes, {"node", "add"}, &exitCode);
+        QCOMPARE(exitCode, 0);
+        printPhases("slipway node add (a third node, to Ready)", added);
+    }
+
     void cleanupTestCase() {
-        if (!m_name.isEmpty()) {
-            QCOMPARE(slipway({"delete"}).exitCode, 0);
-        }
+        m_cluster.removeEverything();
+        m_twoNodes.removeEverything();
     }
 };
 

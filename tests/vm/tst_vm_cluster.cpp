@@ -8,7 +8,6 @@
 // image of the build (share/slipway/guest).
 #include <QRegularExpression>
 #include <QtTest>
-#include <unistd.h>
 
 #include "engine/core/atomic_file.h"
 #include "engine/pki/kubeconfig.h"
@@ -16,6 +15,7 @@
 #include "vm/local_process_driver.h"
 
 #include "tests/integration/test_support.h"
+#include "tests/vm/vm_test_cluster.h"
 
 using namespace slipway;
 using testing::eventually;
@@ -52,41 +52,17 @@ const char* const kDemo =
 class TstVmCluster : public QObject {
     Q_OBJECT
 
-    QTemporaryDir m_home;
-    QString m_name;
-    std::string m_uri;
-
-    QProcessEnvironment environment() const {
-        // Clusters under data/, the user's kubeconfig at .kube/config: never the real user's.
-        auto environment = testing::slipwayEnvironment(m_home.path());
-        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + "/data");
-        environment.insert(QStringLiteral("XDG_CACHE_HOME"), m_home.path() + "/cache");
-        return environment;
-    }
+    testing::VmTestCluster m_cluster{QStringLiteral("vmt")};
 
     testing::CommandResult slipway(const QStringList& arguments, int timeoutMs = 120000) {
-        return testing::run(testing::binary(QStringLiteral("slipway")),
-                            arguments + QStringList{"--cluster", m_name}, environment(), timeoutMs);
+        return m_cluster.slipway(arguments, timeoutMs);
     }
 
-    QString clusterDir() const { return m_home.path() + "/data/slipway/clusters/" + m_name; }
-    std::string domainName() const { return "slipway-" + m_name.toStdString(); }
-
-    bool domainDefined() {
-        auto connection = vm::LibvirtConnection::open(m_uri);
-        return connection.ok() && connection->lookupDomain(domainName()).ok();
-    }
-
-    QString serviceUrl() {
-        const auto service = slipway({"service", "hello", "--url"});
-        if (service.exitCode != 0) {
-            qWarning("slipway service: %s", qPrintable(service.err));
-            return {};
-        }
-        return service.out.trimmed();
-    }
-
-    static quint16 portOf(const QString& url) { return url.section(':', 2).toUShort(); }
+    QString clusterDir() const { return m_cluster.clusterDir(); }
+    std::string node() const { return m_cluster.name().toStdString(); }
+    bool domainDefined() const { return m_cluster.domainDefined(node()); }
+    QString serviceUrl() const { return m_cluster.serviceUrl(QStringLiteral("hello")); }
+    static quint16 portOf(const QString& url) { return testing::portOfUrl(url); }
 
     bool pageAnswers(quint16 port) {
         return eventually([&] { return httpGet(port).contains("hello 1"); }, 120000);
@@ -103,13 +79,9 @@ private slots:
         if (!testing::Kubectl::installed()) {
             QSKIP("kubectl is not installed");
         }
-        m_uri = vm::defaultLibvirtUri();
-        auto connection = vm::LibvirtConnection::open(m_uri);
-        if (!connection.ok()) {
-            QSKIP(qPrintable("libvirt is not usable: " +
-                             QString::fromStdString(connection.error().message())));
+        if (const QString why = testing::VmTestCluster::libvirtUnusable(); !why.isEmpty()) {
+            QSKIP(qPrintable(why));
         }
-        m_name = QStringLiteral("vmt-%1").arg(::getpid());
     }
 
     void startFromNothing() {
@@ -121,20 +93,20 @@ private slots:
         QVERIFY2(status.out.contains("driver: libvirt"), qPrintable(status.out));
         QVERIFY2(status.out.contains("accelerator: tcg"), qPrintable(status.out));
         QVERIFY2(status.out.contains("nodes: 1/1 Ready"), qPrintable(status.out));
-        QVERIFY(QFileInfo::exists(clusterDir() + "/" + m_name + "/data.qcow2"));
+        QVERIFY(QFileInfo::exists(clusterDir() + "/" + m_cluster.name() + "/data.qcow2"));
     }
 
     void kubectlSeesTheNodeReady() {
         testing::Kubectl kubectl(clusterDir() + "/kubeconfig");
-        const auto ready =
-            kubectl({"wait", "--for=condition=Ready", "node/" + m_name, "--timeout=120s"});
+        const auto ready = kubectl(
+            {"wait", "--for=condition=Ready", "node/" + m_cluster.name(), "--timeout=120s"});
         QVERIFY2(ready.exitCode == 0, qPrintable(ready.out + ready.err));
         const auto nodes = kubectl.getJson({"get", "nodes"});
         QCOMPARE(nodes.at("items").size(), std::size_t(1));
         // start made the cluster the user's current kubectl context.
-        const auto user = pki::Kubeconfig::load((m_home.path() + "/.kube/config").toStdString());
+        const auto user = pki::Kubeconfig::load(m_cluster.userKubeconfig().toStdString());
         QVERIFY(user.ok());
-        QCOMPARE(user->currentContext, "slipway-" + m_name.toStdString());
+        QCOMPARE(user->currentContext, "slipway-" + node());
     }
 
     void theDemoAppAnswersThroughServiceUrl() {
@@ -183,9 +155,9 @@ private slots:
 
     void aKilledVmStartsAgain() {
         {
-            auto connection = vm::LibvirtConnection::open(m_uri);
+            auto connection = vm::LibvirtConnection::open(vm::defaultLibvirtUri());
             QVERIFY(connection.ok());
-            auto domain = connection->lookupDomain(domainName());
+            auto domain = connection->lookupDomain("slipway-" + node());
             QVERIFY(domain.ok());
             QVERIFY(domain->destroy().ok());  // as if QEMU had been killed
         }
@@ -214,30 +186,18 @@ private slots:
         const auto deleted = slipway({"delete"}, 180000);
         QVERIFY2(deleted.exitCode == 0, qPrintable(deleted.out + deleted.err));
         QVERIFY(!domainDefined());
+        QVERIFY(!m_cluster.networkDefined());
         QVERIFY(!QFileInfo::exists(clusterDir()));
         QVERIFY(vm::loopbackPortFree(portOf(url)));
         QVERIFY(vm::loopbackPortFree(apiPort));
         QCOMPARE(slipway({"status"}).exitCode, 1);
         // Nor a kubeconfig context.
-        const auto user = pki::Kubeconfig::load((m_home.path() + "/.kube/config").toStdString());
+        const auto user = pki::Kubeconfig::load(m_cluster.userKubeconfig().toStdString());
         QVERIFY(user.ok());
-        QVERIFY(user->findContext("slipway-" + m_name.toStdString()) == nullptr);
+        QVERIFY(user->findContext("slipway-" + node()) == nullptr);
     }
 
-    void cleanupTestCase() {
-        if (m_name.isEmpty()) {
-            return;
-        }
-        slipway({"delete"}, 180000);
-        auto connection = vm::LibvirtConnection::open(m_uri);
-        if (connection.ok()) {
-            auto domain = connection->lookupDomain(domainName());
-            if (domain.ok()) {
-                (void)domain->destroy();
-                (void)domain->undefine();
-            }
-        }
-    }
+    void cleanupTestCase() { m_cluster.removeEverything(); }
 };
 
 QTEST_GUILESS_MAIN(TstVmCluster)

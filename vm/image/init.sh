@@ -212,23 +212,37 @@ mkfifo /run/slipwayd.out
 tee -a "$LOG" </run/slipwayd.out >/dev/console &
 
 eval "set -- $SLIPWAY_EXTRA_ARGS"
+# On the private network between the cluster's VMs, the node's address is the private one: the
+# other nodes route its pods there and reach its API server and streaming server there. Node
+# ports are served on both addresses: the host's forwards arrive on the user-mode NIC.
+node_ip="$SLIPWAY_NODE_IP"
+if [ -n "$SLIPWAY_PRIVATE_ADDRESS" ]; then
+    node_ip="${SLIPWAY_PRIVATE_ADDRESS%/*}"
+    set -- --nodeport-addresses "$SLIPWAY_NODE_IP,$node_ip" "$@"
+fi
 case "$SLIPWAY_ROLE" in
 server)
+    # Agents join with the cluster's join token: one line of the static token file, in group
+    # system:nodes.
+    if [ -n "$SLIPWAY_JOIN_TOKEN" ]; then
+        umask 077
+        printf '%s,system:node-join,system:node-join,"system:nodes"\n' "$SLIPWAY_JOIN_TOKEN" \
+            >/run/slipway-tokens.csv
+        umask 022
+        set -- --token-auth-file /run/slipway-tokens.csv "$@"
+    fi
     slipwayd server --data-dir "$DATA_DIR" --listen "0.0.0.0:$SLIPWAY_API_PORT" --node-agent \
         --node-name "$SLIPWAY_NODE_NAME" --cluster-name "$SLIPWAY_CLUSTER_NAME" \
-        --node-ip "$SLIPWAY_NODE_IP" "$@" >/run/slipwayd.out 2>&1 &
+        --node-ip "$node_ip" "$@" >/run/slipwayd.out 2>&1 &
     slipwayd_pid=$!
     say "slipwayd started"
     ;;
 agent)
     # A node joining the server (slipwayd agent): its token, the cluster CA, and the serving
-    # certificate the host issued for it. Its node address is the private network's, where the
-    # other nodes route its pods.
+    # certificate the host issued for it.
     umask 077
     printf '%s\n' "$SLIPWAY_JOIN_TOKEN" >/run/slipway-token
     umask 022
-    node_ip="$SLIPWAY_NODE_IP"
-    [ -n "$SLIPWAY_PRIVATE_ADDRESS" ] && node_ip="${SLIPWAY_PRIVATE_ADDRESS%/*}"
     set -- --ca-cert /etc/slipway/pki/ca.crt "$@"
     if [ -f /etc/slipway/pki/kubelet.crt ]; then
         set -- --kubelet-cert /etc/slipway/pki/kubelet.crt \

@@ -31,6 +31,9 @@ struct ControllerOptions {
     /// from; empty leaves podCIDRs to the nodes.
     std::string clusterCidr;
     int nodeCidrMaskSize = 24;
+    /// podCIDRs that nodes will bring themselves (the server's own node, --pod-cidr): never
+    /// handed out, even to a node that registers before the one that owns it.
+    std::vector<std::string> reservedPodCidrs;
 };
 
 /// What every controller is given: the Client it writes through, the informers it shares with

@@ -44,6 +44,11 @@ NodeIpamController::NodeIpamController(const ControllerContext& context)
         return;
     }
     m_range = *range;
+    for (const auto& reserved : context.options.reservedPodCidrs) {
+        if (auto block = blockOf(reserved)) {
+            m_reserved.push_back(*block);
+        }
+    }
 
     client::EventHandlers handlers;
     handlers.onAdd = [this](const client::ObjectPtr& node) {
@@ -98,6 +103,9 @@ std::map<std::uint32_t, std::string> NodeIpamController::takenBlocks() const {
     }
     for (const auto& [name, block] : m_assigned) {
         taken.emplace(block, name);
+    }
+    for (const auto block : m_reserved) {
+        taken.emplace(block, "(reserved)");
     }
     return taken;
 }

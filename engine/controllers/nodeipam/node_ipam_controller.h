@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/client/event_recorder.h"
 #include "engine/client/informer.h"
@@ -51,6 +52,8 @@ private:
     std::unique_ptr<client::EventRecorder> m_recorder;
     ControllerWorkers m_workers;
     mutable std::mutex m_mutex;
+    /// Blocks that nodes bring themselves (ControllerOptions::reservedPodCidrs).
+    std::vector<std::uint32_t> m_reserved;
     /// node name → network address of the block assigned by this controller.
     std::map<std::string, std::uint32_t> m_assigned;
 };

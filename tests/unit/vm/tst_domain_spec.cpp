@@ -138,6 +138,72 @@ private slots:
         QVERIFY(!vm::domainXml(spec).ok());
     }
 
+    void agentNodeOnThePrivateNetwork() {
+        // An agent: no host forwards, a second NIC on the cluster's isolated network.
+        auto spec = nodeSpec();
+        spec.name = "slipway-demo-m02";
+        spec.title = "Slipway cluster demo, node demo-m02";
+        spec.userNetwork.forwards.clear();
+        spec.interfaces.push_back({"slipway-demo", "52:54:00:ab:cd:ef", 0x11});
+        compareWithGolden(spec, "domain_agent_private.xml");
+    }
+
+    void privateNicSlotMustNotBeTheUserNics() {
+        auto spec = nodeSpec();
+        spec.interfaces.push_back({"slipway-demo", {}, 0x10});
+        QVERIFY(!vm::domainXml(spec).ok());
+        spec.interfaces.front() = {{}, {}, 0x11};
+        QVERIFY(!vm::domainXml(spec).ok());
+        spec.interfaces.front() = {"slipway-demo", "52:54:00:00:00:01,x=y", 0x11};
+        QVERIFY(!vm::domainXml(spec).ok());
+    }
+
+    void isolatedNetwork() {
+        const auto xml = vm::isolatedNetworkXml({"slipway-demo", {}});
+        QVERIFY(xml.ok());
+        if (qEnvironmentVariableIsSet("SLIPWAY_UPDATE_GOLDEN")) {
+            QVERIFY(core::writeFileAtomically(goldenPath("network_isolated.xml"), *xml).ok());
+        }
+        QCOMPARE(*xml, *core::readFile(goldenPath("network_isolated.xml")));
+        // No address of the host's, no forwarding, no DHCP.
+        QVERIFY(xml->find("<ip") == std::string::npos);
+        QVERIFY(xml->find("<forward") == std::string::npos);
+        QVERIFY(!vm::isolatedNetworkXml({}).ok());
+    }
+
+    void theTestDriverAcceptsTheNetworkAndADomainOnIt() {
+        auto connection = vm::LibvirtConnection::open("test:///default");
+        QVERIFY(connection.ok());
+        auto network = connection->defineNetwork(
+            *vm::isolatedNetworkXml({"slipway-unit-domain-spec-net", {}}));
+        QVERIFY2(network.ok(), network.ok() ? "" : network.error().message().c_str());
+        QVERIFY(!network->isActive());
+        QVERIFY(network->start().ok());
+        QVERIFY(network->isActive());
+        QVERIFY(network->start().ok());  // idempotent
+        const auto described = network->xmlDesc();
+        QVERIFY(described.ok());
+        QVERIFY(described->find("<ip") == std::string::npos);
+
+        auto spec = nodeSpec();
+        spec.type = vm::VirtType::Test;
+        spec.name = "slipway-unit-domain-spec-nic";
+        spec.securityLabel = vm::SecurityLabel::Default;
+        spec.interfaces.push_back({"slipway-unit-domain-spec-net", "52:54:00:ab:cd:ef", 0x11});
+        auto domain = connection->defineDomain(*vm::domainXml(spec));
+        QVERIFY2(domain.ok(), domain.ok() ? "" : domain.error().message().c_str());
+        QVERIFY(domain->xmlDesc()->find("<source network='slipway-unit-domain-spec-net'") !=
+                std::string::npos);
+        QVERIFY(domain->undefine().ok());
+
+        QVERIFY(network->destroy().ok());
+        QVERIFY(network->destroy().ok());  // idempotent
+        QVERIFY(network->undefine().ok());
+        const auto gone = connection->lookupNetwork("slipway-unit-domain-spec-net");
+        QVERIFY(!gone.ok());
+        QCOMPARE(gone.error().code(), core::ErrorCode::NotFound);
+    }
+
     void monitorCommandsForForwards() {
         const vm::HostForward forward{"127.0.0.1", 41235, 30080};
         QCOMPARE(vm::hostForwardAddCommand("net0", forward),

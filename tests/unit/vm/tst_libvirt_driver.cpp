@@ -7,6 +7,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/pki/kubeconfig.h"
 #include "vm/cluster_manager.h"
+#include "vm/domain_spec.h"
 #include "vm/libvirt_connection.h"
 #include "vm/libvirt_driver.h"
 
@@ -19,6 +20,24 @@ constexpr const char* kUri = "test:///default";
 bool domainExists(vm::LibvirtConnection& connection, const std::string& name) {
     const auto names = connection.domainNames();
     return names.ok() && std::find(names->begin(), names->end(), name) != names->end();
+}
+
+bool networkExists(vm::LibvirtConnection& connection, const std::string& name) {
+    const auto names = connection.networkNames();
+    return names.ok() && std::find(names->begin(), names->end(), name) != names->end();
+}
+
+bool domainRunning(vm::LibvirtConnection& connection, const std::string& name) {
+    auto domain = connection.lookupDomain(name);
+    return domain.ok() && domain->isActive();
+}
+
+std::vector<std::string> namesOf(const std::vector<vm::NodeMachine>& nodes) {
+    std::vector<std::string> names;
+    for (const auto& node : nodes) {
+        names.push_back(node.name);
+    }
+    return names;
 }
 
 }  // namespace
@@ -107,7 +126,10 @@ private slots:
         QCOMPARE(kubeconfig->clusters.front().server,
                  "https://127.0.0.1:" + std::to_string(cluster.apiPort));
         QCOMPARE(driver.logPath(cluster, dir), dir / "unit-life" / "console.log");
-        QCOMPARE(driver.nodeNames(cluster), std::vector<std::string>{"unit-life"});
+        QCOMPARE(namesOf(driver.nodes(cluster, dir)), std::vector<std::string>{"unit-life"});
+        // Even one node gets the private network, so that `slipway node add` needs no restart.
+        QVERIFY(networkExists(*m_connection, "slipway-unit-life"));
+        QVERIFY(m_connection->lookupNetwork("slipway-unit-life")->isActive());
 
         // Pause and resume are idempotent.
         QVERIFY(driver.pause(cluster, dir).ok());
@@ -147,8 +169,123 @@ private slots:
         // Delete: the domain goes, twice is fine.
         QVERIFY(driver.release(cluster, dir, progress).ok());
         QVERIFY(!domainExists(*m_connection, "slipway-unit-life"));
+        QVERIFY(!networkExists(*m_connection, "slipway-unit-life"));
         QVERIFY(!driver.observe(cluster, dir).running);
         QVERIFY(driver.release(cluster, dir, progress).ok());
+    }
+
+    void multiNodeLifecycle() {
+        auto driver = this->driver();
+        auto cluster = spec("unit-multi");
+        cluster.nodes = 3;
+        const auto dir = root() / "clusters" / cluster.name;
+        std::filesystem::create_directories(dir);
+        QVERIFY(driver.launch(cluster, dir, {}).ok());
+
+        // A server and two agents on one private network, all running.
+        const auto nodes = driver.nodes(cluster, dir);
+        QCOMPARE(nodes.size(), std::size_t(3));
+        const std::pair<const char*, const char*> expected[] = {
+            {"unit-multi", "192.168.213.10"},
+            {"unit-multi-m02", "192.168.213.11"},
+            {"unit-multi-m03", "192.168.213.12"}};
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            QCOMPARE(nodes[i].name, std::string(expected[i].first));
+            QCOMPARE(nodes[i].address, std::string(expected[i].second));
+            QCOMPARE(nodes[i].role, std::string(i == 0 ? "server" : "agent"));
+            QVERIFY(nodes[i].running);
+            QVERIFY(domainRunning(*m_connection, "slipway-" + nodes[i].name));
+            QVERIFY(std::filesystem::exists(dir / nodes[i].name / "data.qcow2"));
+            QVERIFY(std::filesystem::exists(dir / nodes[i].name / "initrd.img"));
+            const auto xml = m_connection->lookupDomain("slipway-" + nodes[i].name)->xmlDesc();
+            QVERIFY(xml->find("<source network='slipway-unit-multi'") != std::string::npos);
+        }
+        QVERIFY(networkExists(*m_connection, "slipway-unit-multi"));
+        // The join token stays on the host, readable by its owner only.
+        const auto token = dir / "join-token";
+        QCOMPARE(std::filesystem::file_size(token), std::uintmax_t(32));
+        QCOMPARE(std::filesystem::status(token).permissions() & std::filesystem::perms::all,
+                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        QVERIFY(!driver.observe(cluster, dir).partial);
+
+        // Pause and resume reach every node.
+        QVERIFY(driver.pause(cluster, dir).ok());
+        for (const auto& node : driver.nodes(cluster, dir)) {
+            QVERIFY2(node.paused, node.name.c_str());
+        }
+        QVERIFY(driver.resume(cluster, dir).ok());
+        for (const auto& node : driver.nodes(cluster, dir)) {
+            QVERIFY2(!node.paused, node.name.c_str());
+        }
+
+        // A killed agent: the cluster runs, partially; launching again boots what is missing
+        // and keeps the API port.
+        QVERIFY(m_connection->lookupDomain("slipway-unit-multi-m02")->destroy().ok());
+        const auto partial = driver.observe(cluster, dir);
+        QVERIFY(partial.running);
+        QVERIFY(partial.partial);
+        QVERIFY(partial.message.find("unit-multi-m02") != std::string::npos);
+        const auto port = cluster.apiPort;
+        QVERIFY(driver.launch(cluster, dir, {}).ok());
+        QCOMPARE(cluster.apiPort, port);
+        QVERIFY(domainRunning(*m_connection, "slipway-unit-multi-m02"));
+        QVERIFY(!driver.observe(cluster, dir).partial);
+
+        // Nodes come and go; a freed number is taken again.
+        auto added = driver.addNode(cluster, dir, {});
+        QVERIFY2(added.ok(), added.ok() ? "" : added.error().message().c_str());
+        QCOMPARE(added->name, std::string("unit-multi-m04"));
+        QCOMPARE(added->address, std::string("192.168.213.13"));
+        QVERIFY(domainRunning(*m_connection, "slipway-unit-multi-m04"));
+        QVERIFY(driver.removeNode(cluster, dir, "unit-multi-m02", {}).ok());
+        QVERIFY(!domainExists(*m_connection, "slipway-unit-multi-m02"));
+        QVERIFY(!std::filesystem::exists(dir / "unit-multi-m02"));
+        QCOMPARE(namesOf(driver.nodes(cluster, dir)),
+                 (std::vector<std::string>{"unit-multi", "unit-multi-m03", "unit-multi-m04"}));
+        added = driver.addNode(cluster, dir, {});
+        QVERIFY(added.ok());
+        QCOMPARE(added->name, std::string("unit-multi-m02"));
+        QCOMPARE(driver.removeNode(cluster, dir, "unit-multi", {}).error().code(),
+                 core::ErrorCode::BadRequest);
+        QCOMPARE(driver.removeNode(cluster, dir, "unit-multi-m09", {}).error().code(),
+                 core::ErrorCode::NotFound);
+
+        // Stop stops every node; start boots them all again.
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(5), {}).ok());
+        for (const auto& node : driver.nodes(cluster, dir)) {
+            QVERIFY2(!node.running, node.name.c_str());
+        }
+        QVERIFY(!driver.observe(cluster, dir).running);
+        QCOMPARE(driver.addNode(cluster, dir, {}).error().code(), core::ErrorCode::Unavailable);
+        QVERIFY(driver.launch(cluster, dir, {}).ok());
+        QCOMPARE(cluster.nodes, 4);
+        for (const auto& node : driver.nodes(cluster, dir)) {
+            QVERIFY2(node.running, node.name.c_str());
+        }
+
+        // Delete: no domain, no network.
+        QVERIFY(driver.halt(cluster, dir, {}, {}).ok());
+        QVERIFY(driver.release(cluster, dir, {}).ok());
+        for (const char* name : {"slipway-unit-multi", "slipway-unit-multi-m02",
+                                 "slipway-unit-multi-m03", "slipway-unit-multi-m04"}) {
+            QVERIFY2(!domainExists(*m_connection, name), name);
+        }
+        QVERIFY(!networkExists(*m_connection, "slipway-unit-multi"));
+    }
+
+    void sessionClustersHaveOneNode() {
+        auto driver = this->driver();
+        auto cluster = spec("unit-session");
+        cluster.libvirtUri = "qemu:///session";
+        cluster.nodes = 2;
+        const auto dir = root() / "clusters" / cluster.name;
+        std::filesystem::create_directories(dir);
+        const auto launched = driver.launch(cluster, dir, {});
+        QVERIFY(!launched.ok());
+        QCOMPARE(launched.error().code(), core::ErrorCode::BadRequest);
+        QVERIFY(launched.error().message().find("qemu:///system") != std::string::npos);
+        QVERIFY(!vm::LibvirtDriver::hasPrivateNetwork("qemu:///session"));
+        QVERIFY(vm::LibvirtDriver::hasPrivateNetwork("qemu:///system"));
     }
 
     void halfCreatedClustersAreCleanedUp() {
@@ -173,6 +310,14 @@ private slots:
         QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(1), {}).ok());
         QVERIFY(driver.release(cluster, dir, {}).ok());
         QVERIFY(!domainExists(*m_connection, "slipway-unit-half"));
+
+        // A network left by a start that died before defining any domain.
+        QVERIFY(
+            m_connection->defineNetwork(*vm::isolatedNetworkXml({"slipway-unit-half", {}})).ok());
+        QVERIFY(
+            core::writeFileAtomically(dir / "machine.json", "{\"uri\": \"test:///default\"}").ok());
+        QVERIFY(driver.release(cluster, dir, {}).ok());
+        QVERIFY(!networkExists(*m_connection, "slipway-unit-half"));
 
         // Nothing recorded at all: nothing to do, not even a connection.
         auto never = spec("unit-never");
@@ -208,13 +353,38 @@ private slots:
         QCOMPARE(*manager.logPath("unit-managed"),
                  options.clustersRoot / "unit-managed" / "unit-managed" / "console.log");
 
+        const auto nodes = manager.nodes("unit-managed");
+        QVERIFY(nodes.ok());
+        QCOMPARE(nodes->size(), std::size_t(1));
+        QCOMPARE(nodes->front().role, std::string("server"));
+        QCOMPARE(nodes->front().state, std::string("NotReady"));  // no guest answers here
+        QCOMPARE(nodes->front().address, std::string("192.168.213.10"));
+        QCOMPARE(manager.removeNode("unit-managed", "unit-managed").error().code(),
+                 core::ErrorCode::BadRequest);
+
         QVERIFY(manager.stop("unit-managed").ok());
         QVERIFY(manager.status("unit-managed")->state == vm::ClusterState::Stopped);
+        QCOMPARE(manager.nodes("unit-managed")->front().state, std::string("Stopped"));
+        QCOMPARE(manager.addNode("unit-managed").error().code(), core::ErrorCode::Unavailable);
         QVERIFY(domainExists(*m_connection, "slipway-unit-managed"));
         QVERIFY(manager.remove("unit-managed").ok());
         QVERIFY(!domainExists(*m_connection, "slipway-unit-managed"));
         QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-managed"));
         QCOMPARE(manager.pause("unit-managed").error().code(), core::ErrorCode::NotFound);
+    }
+
+    void theManagerRefusesSeveralSessionNodesBeforeMakingAnything() {
+        vm::ClusterManagerOptions options;
+        options.clustersRoot = root() / "session";
+        options.guestImageDir = m_image;
+        vm::ClusterManager manager(options);
+        auto cluster = spec("unit-session-managed");
+        cluster.libvirtUri = "qemu:///session";
+        cluster.nodes = 2;
+        const auto started = manager.start(cluster);
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().code(), core::ErrorCode::BadRequest);
+        QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-session-managed"));
     }
 
     void localClustersCannotPause() {
@@ -238,12 +408,18 @@ private slots:
 
     void cleanupTestCase() {
         // Whatever failed above, no domain of ours stays defined.
-        for (const char* name :
-             {"slipway-unit-life", "slipway-unit-half", "slipway-unit-managed"}) {
+        for (const char* name : {"slipway-unit-life", "slipway-unit-half", "slipway-unit-managed",
+                                 "slipway-unit-multi", "slipway-unit-multi-m02",
+                                 "slipway-unit-multi-m03", "slipway-unit-multi-m04"}) {
             auto domain = m_connection->lookupDomain(name);
             if (domain.ok()) {
                 (void)domain->destroy();
                 (void)domain->undefine();
+            }
+            auto network = m_connection->lookupNetwork(name);
+            if (network.ok()) {
+                (void)network->destroy();
+                (void)network->undefine();
             }
         }
     }

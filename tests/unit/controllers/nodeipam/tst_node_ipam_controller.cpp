@@ -62,6 +62,24 @@ private slots:
         controller.stop();
     }
 
+    void aReservedBlockWaitsForItsNode() {
+        // A VM agent may register before the server's own node, which brings 10.244.0.0/24:
+        // that block is reserved, so the agent gets the next one.
+        testing::ControllerHarness harness;
+        harness.context->options.clusterCidr = "10.244.0.0/16";
+        harness.context->options.reservedPodCidrs = {"10.244.0.0/24"};
+        const auto& api = *harness.client;
+        controllers::NodeIpamController controller(*harness.context);
+        QVERIFY(harness.start());
+        controller.run(1);
+        QVERIFY(api.create(client::resources::nodes(), nodeJson("agent")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(podCidrOf(api, "agent"), std::string("10.244.1.0/24"), 10000);
+        QVERIFY(api.create(client::resources::nodes(), nodeJson("server", "10.244.0.0/24")).ok());
+        QVERIFY(api.create(client::resources::nodes(), nodeJson("agent-2")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(podCidrOf(api, "agent-2"), std::string("10.244.2.0/24"), 10000);
+        controller.stop();
+    }
+
     void exhaustionIsReportedAndNothingIsHandedOutTwice() {
         testing::ControllerHarness harness;
         // Two /24 blocks only.
