@@ -272,6 +272,13 @@ private:
 
 core::Result<NodeEndpoint> nodeEndpointFromStatus(const json& node) {
     const std::string name = node.value("/metadata/name"_json_pointer, "");
+    // A simulated node's address (198.18.0.0/15) leads nowhere: say so instead of dialling.
+    if (node.value("/metadata/labels/type"_json_pointer, "") == "sim") {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "node " + name +
+                               " is simulated (slipwayd --sim-nodes): it runs no containers, so "
+                               "it has no logs, exec or port-forward");
+    }
     const auto& status = node.contains("status") ? node["status"] : json::object();
     std::string host;
     if (const auto addresses = status.find("addresses");
