@@ -45,6 +45,27 @@ void report(const ProgressCallback& progress, const std::string& phase) {
     }
 }
 
+/// Destroys and undefines what a lookup found (a domain or a network), saying so; one that is
+/// not there (any more) is fine.
+template <typename Object>
+core::Result<void> removeDefined(core::Result<Object> found, const std::string& what,
+                                 const ProgressCallback& progress) {
+    if (!found) {
+        return found.error().code() == core::ErrorCode::NotFound
+                   ? core::success()
+                   : core::Result<void>(found.error());
+    }
+    report(progress, "Removing " + what);
+    if (auto destroyed = found->destroy(); !destroyed) {
+        return destroyed;
+    }
+    auto undefined = found->undefine();
+    if (!undefined && undefined.error().code() != core::ErrorCode::NotFound) {
+        return undefined;
+    }
+    return core::success();
+}
+
 /// What launch recorded about the machines: where they were defined and how they run.
 struct MachineRecord {
     std::string uri;
@@ -828,36 +849,19 @@ core::Result<void> LibvirtDriver::release(const ClusterSpec& spec, const std::fi
     }
     for (const auto& node : nodes(spec, dir)) {
         const std::string name = domainName(node.name);
-        auto domain = (*connection)->lookupDomain(name);
-        if (!domain) {
-            if (domain.error().code() != core::ErrorCode::NotFound) {
-                return domain.error();
-            }
-            continue;
-        }
-        report(progress, "Removing domain " + name);
         // Forwards live in the QEMU process: they end with it.
-        if (auto destroyed = domain->destroy(); !destroyed) {
-            return destroyed;
-        }
-        auto undefined = domain->undefine();
-        if (!undefined && undefined.error().code() != core::ErrorCode::NotFound) {
-            return undefined;
+        if (auto removed =
+                removeDefined((*connection)->lookupDomain(name), "domain " + name, progress);
+            !removed) {
+            return removed;
         }
     }
     // The network goes once no domain uses it; one left from a start that died half-way too.
-    auto network = (*connection)->lookupNetwork(networkName(spec.name));
-    if (network) {
-        report(progress, "Removing network " + network->name());
-        if (auto destroyed = network->destroy(); !destroyed) {
-            return destroyed;
-        }
-        auto undefined = network->undefine();
-        if (!undefined && undefined.error().code() != core::ErrorCode::NotFound) {
-            return undefined;
-        }
-    } else if (network.error().code() != core::ErrorCode::NotFound) {
-        return network.error();
+    const std::string network = networkName(spec.name);
+    if (auto removed =
+            removeDefined((*connection)->lookupNetwork(network), "network " + network, progress);
+        !removed) {
+        return removed;
     }
     std::error_code ec;
     std::filesystem::remove(dir / kMachineFile, ec);
@@ -974,18 +978,10 @@ core::Result<void> LibvirtDriver::removeNode(const ClusterSpec& spec,
             return connection.error();
         }
         const std::string name = domainName(nodeName);
-        auto domain = (*connection)->lookupDomain(name);
-        if (domain) {
-            report(progress, "Removing domain " + name);
-            if (auto destroyed = domain->destroy(); !destroyed) {
-                return destroyed;
-            }
-            auto undefined = domain->undefine();
-            if (!undefined && undefined.error().code() != core::ErrorCode::NotFound) {
-                return undefined;
-            }
-        } else if (domain.error().code() != core::ErrorCode::NotFound) {
-            return domain.error();
+        if (auto removed =
+                removeDefined((*connection)->lookupDomain(name), "domain " + name, progress);
+            !removed) {
+            return removed;
         }
     }
     nodeList.erase(found);

@@ -446,7 +446,6 @@ int runServer(const ServerFlags& flags) {
     const client::InProcessClient schedulerClient(
         router, apiserver::Identity{"system:kube-scheduler", {"system:masters"}, true});
     scheduler::Scheduler podScheduler(schedulerClient, clusterInformers);
-    clusterInformers.start();
     podScheduler.run();
 
     // Simulated nodes (KWOK-style), as their own node agent identity.

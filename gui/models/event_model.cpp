@@ -4,24 +4,18 @@
 #include <algorithm>
 #include <set>
 
+#include "gui/models/resource_event.h"
+
 namespace slipway::gui {
 
 using nlohmann::json;
 
 namespace {
 
-QString text(const json& object, const json::json_pointer& pointer) {
-    if (!object.contains(pointer)) {
-        return {};
-    }
-    const json& value = object.at(pointer);
-    return value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
-}
-
 QDateTime timeOf(const json& event) {
     for (const char* field : {"/lastTimestamp", "/eventTime", "/series/lastObservedTime",
                               "/firstTimestamp", "/metadata/creationTimestamp"}) {
-        const QString value = text(event, json::json_pointer(field));
+        const QString value = qStringAt(event, json::json_pointer(field));
         if (!value.isEmpty()) {
             QDateTime time = QDateTime::fromString(value, Qt::ISODateWithMs);
             if (time.isValid()) {
@@ -159,20 +153,20 @@ QStringList EventModel::kinds() const {
 
 ClusterEvent EventModel::rowOf(const json& event) {
     ClusterEvent r;
-    r.uid = text(event, "/metadata/uid"_json_pointer);
+    r.uid = qStringAt(event, "/metadata/uid"_json_pointer);
     if (r.uid.isEmpty()) {
-        r.uid = text(event, "/metadata/namespace"_json_pointer) + QLatin1Char('/') +
-                text(event, "/metadata/name"_json_pointer);
+        r.uid = qStringAt(event, "/metadata/namespace"_json_pointer) + QLatin1Char('/') +
+                qStringAt(event, "/metadata/name"_json_pointer);
     }
-    r.nameSpace = text(event, "/metadata/namespace"_json_pointer);
-    r.type = text(event, "/type"_json_pointer);
-    r.reason = text(event, "/reason"_json_pointer);
-    r.message = text(event, "/message"_json_pointer).trimmed();
-    r.objectKind = text(event, "/involvedObject/kind"_json_pointer);
-    r.objectName = text(event, "/involvedObject/name"_json_pointer);
-    r.source = text(event, "/reportingController"_json_pointer);
+    r.nameSpace = qStringAt(event, "/metadata/namespace"_json_pointer);
+    r.type = qStringAt(event, "/type"_json_pointer);
+    r.reason = qStringAt(event, "/reason"_json_pointer);
+    r.message = qStringAt(event, "/message"_json_pointer).trimmed();
+    r.objectKind = qStringAt(event, "/involvedObject/kind"_json_pointer);
+    r.objectName = qStringAt(event, "/involvedObject/name"_json_pointer);
+    r.source = qStringAt(event, "/reportingController"_json_pointer);
     if (r.source.isEmpty()) {
-        r.source = text(event, "/source/component"_json_pointer);
+        r.source = qStringAt(event, "/source/component"_json_pointer);
     }
     r.count = std::max(1, event.value("count", 1));
     if (event.contains("/series/count"_json_pointer)) {

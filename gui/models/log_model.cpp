@@ -9,14 +9,6 @@ using nlohmann::json;
 
 namespace {
 
-QString stringAt(const json& object, const json::json_pointer& pointer) {
-    if (!object.contains(pointer)) {
-        return {};
-    }
-    const json& value = object.at(pointer);
-    return value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
-}
-
 QString controllerOf(const json& object, const char* kind) {
     const json::json_pointer pointer("/metadata/ownerReferences");
     if (!object.contains(pointer) || !object.at(pointer).is_array()) {
@@ -33,7 +25,7 @@ QString controllerOf(const json& object, const char* kind) {
 
 /// A pod whose containers have started at least once has a log to give.
 bool hasLog(const json& pod) {
-    const QString phase = stringAt(pod, "/status/phase"_json_pointer);
+    const QString phase = qStringAt(pod, "/status/phase"_json_pointer);
     if (phase == QLatin1String("Running") || phase == QLatin1String("Succeeded") ||
         phase == QLatin1String("Failed")) {
         return true;
@@ -108,11 +100,11 @@ QStringList LogModel::streamedPods() const {
 }
 
 QStringList LogModel::pods() const {
-    return sortedKeys(m_pods);
+    return sortedKeys(m_objects.pods);
 }
 
 QStringList LogModel::deployments() const {
-    return sortedKeys(m_deployments);
+    return sortedKeys(m_objects.deployments);
 }
 
 void LogModel::follow(const QString& nameSpace, const QString& name, bool deployment) {
@@ -139,36 +131,10 @@ void LogModel::clear() {
 void LogModel::applyEvents(const ResourceEvents& events) {
     bool targets = false;
     for (const ResourceEvent& event : events) {
-        if (!event.object) {
-            continue;
-        }
-        QHash<QString, client::ObjectPtr>* objects = nullptr;
-        switch (event.kind) {
-            case ResourceKind::Deployment:
-                objects = &m_deployments;
-                break;
-            case ResourceKind::ReplicaSet:
-                objects = &m_replicaSets;
-                break;
-            case ResourceKind::Pod:
-                objects = &m_pods;
-                break;
-            default:
-                break;
-        }
-        if (objects == nullptr) {
-            continue;
-        }
-        const QString key = stringAt(*event.object, "/metadata/namespace"_json_pointer) +
-                            QLatin1Char('/') +
-                            stringAt(*event.object, "/metadata/name"_json_pointer);
-        if (event.type == ResourceEvent::Type::Deleted) {
-            targets = targets || (objects != &m_replicaSets && objects->contains(key));
-            objects->remove(key);
-        } else {
-            targets = targets || (objects != &m_replicaSets && !objects->contains(key));
-            objects->insert(key, event.object);
-        }
+        const auto change = m_objects.apply(event);
+        // Deployments and pods are what a log can follow; ReplicaSets only link them.
+        targets = targets || (change && change->kind != ResourceKind::ReplicaSet &&
+                              (change->appeared || change->vanished));
     }
     if (targets) {
         emit targetsChanged();
@@ -183,17 +149,17 @@ void LogModel::reconcileStreams() {
     const QString prefix = m_nameSpace + QLatin1Char('/');
     QSet<QString> wanted;
     QSet<QString> known;
-    for (auto it = m_pods.constBegin(); it != m_pods.constEnd(); ++it) {
+    for (auto it = m_objects.pods.constBegin(); it != m_objects.pods.constEnd(); ++it) {
         if (!it.key().startsWith(prefix)) {
             continue;
         }
         const json& pod = *it.value();
-        const QString podName = stringAt(pod, "/metadata/name"_json_pointer);
+        const QString podName = qStringAt(pod, "/metadata/name"_json_pointer);
         bool mine = podName == m_name && !m_deployment;
         if (m_deployment) {
             const QString replicaSet = controllerOf(pod, "ReplicaSet");
-            auto rs = m_replicaSets.constFind(prefix + replicaSet);
-            mine = !replicaSet.isEmpty() && rs != m_replicaSets.constEnd() &&
+            auto rs = m_objects.replicaSets.constFind(prefix + replicaSet);
+            mine = !replicaSet.isEmpty() && rs != m_objects.replicaSets.constEnd() &&
                    controllerOf(*rs.value(), "Deployment") == m_name;
         }
         if (!mine) {

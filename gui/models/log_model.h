@@ -89,9 +89,7 @@ private:
     QHash<QString, QByteArray> m_partial;  // per pod: the unfinished last line
     QSet<QString> m_streaming;             // pods whose stream was requested
     QSet<QString> m_ended;                 // pods whose stream ended; not asked for again
-    QHash<QString, client::ObjectPtr> m_deployments;
-    QHash<QString, client::ObjectPtr> m_replicaSets;
-    QHash<QString, client::ObjectPtr> m_pods;
+    WorkloadObjects m_objects;
 };
 
 }  // namespace slipway::gui

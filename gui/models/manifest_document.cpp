@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "engine/core/go_format.h"
 #include "gui/models/object_details.h"
 
 namespace slipway::gui {
@@ -569,38 +570,8 @@ std::string ManifestDocument::yamlScalar(const json& value) {
     if (plain) {
         return s;
     }
-    std::string out = "\"";
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                if (c < 0x20) {
-                    static constexpr char kHex[] = "0123456789abcdef";
-                    out += "\\x";
-                    out += kHex[c >> 4];
-                    out += kHex[c & 0xf];
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    out += '"';
-    return out;
+    // YAML's double-quoted escapes include Go's %q ones (\", \\, \n, \t, \r, \xNN).
+    return core::goQuote(s);
 }
 
 json ManifestDocument::parseYaml(const std::string& text) {

@@ -14,14 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-QString text(const json& object, const json::json_pointer& pointer) {
-    if (!object.contains(pointer)) {
-        return {};
-    }
-    const json& value = object.at(pointer);
-    return value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
-}
-
 int integer(const json& object, const json::json_pointer& pointer) {
     if (!object.contains(pointer)) {
         return 0;
@@ -223,14 +215,14 @@ void RolloutModel::setDeployment(const QString& nameSpace, const QString& name) 
 }
 
 QStringList RolloutModel::deployments() const {
-    QStringList keys = m_deployments.keys();
+    QStringList keys = m_objects.deployments.keys();
     std::sort(keys.begin(), keys.end());
     return keys;
 }
 
 const json* RolloutModel::deploymentObject() const {
-    auto it = m_deployments.constFind(m_nameSpace + QLatin1Char('/') + m_name);
-    return it == m_deployments.constEnd() ? nullptr : it.value().get();
+    auto it = m_objects.deployments.constFind(m_nameSpace + QLatin1Char('/') + m_name);
+    return it == m_objects.deployments.constEnd() ? nullptr : it.value().get();
 }
 
 bool RolloutModel::paused() const {
@@ -273,38 +265,13 @@ void RolloutModel::applyEvents(const ResourceEvents& events) {
     bool deploymentSetChanged = false;
     bool relevant = false;
     for (const ResourceEvent& event : events) {
-        if (!event.object) {
+        const auto change = m_objects.apply(event);
+        if (!change) {
             continue;
         }
-        QHash<QString, client::ObjectPtr>* objects = nullptr;
-        switch (event.kind) {
-            case ResourceKind::Deployment:
-                objects = &m_deployments;
-                break;
-            case ResourceKind::ReplicaSet:
-                objects = &m_replicaSets;
-                break;
-            case ResourceKind::Pod:
-                objects = &m_pods;
-                break;
-            default:
-                break;
-        }
-        if (objects == nullptr) {
-            continue;
-        }
-        const QString nameSpace = text(*event.object, "/metadata/namespace"_json_pointer);
-        const QString key =
-            nameSpace + QLatin1Char('/') + text(*event.object, "/metadata/name"_json_pointer);
-        relevant = relevant || nameSpace == m_nameSpace;
-        if (event.type == ResourceEvent::Type::Deleted) {
-            const bool removed = objects->remove(key) > 0;
-            deploymentSetChanged = deploymentSetChanged || (objects == &m_deployments && removed);
-        } else {
-            deploymentSetChanged =
-                deploymentSetChanged || (objects == &m_deployments && !objects->contains(key));
-            objects->insert(key, event.object);
-        }
+        relevant = relevant || change->nameSpace == m_nameSpace;
+        deploymentSetChanged = deploymentSetChanged || (change->kind == ResourceKind::Deployment &&
+                                                        (change->appeared || change->vanished));
     }
     if (deploymentSetChanged) {
         emit deploymentsChanged();
@@ -325,7 +292,7 @@ void RolloutModel::recompute() {
                                         : tr("Deployment %1 not found.").arg(m_name);
         m_strategyText.clear();
     } else {
-        const QString uid = text(*deployment, "/metadata/uid"_json_pointer);
+        const QString uid = qStringAt(*deployment, "/metadata/uid"_json_pointer);
         const json deploymentTemplate =
             deployment->value("/spec/template"_json_pointer, json::object());
         const long long deploymentRevision =
@@ -335,9 +302,11 @@ void RolloutModel::recompute() {
         // template is the Deployment's (as the controller decides), else the Deployment's
         // revision.
         std::map<QString, const json*> owned;
-        for (auto it = m_replicaSets.constBegin(); it != m_replicaSets.constEnd(); ++it) {
+        for (auto it = m_objects.replicaSets.constBegin(); it != m_objects.replicaSets.constEnd();
+             ++it) {
             if (it.key().startsWith(prefix) && ownedBy(*it.value(), "Deployment", m_name, uid)) {
-                owned.emplace(text(*it.value(), "/metadata/name"_json_pointer), it.value().get());
+                owned.emplace(qStringAt(*it.value(), "/metadata/name"_json_pointer),
+                              it.value().get());
             }
         }
         QString newReplicaSet;
@@ -379,13 +348,13 @@ void RolloutModel::recompute() {
             RevisionPods group;
             group.revision = r.revision;
             group.isNew = r.isNew;
-            for (auto it = m_pods.constBegin(); it != m_pods.constEnd(); ++it) {
+            for (auto it = m_objects.pods.constBegin(); it != m_objects.pods.constEnd(); ++it) {
                 const json& pod = *it.value();
                 if (!it.key().startsWith(prefix) ||
                     !ownedBy(pod, "ReplicaSet", r.replicaSet, QString())) {
                     continue;
                 }
-                group.pods.append(text(pod, "/metadata/name"_json_pointer));
+                group.pods.append(qStringAt(pod, "/metadata/name"_json_pointer));
                 group.ready += podReady(pod) ? 1 : 0;
                 group.terminating += pod.contains("/metadata/deletionTimestamp"_json_pointer);
                 if (!r.isNew || !failingReason.isEmpty()) {
@@ -394,10 +363,10 @@ void RolloutModel::recompute() {
                 const json::json_pointer statuses("/status/containerStatuses");
                 if (pod.contains(statuses) && pod.at(statuses).is_array()) {
                     for (const json& c : pod.at(statuses)) {
-                        const QString reason = text(c, "/state/waiting/reason"_json_pointer);
+                        const QString reason = qStringAt(c, "/state/waiting/reason"_json_pointer);
                         if (isFailingReason(reason)) {
                             failingReason = reason;
-                            failingMessage = text(c, "/state/waiting/message"_json_pointer);
+                            failingMessage = qStringAt(c, "/state/waiting/message"_json_pointer);
                             break;
                         }
                     }
@@ -650,8 +619,8 @@ bool RolloutModel::undoTo(long long revision) {
     const json* source = nullptr;
     for (const RolloutRevision& r : std::as_const(m_revisions)) {
         if (r.revision == revision) {
-            auto it = m_replicaSets.constFind(prefix + r.replicaSet);
-            source = it == m_replicaSets.constEnd() ? nullptr : it.value().get();
+            auto it = m_objects.replicaSets.constFind(prefix + r.replicaSet);
+            source = it == m_objects.replicaSets.constEnd() ? nullptr : it.value().get();
         }
     }
     if (source == nullptr) {

@@ -169,9 +169,7 @@ private:
     QString m_nameSpace;
     QString m_name;
     // Objects as delivered, by "namespace/name".
-    QHash<QString, client::ObjectPtr> m_deployments;
-    QHash<QString, client::ObjectPtr> m_replicaSets;
-    QHash<QString, client::ObjectPtr> m_pods;
+    WorkloadObjects m_objects;
 
     QList<RolloutRevision> m_revisions;
     QList<RevisionPods> m_revisionPods;

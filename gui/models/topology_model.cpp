@@ -12,14 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-QString text(const json& object, const json::json_pointer& pointer) {
-    if (!object.contains(pointer)) {
-        return {};
-    }
-    const json& value = object.at(pointer);
-    return value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
-}
-
 long long integer(const json& object, const json::json_pointer& pointer, long long fallback = 0) {
     if (!object.contains(pointer)) {
         return fallback;
@@ -304,8 +296,9 @@ TopologyModel::PodStatus TopologyModel::podStatus(const json& pod) {
     // else by the last container that is waiting or terminated with a reason; Terminating once
     // a deletion is pending.
     PodStatus result;
-    QString reason = text(pod, "/status/phase"_json_pointer);
-    if (const QString podReason = text(pod, "/status/reason"_json_pointer); !podReason.isEmpty()) {
+    QString reason = qStringAt(pod, "/status/phase"_json_pointer);
+    if (const QString podReason = qStringAt(pod, "/status/reason"_json_pointer);
+        !podReason.isEmpty()) {
         reason = podReason;
     }
     const json& containers = arrayAt(pod, "/spec/containers"_json_pointer);
@@ -322,7 +315,7 @@ TopologyModel::PodStatus TopologyModel::podStatus(const json& pod) {
             continue;
         }
         if (terminated) {
-            const QString why = text(c, "/state/terminated/reason"_json_pointer);
+            const QString why = qStringAt(c, "/state/terminated/reason"_json_pointer);
             if (!why.isEmpty()) {
                 reason = QStringLiteral("Init:") + why;
             } else if (const auto signal = integer(c, "/state/terminated/signal"_json_pointer)) {
@@ -331,7 +324,7 @@ TopologyModel::PodStatus TopologyModel::podStatus(const json& pod) {
                 reason = QStringLiteral("Init:ExitCode:%1")
                              .arg(integer(c, "/state/terminated/exitCode"_json_pointer));
             }
-        } else if (const QString waiting = text(c, "/state/waiting/reason"_json_pointer);
+        } else if (const QString waiting = qStringAt(c, "/state/waiting/reason"_json_pointer);
                    !waiting.isEmpty() && waiting != QLatin1String("PodInitializing")) {
             reason = QStringLiteral("Init:") + waiting;
         } else {
@@ -347,9 +340,9 @@ TopologyModel::PodStatus TopologyModel::podStatus(const json& pod) {
         for (auto it = statuses.rbegin(); it != statuses.rend(); ++it) {
             const json& c = *it;
             restarts += static_cast<int>(integer(c, "/restartCount"_json_pointer));
-            const QString waiting = text(c, "/state/waiting/reason"_json_pointer);
+            const QString waiting = qStringAt(c, "/state/waiting/reason"_json_pointer);
             const bool terminated = c.contains("/state/terminated"_json_pointer);
-            const QString terminatedReason = text(c, "/state/terminated/reason"_json_pointer);
+            const QString terminatedReason = qStringAt(c, "/state/terminated/reason"_json_pointer);
             if (!waiting.isEmpty()) {
                 reason = waiting;
             } else if (terminated && !terminatedReason.isEmpty()) {
@@ -375,7 +368,7 @@ TopologyModel::PodStatus TopologyModel::podStatus(const json& pod) {
     }
     const bool deleting = pod.contains("/metadata/deletionTimestamp"_json_pointer) &&
                           !pod.at("/metadata/deletionTimestamp"_json_pointer).is_null();
-    if (deleting && text(pod, "/status/reason"_json_pointer) == QLatin1String("NodeLost")) {
+    if (deleting && qStringAt(pod, "/status/reason"_json_pointer) == QLatin1String("NodeLost")) {
         reason = QStringLiteral("Unknown");
     } else if (deleting) {
         reason = QStringLiteral("Terminating");
@@ -392,9 +385,9 @@ TopologyVertex TopologyModel::derive(ResourceKind kind, const client::ObjectPtr&
     TopologyVertex v;
     v.kind = vertexKindOf(kind);
     v.object = object;
-    v.name = text(o, "/metadata/name"_json_pointer);
-    v.nameSpace = text(o, "/metadata/namespace"_json_pointer);
-    v.uid = text(o, "/metadata/uid"_json_pointer);
+    v.name = qStringAt(o, "/metadata/name"_json_pointer);
+    v.nameSpace = qStringAt(o, "/metadata/namespace"_json_pointer);
+    v.uid = qStringAt(o, "/metadata/uid"_json_pointer);
     v.id = vertexId(v.kind, v.nameSpace, v.name);
     if (o.contains("/metadata/labels"_json_pointer)) {
         for (const auto& [key, value] : o.at("/metadata/labels"_json_pointer).items()) {
@@ -411,8 +404,8 @@ TopologyVertex TopologyModel::derive(ResourceKind kind, const client::ObjectPtr&
         }
     }
     if (owner != nullptr) {
-        if (auto ownerKind = vertexKindNamed(text(*owner, "/kind"_json_pointer))) {
-            v.ownerId = vertexId(*ownerKind, v.nameSpace, text(*owner, "/name"_json_pointer));
+        if (auto ownerKind = vertexKindNamed(qStringAt(*owner, "/kind"_json_pointer))) {
+            v.ownerId = vertexId(*ownerKind, v.nameSpace, qStringAt(*owner, "/name"_json_pointer));
         }
     }
     const bool deleting = o.contains("/metadata/deletionTimestamp"_json_pointer) &&
@@ -437,7 +430,7 @@ TopologyVertex TopologyModel::derive(ResourceKind kind, const client::ObjectPtr&
     switch (v.kind) {
         case VertexKind::Pod: {
             v.size = kPodSize;
-            v.nodeName = text(o, "/spec/nodeName"_json_pointer);
+            v.nodeName = qStringAt(o, "/spec/nodeName"_json_pointer);
             const PodStatus status = podStatus(o);
             v.status = status.status;
             v.ready = status.ready;
@@ -509,7 +502,7 @@ TopologyVertex TopologyModel::derive(ResourceKind kind, const client::ObjectPtr&
         }
         case VertexKind::Service: {
             v.size = kControllerSize;
-            QString type = text(o, "/spec/type"_json_pointer);
+            QString type = qStringAt(o, "/spec/type"_json_pointer);
             if (type.isEmpty()) {
                 type = QStringLiteral("ClusterIP");
             }
@@ -529,7 +522,7 @@ TopologyVertex TopologyModel::derive(ResourceKind kind, const client::ObjectPtr&
             break;
         }
         case VertexKind::Namespace: {
-            v.status = text(o, "/status/phase"_json_pointer);
+            v.status = qStringAt(o, "/status/phase"_json_pointer);
             v.state = v.status == QLatin1String("Terminating") ? VertexState::Terminating
                                                                : VertexState::Ready;
             break;
@@ -550,8 +543,8 @@ void TopologyModel::applyEvents(const ResourceEvents& events) {
             continue;
         }
         const json& o = *event.object;
-        const QString nameSpace = text(o, "/metadata/namespace"_json_pointer);
-        const QString name = text(o, "/metadata/name"_json_pointer);
+        const QString nameSpace = qStringAt(o, "/metadata/namespace"_json_pointer);
+        const QString name = qStringAt(o, "/metadata/name"_json_pointer);
         const QString key = nameSpace + QLatin1Char('/') + name;
         auto& objects = m_objects.at(static_cast<std::size_t>(event.kind));
         const bool isVertex = event.kind != ResourceKind::EndpointSlice;
@@ -572,7 +565,7 @@ void TopologyModel::applyEvents(const ResourceEvents& events) {
     if (namespacesTouched) {
         QStringList names;
         for (const auto& object : m_objects.at(static_cast<std::size_t>(ResourceKind::Namespace))) {
-            names.append(text(*object, "/metadata/name"_json_pointer));
+            names.append(qStringAt(*object, "/metadata/name"_json_pointer));
         }
         std::sort(names.begin(), names.end());
         if (names != m_namespaces) {
@@ -733,9 +726,9 @@ QHash<QString, TopologyEdge> TopologyModel::computeEdges(
     QHash<QString, Backends> backends;
     for (const auto& slice : m_objects.at(static_cast<std::size_t>(ResourceKind::EndpointSlice))) {
         const json& s = *slice;
-        const QString nameSpace = text(s, "/metadata/namespace"_json_pointer);
+        const QString nameSpace = qStringAt(s, "/metadata/namespace"_json_pointer);
         const QString service =
-            text(s, "/metadata/labels/kubernetes.io~1service-name"_json_pointer);
+            qStringAt(s, "/metadata/labels/kubernetes.io~1service-name"_json_pointer);
         if (service.isEmpty()) {
             continue;
         }
@@ -748,15 +741,15 @@ QHash<QString, TopologyEdge> TopologyModel::computeEdges(
                 flag(endpoint, "/conditions/ready"_json_pointer)) {
                 ++b.ready;
             }
-            if (text(endpoint, "/targetRef/kind"_json_pointer) != QLatin1String("Pod")) {
+            if (qStringAt(endpoint, "/targetRef/kind"_json_pointer) != QLatin1String("Pod")) {
                 continue;
             }
-            QString podNamespace = text(endpoint, "/targetRef/namespace"_json_pointer);
+            QString podNamespace = qStringAt(endpoint, "/targetRef/namespace"_json_pointer);
             if (podNamespace.isEmpty()) {
                 podNamespace = nameSpace;
             }
             const QString podId = vertexId(VertexKind::Pod, podNamespace,
-                                           text(endpoint, "/targetRef/name"_json_pointer));
+                                           qStringAt(endpoint, "/targetRef/name"_json_pointer));
             if (vertices.contains(podId) && vertices.contains(serviceId)) {
                 add(serviceId, podId, TopologyEdge::Kind::Routes);
             }

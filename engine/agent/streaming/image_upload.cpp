@@ -7,8 +7,8 @@
 #include <cstring>
 #include <fstream>
 
+#include <boost/beast/http/status.hpp>
 #include <fcntl.h>
-#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,23 +38,6 @@ bool writeAll(int fd, std::string_view data) {
         data.remove_prefix(static_cast<std::size_t>(written));
     }
     return true;
-}
-
-const char* reasonPhrase(int status) {
-    switch (status) {
-        case 200:
-            return "OK";
-        case 400:
-            return "Bad Request";
-        case 404:
-            return "Not Found";
-        case 405:
-            return "Method Not Allowed";
-        case 422:
-            return "Unprocessable Entity";
-        default:
-            return status >= 500 ? "Internal Server Error" : "Error";
-    }
 }
 
 }  // namespace
@@ -158,7 +141,9 @@ core::Result<void> ImageUpload::receive(int fd, std::uint64_t length,
 
 std::string ImageUpload::serialize(const HttpResponse& response) {
     std::string text = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                       reasonPhrase(response.status) + "\r\nContent-Type: " + response.contentType +
+                       std::string(boost::beast::http::obsolete_reason(
+                           static_cast<boost::beast::http::status>(response.status))) +
+                       "\r\nContent-Type: " + response.contentType +
                        "\r\nContent-Length: " + std::to_string(response.body.size()) +
                        "\r\nConnection: close\r\n\r\n";
     return text + response.body;
