@@ -500,6 +500,14 @@ HttpResponse ResourceHandler::get(const Call& call) const {
     if (!kv) {
         return errorResponse(notFound(type, call.info.name), type, call.info.name);
     }
+    if (call.info.subresource.empty() && !call.table && !type.fromStorage) {
+        // Served as stored, like a list's items: spliced, never parsed.
+        std::string body;
+        body.reserve(kv->value.size() + 48);
+        if (appendWithResourceVersion(body, *kv)) {
+            return HttpResponse::make(200, "application/json", std::move(body));
+        }
+    }
     auto object = decodeObject(*kv, type);
     if (!object) {
         return errorResponse(object.error());

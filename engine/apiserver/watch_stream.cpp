@@ -21,6 +21,13 @@ bool matches(const WatchStreamOptions& options, const json& object) {
     return !options.matches || options.matches(object);
 }
 
+/// Whether events can be spliced from the stored bytes: no selector to evaluate, no Table to
+/// render and no conversion from the stored version. The common case (every informer of
+/// slipwayd's own controllers, kubectl's plain watches) then never parses an object.
+bool splicesStoredBytes(const WatchStreamOptions& options) {
+    return !options.matches && !options.table && !options.type->fromStorage;
+}
+
 }  // namespace
 
 WatchStream::WatchStream(WatchStreamOptions options)
@@ -51,6 +58,9 @@ core::Result<std::shared_ptr<WatchStream>> WatchStream::open(store::Store& store
         }
         for (const auto& kv : page->items) {
             if (opts.exactKey && kv.key != opts.prefix) {
+                continue;
+            }
+            if (splicesStoredBytes(opts) && stream->appendStored(stream->m_pending, "ADDED", kv)) {
                 continue;
             }
             auto object = decodeObject(kv, *opts.type);
@@ -113,6 +123,16 @@ bool WatchStream::read(std::string& out) {
         m_lastRevision = std::max(m_lastRevision, event->kv.modRevision);
         if (m_options.exactKey && event->kv.key != m_options.prefix) {
             continue;
+        }
+        if (splicesStoredBytes(m_options)) {
+            // Without a selector every event is sent, and the previous value only tells an
+            // update from a create.
+            const char* type = event->type == store::WatchEvent::Type::Delete ? "DELETED"
+                               : event->previous                              ? "MODIFIED"
+                                                                              : "ADDED";
+            if (appendStored(out, type, event->kv)) {
+                continue;
+            }
         }
         auto object = decodeObject(event->kv, *m_options.type);
         if (!object) {
@@ -185,6 +205,19 @@ void WatchStream::appendEvent(std::string& out, const char* type, const json& ob
     }
     out += json{{"type", type}, {"object", std::move(rendered)}}.dump();
     out += '\n';
+}
+
+bool WatchStream::appendStored(std::string& out, const char* type, const store::KeyValue& kv) {
+    const std::size_t start = out.size();
+    out += R"({"type":")";
+    out += type;
+    out += R"(","object":)";
+    if (!appendWithResourceVersion(out, kv)) {
+        out.resize(start);
+        return false;
+    }
+    out += "}\n";
+    return true;
 }
 
 void WatchStream::appendBookmark(std::string& out) {

@@ -16,6 +16,7 @@
 namespace slipway::store {
 class Store;
 class Watch;
+struct KeyValue;
 }  // namespace slipway::store
 namespace slipway::api {
 struct ResourceType;
@@ -62,6 +63,9 @@ public:
 private:
     explicit WatchStream(WatchStreamOptions options);
     void appendEvent(std::string& out, const char* type, const nlohmann::json& object);
+    /// appendEvent for a stored object sent as it is stored, spliced without parsing it
+    /// (appendWithResourceVersion). False, with nothing appended, if the bytes do not allow it.
+    bool appendStored(std::string& out, const char* type, const store::KeyValue& kv);
     void appendError(std::string& out, int code, const std::string& reason,
                      const std::string& message);
     /// A BOOKMARK: an object of the kind carrying only the resourceVersion up to which this

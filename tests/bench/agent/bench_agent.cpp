@@ -18,6 +18,7 @@
 #include "engine/pki/kubeconfig.h"
 
 #include "../../integration/test_support.h"
+#include "tests/support/process_stats.h"
 
 using namespace slipway;
 using nlohmann::json;
@@ -26,37 +27,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr int kNodes = 1000;
-
-/// utime + stime of a process, in seconds.
-double cpuSeconds(qint64 pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const auto close = text.rfind(')');
-    std::istringstream fields(text.substr(close + 2));
-    std::string field;
-    unsigned long long utime = 0;
-    unsigned long long stime = 0;
-    for (int i = 3; fields >> field; ++i) {
-        if (i == 14) {
-            utime = std::stoull(field);
-        } else if (i == 15) {
-            stime = std::stoull(field);
-            break;
-        }
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-long rssKiB(qint64 pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) {
-            return std::stol(line.substr(6));
-        }
-    }
-    return -1;
-}
 
 /// Nodes whose Ready condition is True.
 int readyNodes(const client::RestClient& client) {
@@ -203,21 +173,21 @@ private slots:
         std::printf("BENCH register %d simulated nodes (start of slipwayd to all Ready): %.2f s\n",
                     kNodes, seconds);
         std::printf("BENCH slipwayd RSS with %d nodes: %.1f MiB\n", kNodes,
-                    static_cast<double>(rssKiB(pid)) / 1024.0);
+                    static_cast<double>(testing::rssKiB(pid)) / 1024.0);
 
         // Idle: only heartbeats. Measured over a minute, after the registration burst.
         std::this_thread::sleep_for(std::chrono::seconds(12));
-        const double cpuBefore = cpuSeconds(pid);
+        const double cpuBefore = testing::cpuSeconds(pid);
         const auto windowStart = Clock::now();
         std::this_thread::sleep_for(std::chrono::seconds(60));
         const double window = std::chrono::duration<double>(Clock::now() - windowStart).count();
-        const double cpu = cpuSeconds(pid) - cpuBefore;
+        const double cpu = testing::cpuSeconds(pid) - cpuBefore;
         std::printf(
             "BENCH slipwayd CPU while %d nodes keep their heartbeats: %.1f%% of one core "
             "(%.2f s CPU in %.0f s)\n",
             kNodes, 100.0 * cpu / window, cpu, window);
         std::printf("BENCH slipwayd RSS after a minute: %.1f MiB\n",
-                    static_cast<double>(rssKiB(pid)) / 1024.0);
+                    static_cast<double>(testing::rssKiB(pid)) / 1024.0);
         QCOMPARE(readyNodes(client), kNodes);
         QCOMPARE(m_server.terminate(), 0);
     }
@@ -264,7 +234,8 @@ private slots:
         std::printf(
             "BENCH Deployment of 10,000 replicas on %d simulated nodes: all Running and "
             "Ready after %.1f s (target < 15 s); slipwayd RSS %.1f MiB\n",
-            kNodes, seconds, static_cast<double>(rssKiB(server.process().processId())) / 1024.0);
+            kNodes, seconds,
+            static_cast<double>(testing::rssKiB(server.process().processId())) / 1024.0);
         QCOMPARE(server.terminate(), 0);
     }
 };
