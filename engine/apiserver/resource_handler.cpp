@@ -644,8 +644,11 @@ HttpResponse ResourceHandler::watch(const Call& call) const {
                             "invalid resource version \"" + resourceVersion + "\""));
         }
     }
-    const Selectors filter = *selectors;
-    options.matches = [filter](const json& object) { return filter.matches(object); };
+    if (!selectors->empty()) {
+        // Left unset without selectors, so that events are spliced rather than parsed.
+        const Selectors filter = *selectors;
+        options.matches = [filter](const json& object) { return filter.matches(object); };
+    }
     options.clock = m_clock;
 
     auto stream = WatchStream::open(m_store, std::move(options));

@@ -219,6 +219,7 @@ private slots:
                    json::array({{{"name", "app"}, {"image", "slipway.local/hello:1"}}})}}}}}}}};
         const auto api = server.apiClient();
         const auto deployments = client::ResourceRef("apps", "v1", "deployments").in("default");
+        const double cpuBefore = testing::cpuSeconds(server.process().processId());
         const auto began = Clock::now();
         QVERIFY(api->create(deployments, deployment));
         long long available = 0;
@@ -233,9 +234,11 @@ private slots:
         QCOMPARE(available, 10000LL);
         std::printf(
             "BENCH Deployment of 10,000 replicas on %d simulated nodes: all Running and "
-            "Ready after %.1f s (target < 15 s); slipwayd RSS %.1f MiB\n",
-            kNodes, seconds,
-            static_cast<double>(testing::rssKiB(server.process().processId())) / 1024.0);
+            "Ready after %.1f s (target < 15 s); slipwayd CPU %.1f s, RSS %.1f MiB (load "
+            "average %s)\n",
+            kNodes, seconds, testing::cpuSeconds(server.process().processId()) - cpuBefore,
+            static_cast<double>(testing::rssKiB(server.process().processId())) / 1024.0,
+            testing::loadAverage().c_str());
         QCOMPARE(server.terminate(), 0);
     }
 };
