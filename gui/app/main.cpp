@@ -24,18 +24,24 @@
 
 namespace {
 
-/// Installs Slipway's translation for the user's languages (embedded under :/i18n) and Qt's own
-/// for the standard dialogs, when the system has them.
+/// Installs Slipway's translation for the user's languages (embedded under :/i18n) and Qt's and
+/// QScintilla's own, when the system has them.
 void installTranslators(QApplication& app) {
     auto* slipway = new QTranslator(&app);
     if (slipway->load(QLocale(), QStringLiteral("slipway"), QStringLiteral("_"),
                       QStringLiteral(":/i18n"))) {
         QApplication::installTranslator(slipway);
     }
-    auto* qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QApplication::installTranslator(qt);
+    // Qt's own (qt6-translations-l10n) and QScintilla's (the editor's context menu), each
+    // only when the system has it for the language.
+    for (const auto* name : {"qtbase", "qscintilla"}) {
+        auto* translator = new QTranslator(&app);
+        if (translator->load(QLocale(), QString::fromLatin1(name), QStringLiteral("_"),
+                             QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QApplication::installTranslator(translator);
+        } else {
+            delete translator;
+        }
     }
 }
 
