@@ -10,6 +10,7 @@
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QPalette>
 #include <QTimer>
 #include <QTranslator>
 
@@ -23,19 +24,61 @@
 
 namespace {
 
-/// Installs Slipway's translation for the user's languages (embedded under :/i18n) and Qt's own
-/// for the standard dialogs, when the system has them.
+/// Installs Slipway's translation for the user's languages (embedded under :/i18n) and Qt's and
+/// QScintilla's own, when the system has them.
 void installTranslators(QApplication& app) {
     auto* slipway = new QTranslator(&app);
     if (slipway->load(QLocale(), QStringLiteral("slipway"), QStringLiteral("_"),
                       QStringLiteral(":/i18n"))) {
         QApplication::installTranslator(slipway);
     }
-    auto* qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QApplication::installTranslator(qt);
+    // Qt's own (qt6-translations-l10n) and QScintilla's (the editor's context menu), each
+    // only when the system has it for the language.
+    for (const auto* name : {"qtbase", "qscintilla"}) {
+        auto* translator = new QTranslator(&app);
+        if (translator->load(QLocale(), QString::fromLatin1(name), QStringLiteral("_"),
+                             QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QApplication::installTranslator(translator);
+        } else {
+            delete translator;
+        }
     }
+}
+
+/// Fusion with a dark palette, for `--dark` or SLIPWAY_STUDIO_DARK=1: Qt 6.4 has no colour-scheme
+/// hint, and a desktop without a platform theme (Xvfb, a bare window manager) gives a light one.
+/// Every view takes its colours from the palette, so this is all a dark theme needs.
+void useDarkPalette() {
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    const QColor window(0x2b, 0x2d, 0x31);
+    const QColor base(0x1e, 0x1f, 0x22);
+    const QColor text(0xe6, 0xe7, 0xea);
+    const QColor disabledText(0x80, 0x83, 0x89);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
+    dark.setColor(QPalette::ToolTipBase, QColor(0x3c, 0x3f, 0x45));
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::PlaceholderText, disabledText);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
+    dark.setColor(QPalette::Light, QColor(0x4a, 0x4d, 0x53));
+    dark.setColor(QPalette::Midlight, QColor(0x3c, 0x3f, 0x45));
+    dark.setColor(QPalette::Mid, QColor(0x24, 0x26, 0x29));
+    dark.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1b));
+    dark.setColor(QPalette::Shadow, QColor(0x0e, 0x0f, 0x10));
+    dark.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+    dark.setColor(QPalette::LinkVisited, QColor(0xc5, 0x8a, 0xf9));
+    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText}) {
+        dark.setColor(QPalette::Disabled, role, disabledText);
+    }
+    QApplication::setPalette(dark);
 }
 
 /// Saves a picture of `window` to `file` once its first listing is shown, then quits: for the
@@ -146,6 +189,12 @@ int main(int argc, char* argv[]) {
         QCoreApplication::translate("main", "Open <file> in the manifest editor."),
         QCoreApplication::translate("main", "file"));
     parser.addOption(manifest);
+    const QCommandLineOption dark(
+        QStringLiteral("dark"),
+        QCoreApplication::translate("main",
+                                    "Use a dark colour scheme whatever the desktop's (as does "
+                                    "SLIPWAY_STUDIO_DARK=1)."));
+    parser.addOption(dark);
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save the window to <file> and quit."),
                                   QStringLiteral("file"));
@@ -157,6 +206,9 @@ int main(int argc, char* argv[]) {
     select.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(select);
     parser.process(app);
+    if (parser.isSet(dark) || qEnvironmentVariableIntValue("SLIPWAY_STUDIO_DARK") == 1) {
+        useDarkPalette();
+    }
 
     slipway::vm::ClusterManagerOptions options;
     if (parser.isSet(clustersRoot)) {

@@ -54,6 +54,10 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
     m_tabs->setDocumentMode(true);
     m_tabs->setTabsClosable(true);
     m_tabs->addTab(m_clusterView, tr("Clusters"));
+    m_clusterView->setAccessibleName(tr("Clusters"));
+    m_clusterView->setAccessibleDescription(tr("Slipway's clusters on this computer"));
+    m_clusterView->tableView()->setAccessibleName(tr("Clusters"));
+    m_clusterView->tableView()->setTabKeyNavigation(false);          // Tab leaves it; arrows move
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);  // always there
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
         if (index > 0) {

@@ -4,6 +4,8 @@
 #include <exception>
 #include <memory>
 
+#include <QCoreApplication>
+
 #include "engine/api/field_validation.h"
 #include "engine/api/kind_registry.h"
 #include "engine/api/protobuf/builtin_schemas.h"
@@ -18,6 +20,26 @@ namespace {
 const api::KindRegistry& registry() {
     static const std::unique_ptr<api::KindRegistry> kinds = api::KindRegistry::withBuiltinKinds();
     return *kinds;
+}
+
+/// Our own messages in the user's language (the schema's and kubectl's words stay English, as
+/// the server sends them). QCoreApplication::translate may be called from the pool thread.
+constexpr const char* kContext = "slipway::gui::ManifestValidator";
+
+std::string text(const char* source) {
+    return QCoreApplication::translate(kContext, source).toStdString();
+}
+
+std::string text(const char* source, const std::string& a) {
+    return QCoreApplication::translate(kContext, source)
+        .arg(QString::fromStdString(a))
+        .toStdString();
+}
+
+std::string text(const char* source, const std::string& a, const std::string& b) {
+    return QCoreApplication::translate(kContext, source)
+        .arg(QString::fromStdString(a), QString::fromStdString(b))
+        .toStdString();
 }
 
 std::string stringAt(const json& object, const char* key) {
@@ -47,7 +69,9 @@ void validatePart(const ManifestDocument& document, int index,
     }
     if (!part.object.is_object()) {
         report(ManifestDiagnostic::Severity::Error, {},
-               "a manifest document must be a mapping with apiVersion, kind and metadata");
+               text(QT_TRANSLATE_NOOP(
+                   "slipway::gui::ManifestValidator",
+                   "a manifest document must be a mapping with apiVersion, kind and metadata")));
         return;
     }
     const std::string apiVersion = stringAt(part.object, "apiVersion");
@@ -70,8 +94,10 @@ void validatePart(const ManifestDocument& document, int index,
     const auto type = registry().findKind(group, version, kind);
     if (!type) {
         report(ManifestDiagnostic::Severity::Warning, "kind",
-               "no built-in kind \"" + kind + "\" in \"" + apiVersion +
-                   "\": only the cluster can check it (a custom resource?)");
+               text(QT_TRANSLATE_NOOP("slipway::gui::ManifestValidator",
+                                      "no built-in kind \"%1\" in \"%2\": only the cluster can "
+                                      "check it (a custom resource?)"),
+                    kind, apiVersion));
         return;
     }
 
@@ -134,7 +160,9 @@ std::vector<ManifestDiagnostic> validateManifest(const ManifestDocument& documen
             ManifestDiagnostic diagnostic;
             diagnostic.part = i;
             diagnostic.line = document.parts()[static_cast<std::size_t>(i)].firstLine;
-            diagnostic.message = std::string("cannot check this document: ") + e.what();
+            diagnostic.message = text(QT_TRANSLATE_NOOP("slipway::gui::ManifestValidator",
+                                                        "cannot check this document: %1"),
+                                      e.what());
             diagnostics.push_back(std::move(diagnostic));
         }
     }

@@ -62,6 +62,11 @@ EventsPage::EventsPage(EventModel* model, QWidget* parent)
       m_table(new QTableView(this)),
       m_explanation(new QLabel(this)) {
     m_filter->setSourceModel(model);
+    setAccessibleName(tr("Events"));
+    setAccessibleDescription(
+        tr("The cluster's events, newest first, with an explanation of the "
+           "selected one."));
+    m_explanation->setAccessibleName(tr("Explanation"));
     m_namespaceBox->setAccessibleName(tr("Namespace"));
     m_kindBox->setAccessibleName(tr("Kind"));
     m_typeBox->setAccessibleName(tr("Type"));
@@ -72,7 +77,7 @@ EventsPage::EventsPage(EventModel* model, QWidget* parent)
     m_searchEdit->setClearButtonEnabled(true);
     m_searchEdit->setAccessibleName(tr("Filter text"));
 
-    auto* searchLabel = new QLabel(tr("&Filter:"), this);
+    auto* searchLabel = new QLabel(tr("Fil&ter:"), this);
     searchLabel->setBuddy(m_searchEdit);
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_namespaceBox);

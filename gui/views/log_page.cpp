@@ -20,9 +20,9 @@ LogPage::LogPage(LogModel* model, QWidget* parent)
       m_model(model),
       m_kindBox(new QComboBox(this)),
       m_targetBox(new QComboBox(this)),
-      m_follow(new QPushButton(tr("&Follow"), this)),
-      m_clear(new QPushButton(tr("C&lear"), this)),
-      m_autoScroll(new QCheckBox(tr("&Scroll to new lines"), this)),
+      m_follow(new QPushButton(tr("F&ollow"), this)),
+      m_clear(new QPushButton(tr("Cl&ear"), this)),
+      m_autoScroll(new QCheckBox(tr("Scroll to &new lines"), this)),
       m_status(new QLabel(this)),
       m_lines(new QListView(this)) {
     m_kindBox->addItem(tr("Deployment"), true);
@@ -32,6 +32,8 @@ LogPage::LogPage(LogModel* model, QWidget* parent)
     m_targetBox->setMinimumContentsLength(30);
     m_targetBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_autoScroll->setChecked(true);
+    setAccessibleName(tr("Logs"));
+    setAccessibleDescription(tr("Follows the log of a pod or of all pods of a Deployment."));
     auto* label = new QLabel(tr("&Log of:"), this);
     label->setBuddy(m_kindBox);
     auto* bar = new QHBoxLayout;

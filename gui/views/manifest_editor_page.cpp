@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -72,6 +73,33 @@ public:
         }
         QStyledItemDelegate::setModelData(editor, model, index);
     }
+
+    // Tab walks the fields; past the last one (Shift+Tab: before the first) it leaves the form
+    // for the next control instead of wrapping round, so that the keyboard can get out.
+    bool eventFilter(QObject* object, QEvent* event) override {
+        auto* editor = qobject_cast<QWidget*>(object);
+        if (editor != nullptr && event->type() == QEvent::KeyPress &&
+            editor->parentWidget() != nullptr) {
+            const auto* key = static_cast<QKeyEvent*>(event);
+            const bool shift = (key->modifiers() & Qt::ShiftModifier) != 0;
+            const bool forward = key->key() == Qt::Key_Tab && !shift;
+            const bool backward =
+                key->key() == Qt::Key_Backtab || (key->key() == Qt::Key_Tab && shift);
+            auto* view = qobject_cast<QAbstractItemView*>(editor->parentWidget()->parentWidget());
+            if ((forward || backward) && view != nullptr && view->model() != nullptr) {
+                const int row = view->currentIndex().row();
+                if ((forward && row == view->model()->rowCount() - 1) || (backward && row == 0)) {
+                    emit commitData(editor);
+                    emit closeEditor(editor, QAbstractItemDelegate::NoHint);
+                    QKeyEvent tab(QEvent::KeyPress, forward ? Qt::Key_Tab : Qt::Key_Backtab,
+                                  Qt::NoModifier);
+                    QCoreApplication::sendEvent(view, &tab);
+                    return true;
+                }
+            }
+        }
+        return QStyledItemDelegate::eventFilter(object, event);
+    }
 };
 
 QFont editorFont() {
@@ -100,6 +128,17 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
       m_diffAction(nullptr),
       m_applyAction(nullptr) {
     setObjectName(QStringLiteral("manifestEditorPage"));
+    setAccessibleName(tr("Manifest editor"));
+    setAccessibleDescription(
+        tr("YAML editor with a form of the current document, its problems, "
+           "and a preview of what applying creates."));
+    m_editor->setAccessibleName(tr("YAML"));
+    m_output->setAccessibleName(tr("Output"));
+    m_problems->setAccessibleName(tr("Problems"));
+    m_formView->setAccessibleName(tr("Form"));
+    m_documents->setAccessibleName(tr("Document"));
+    m_preview->setAccessibleName(tr("Preview"));
+    m_targets->setAccessibleName(tr("Cluster"));
 
     // --- the YAML editor ---
     m_editor->setObjectName(QStringLiteral("manifestEditor"));
@@ -228,6 +267,7 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
     m_formView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_formView->horizontalHeader()->setStretchLastSection(true);
     m_formView->setAlternatingRowColors(true);
+    m_formView->setTabKeyNavigation(false);  // Tab moves between fields only while editing
     m_documents->setObjectName(QStringLiteral("manifestDocuments"));
     m_documents->setToolTip(tr("The document of the file the form shows"));
     connect(m_documents, &QComboBox::activated, this, [this](int index) {
@@ -313,6 +353,10 @@ ManifestEditorPage::ManifestEditorPage(QWidget* parent)
          {saveAction, saveAsAction, validate, m_dryRunAction, m_diffAction, m_applyAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);  // active wherever the focus is in the page
+    }
+    // A toolbar's buttons take no focus of their own: let Tab reach them as well.
+    for (auto* button : toolbar->findChildren<QToolButton*>(Qt::FindDirectChildrenOnly)) {
+        button->setFocusPolicy(Qt::TabFocus);
     }
     setBusy(false);
 

@@ -32,15 +32,19 @@ RolloutPage::RolloutPage(RolloutModel* model, QWidget* parent)
       m_pods(new RolloutPodsView(model, this)),
       m_chart(new RolloutTimelineChart(model, this)),
       m_setImage(new QPushButton(tr("Set &image\u2026"), this)),
-      m_scale(new QPushButton(tr("S&cale\u2026"), this)),
+      m_scale(new QPushButton(tr("&Scale\u2026"), this)),
       m_pause(new QPushButton(tr("&Pause"), this)),
-      m_resume(new QPushButton(tr("Res&ume"), this)),
+      m_resume(new QPushButton(tr("Resu&me"), this)),
       m_restart(new QPushButton(tr("R&estart"), this)),
       m_undo(new QPushButton(tr("&Undo to revision\u2026"), this)),
       m_message(new QLabel(this)) {
     auto* chooserLabel = new QLabel(tr("&Deployment:"), this);
     chooserLabel->setBuddy(m_deploymentBox);
     m_deploymentBox->setObjectName(QStringLiteral("deploymentBox"));
+    setAccessibleName(tr("Rollouts"));
+    setAccessibleDescription(
+        tr("Revision history, pods and replica timeline of a Deployment, with its rollout "
+           "commands."));
     m_deploymentBox->setMinimumContentsLength(24);
     m_deploymentBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     auto* top = new QHBoxLayout;

@@ -12,10 +12,24 @@ namespace slipway::gui {
 
 namespace {
 
-constexpr int kRowHeight = 28;
-constexpr int kSquare = 16;
-constexpr int kGap = 4;
-constexpr int kLabelWidth = 150;
+/// Sizes follow the font (28/16/4/150 px for a 13 px line, the common default): a larger font
+/// or a translation with longer words still fits. High-DPI screens need nothing more, Qt 6
+/// scales these device-independent pixels.
+struct Metrics {
+    int rowHeight;
+    int square;
+    int gap;
+    int labelWidth;
+};
+
+Metrics metricsOf(const QFontMetrics& font, const QStringList& labels) {
+    int widest = 142;
+    for (const QString& label : labels) {
+        widest = std::max(widest, font.horizontalAdvance(label));
+    }
+    const int line = font.height();
+    return {std::max(28, line * 2), std::max(16, line + 3), 4, widest + 8};
+}
 
 }  // namespace
 
@@ -39,9 +53,20 @@ void RolloutPodsView::update() {
     QWidget::update();
 }
 
+QStringList RolloutPodsView::labels() const {
+    QStringList labels;
+    for (const RevisionPods& group : m_model->revisionPods()) {
+        const QString label = group.isNew ? tr("Revision %1 (new)").arg(group.revision)
+                                          : tr("Revision %1").arg(group.revision);
+        labels.append(tr("%1: %2").arg(label).arg(group.pods.size()));
+    }
+    return labels;
+}
+
 QSize RolloutPodsView::sizeHint() const {
+    const Metrics m = metricsOf(fontMetrics(), labels());
     const auto rows = std::max<qsizetype>(1, m_model->revisionPods().size());
-    return {kLabelWidth + 10 * (kSquare + kGap), static_cast<int>(rows) * kRowHeight + 8};
+    return {m.labelWidth + 10 * (m.square + m.gap), static_cast<int>(rows) * m.rowHeight + 8};
 }
 
 QSize RolloutPodsView::minimumSizeHint() const {
@@ -59,21 +84,22 @@ void RolloutPodsView::paintEvent(QPaintEvent* /*event*/) {
                          tr("No pods."));
         return;
     }
+    const QStringList texts = labels();
+    const Metrics m = metricsOf(fontMetrics(), texts);
     int y = 4;
-    for (const RevisionPods& group : groups) {
+    for (qsizetype row = 0; row < groups.size(); ++row) {
+        const RevisionPods& group = groups.at(row);
         const QColor color = group.isNew ? QColor(0x93, 0x33, 0xea) : QColor(0xea, 0x58, 0x0c);
         painter.setPen(colors.color(QPalette::WindowText));
-        const QString label = group.isNew ? tr("Revision %1 (new)").arg(group.revision)
-                                          : tr("Revision %1").arg(group.revision);
-        painter.drawText(QRect(4, y, kLabelWidth - 8, kRowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                         tr("%1: %2").arg(label).arg(group.pods.size()));
-        int x = kLabelWidth;
+        painter.drawText(QRect(4, y, m.labelWidth - 8, m.rowHeight),
+                         Qt::AlignLeft | Qt::AlignVCenter, texts.at(row));
+        int x = m.labelWidth;
         // Ready first, then starting, then terminating: the counts read at a glance.
         const int total = static_cast<int>(group.pods.size());
         const int terminating = group.terminating;
         const int ready = std::min(group.ready, total - terminating);
         for (int i = 0; i < total; ++i) {
-            const QRectF square(x, y + (kRowHeight - kSquare) / 2.0, kSquare, kSquare);
+            const QRectF square(x, y + (m.rowHeight - m.square) / 2.0, m.square, m.square);
             painter.setPen(QPen(color, 2));
             if (i < ready) {
                 painter.setBrush(color);
@@ -84,12 +110,12 @@ void RolloutPodsView::paintEvent(QPaintEvent* /*event*/) {
             if (i >= total - terminating) {
                 painter.drawLine(square.topLeft(), square.bottomRight());
             }
-            x += kSquare + kGap;
-            if (x + kSquare > width()) {
+            x += m.square + m.gap;
+            if (x + m.square > width()) {
                 break;
             }
         }
-        y += kRowHeight;
+        y += m.rowHeight;
     }
 }
 

@@ -24,6 +24,8 @@ protected:
 
 private:
     void update();
+    /// "Revision 3 (new): 4", one a row, as painted.
+    QStringList labels() const;
 
     RolloutModel* m_model;
 };

@@ -6,6 +6,7 @@
 #include <QChart>
 #include <QLegend>
 #include <QLineSeries>
+#include <QPalette>
 #include <QPen>
 #include <QTimer>
 #include <QValueAxis>
@@ -31,6 +32,10 @@ RolloutTimelineChart::RolloutTimelineChart(RolloutModel* model, QWidget* parent)
       m_replicas(new QValueAxis(this)),
       m_tick(new QTimer(this)) {
     auto* chart = new QChart;
+    // The chart draws its own background: follow a dark system palette (Qt 6.4 has no colour
+    // scheme hint; the window colour's lightness tells). Set before the series' own pens.
+    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
+                                                                        : QChart::ChartThemeLight);
     chart->setTitle(tr("Replicas during the rollout"));
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));

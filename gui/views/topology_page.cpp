@@ -57,6 +57,13 @@ TopologyPage::TopologyPage(TopologyModel* model, QWidget* parent)
           {tr("Type"), tr("Status"), tr("Reason"), tr("Message"), tr("Last transition")}, this)),
       m_events(makeTable({tr("Type"), tr("Reason"), tr("Age"), tr("From"), tr("Message")}, this)) {
     setObjectName(QStringLiteral("topologyPage"));
+    setAccessibleName(tr("Topology"));
+    setAccessibleDescription(
+        tr("Live graph of the cluster's workloads, services, pods and nodes, with the selected "
+           "object's details beside it."));
+    m_view->setAccessibleName(tr("Topology graph"));
+    m_conditions->setAccessibleName(tr("Conditions"));
+    m_events->setAccessibleName(tr("Events"));
 
     m_namespaceBox->setAccessibleName(tr("Namespace"));
     m_namespaceBox->setMinimumContentsLength(14);
