@@ -282,7 +282,18 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
     client::EventHandlers handlers;
     handlers.onAdd = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
     handlers.onUpdate = [this](const client::ObjectPtr&, const client::ObjectPtr& pod) {
-        m_queue.add(keyOf(*pod));
+        const std::string key = keyOf(*pod);
+        {
+            // The echo of the agent's own status write brings nothing to sync.
+            std::lock_guard lock(m_mutex);
+            const auto it = m_ownStatusWrites.find(key);
+            if (it != m_ownStatusWrites.end() &&
+                it->second == client::metadataString(*pod, "resourceVersion")) {
+                m_ownStatusWrites.erase(it);
+                return;
+            }
+        }
+        m_queue.add(key);
     };
     handlers.onDelete = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
     m_podInformer.addEventHandler(std::move(handlers));
@@ -681,6 +692,7 @@ core::Result<void> Kubelet::syncPod(const std::string& key) {
             cleanUpPod(uid);
             std::lock_guard lock(m_mutex);
             m_uidByKey.erase(key);
+            m_ownStatusWrites.erase(key);
         }
         if (!pod) {
             return core::success();
@@ -863,6 +875,8 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         if (!written) {
             return written.error();  // retried with the informer's newer pod
         }
+        std::lock_guard lock(m_mutex);
+        m_ownStatusWrites[state.key] = client::metadataString(*written, "resourceVersion");
     }
     if (requeue) {
         m_queue.addAfter(state.key, *requeue + std::chrono::milliseconds(50));
@@ -1037,6 +1051,9 @@ core::Result<void> Kubelet::writePodFiles(const json& pod, const std::string& po
     for (const auto& [file, content] : {std::pair{"etc-hosts", hosts.str()},
                                         {"resolv.conf", resolv.str()},
                                         {"hostname", hostname + "\n"}}) {
+        if (readFile(dir / file, content.size() + 1) == content) {
+            continue;  // every sync comes here: unchanged files are not rewritten
+        }
         std::ofstream out(dir / file, std::ios::trunc);
         out << content;
         if (!out) {

@@ -230,6 +230,9 @@ private:
     std::map<std::string, std::shared_ptr<PodState>> m_pods;  ///< by uid
     std::map<std::string, std::string> m_uidByKey;
     std::map<std::string, std::string> m_lastRelist;  ///< pod uid → digest of its containers
+    /// pod key → the resourceVersion of the agent's last status write, whose informer echo
+    /// is not synced again.
+    std::map<std::string, std::string> m_ownStatusWrites;
     std::vector<std::thread> m_terminations;
 
     std::vector<std::thread> m_workers;
