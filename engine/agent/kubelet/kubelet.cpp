@@ -138,6 +138,17 @@ ContainerTermination terminationOf(const runtime::ContainerStatus& instance,
     return term;
 }
 
+/// Pod workers: as asked, or (0) four per CPU, at least 8 and at most 32. A worker spends
+/// most of a pod's start waiting for the shim and runc (processes, namespaces, mounts), so
+/// more workers than cores keep the cores busy; the kubelet has a goroutine per pod.
+int workerCount(int asked) {
+    if (asked > 0) {
+        return asked;
+    }
+    const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::clamp(4 * cpus, 8, 32);
+}
+
 std::uint64_t memTotalBytes() {
     std::ifstream in("/proc/meminfo");
     std::string key;
@@ -355,7 +366,7 @@ core::Result<void> Kubelet::start() {
     m_started = true;
     m_serviceInformer.start();
     m_podInformer.start();
-    for (int i = 0; i < std::max(1, m_options.workers); ++i) {
+    for (int i = 0; i < workerCount(m_options.workers); ++i) {
         m_workers.emplace_back([this] {
             m_queue.processUntilShutDown([this](const std::string& key) { return syncPod(key); },
                                          kMaxRetries);

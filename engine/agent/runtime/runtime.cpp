@@ -973,10 +973,57 @@ Result<void> Runtime::removeContainer(const std::string& id) {
     }
     // The rootfs mount point (the image store's) may still be there: then the directory stays.
     fs::remove(bundle, ec);
+    {
+        std::lock_guard lock(m_recordsMutex);
+        m_records.erase(id);
+    }
     if (status) {
         removePodCgroupIfEmpty(cgroupPath(status->config));
     }
     return core::success();
+}
+
+Result<Runtime::Record> Runtime::readRecord(const std::string& id) const {
+    const fs::path path = bundleDir(id) / shim::kContainerFile;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) {
+        std::lock_guard lock(m_recordsMutex);
+        m_records.erase(id);
+        return Error(ErrorCode::NotFound, "container " + id + " not found");
+    }
+    const std::int64_t mtimeNs =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    {
+        std::lock_guard lock(m_recordsMutex);
+        const auto it = m_records.find(id);
+        if (it != m_records.end() && it->second->inode == st.st_ino &&
+            it->second->size == st.st_size && it->second->mtimeNs == mtimeNs) {
+            return *it->second;
+        }
+    }
+    const std::string text = readSmallFile(path);
+    if (text.empty()) {
+        return Error(ErrorCode::NotFound, "container " + id + " not found");
+    }
+    auto parsed = std::make_shared<Record>();
+    parsed->inode = st.st_ino;
+    parsed->size = st.st_size;
+    parsed->mtimeNs = mtimeNs;
+    try {
+        const json doc = json::parse(text);
+        parsed->config = configFromJson(doc.at("config"));
+        if (auto created = logs::parseRfc3339Nano(doc.value("createdAt", ""))) {
+            parsed->createdAt = *created;
+        }
+    } catch (const json::exception& e) {
+        return Error(ErrorCode::Internal, "reading container " + id + ": " + e.what());
+    }
+    if (static_cast<std::int64_t>(text.size()) != st.st_size) {
+        return *parsed;  // replaced while read: not cached
+    }
+    std::lock_guard lock(m_recordsMutex);
+    m_records[id] = parsed;
+    return *parsed;
 }
 
 Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
@@ -984,20 +1031,13 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
         return Error(ErrorCode::NotFound, "container \"" + id + "\" not found");
     }
     const fs::path bundle = bundleDir(id);
-    const std::string recordText = readSmallFile(bundle / shim::kContainerFile);
-    if (recordText.empty()) {
-        return Error(ErrorCode::NotFound, "container " + id + " not found");
+    auto found = readRecord(id);
+    if (!found) {
+        return found.error();
     }
     ContainerStatus status;
-    try {
-        const json record = json::parse(recordText);
-        status.config = configFromJson(record.at("config"));
-        if (auto created = logs::parseRfc3339Nano(record.value("createdAt", ""))) {
-            status.createdAt = *created;
-        }
-    } catch (const json::exception& e) {
-        return Error(ErrorCode::Internal, "reading container " + id + ": " + e.what());
-    }
+    status.config = std::move(found->config);
+    status.createdAt = found->createdAt;
     status.startedAt = logs::parseRfc3339Nano(trimmed(readSmallFile(bundle / shim::kStartedFile)));
 
     const std::string exitText = readSmallFile(bundle / shim::kExitFile);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -248,8 +249,20 @@ public:
 
 private:
     core::Result<void> launch(const ContainerConfig& config, bool start);
+    /// container.json parsed, for as long as the file is the same (inode, size, mtime): it is
+    /// written once per container, and the relist reads every container's each second.
+    struct Record {
+        std::uint64_t inode = 0;
+        std::int64_t size = 0;
+        std::int64_t mtimeNs = 0;
+        ContainerConfig config;
+        TimePoint createdAt;
+    };
+    core::Result<Record> readRecord(const std::string& id) const;
 
     RuntimeOptions m_options;
+    mutable std::mutex m_recordsMutex;
+    mutable std::map<std::string, std::shared_ptr<const Record>> m_records;
 };
 
 /// "Created", "Running", "Exited", "Unknown".
