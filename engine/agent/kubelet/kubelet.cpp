@@ -138,15 +138,16 @@ ContainerTermination terminationOf(const runtime::ContainerStatus& instance,
     return term;
 }
 
-/// Pod workers: as asked, or (0) four per CPU, at least 8 and at most 32. A worker spends
-/// most of a pod's start waiting for the shim and runc (processes, namespaces, mounts), so
-/// more workers than cores keep the cores busy; the kubelet has a goroutine per pod.
+/// Pod workers: as asked, or (0) two per CPU, at least 4 and at most 32. A worker waits for
+/// the shim and runc about half of a pod's start, so two per CPU keep the cores busy; more
+/// only interleave the pods of a burst (the median gets later, the last one no earlier), as
+/// measured on two cores (docs/BENCHMARKS.md).
 int workerCount(int asked) {
     if (asked > 0) {
         return asked;
     }
     const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return std::clamp(4 * cpus, 8, 32);
+    return std::clamp(2 * cpus, 4, 32);
 }
 
 std::uint64_t memTotalBytes() {

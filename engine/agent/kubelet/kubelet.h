@@ -80,8 +80,8 @@ struct KubeletOptions {
     /// Registries pulled from over plain HTTP ("registry.local:5000"); those on loopback
     /// (localhost, 127.0.0.0/8, [::1]) always are, as Docker does.
     std::set<std::string> insecureRegistries;
-    /// Pod workers; 0: four per CPU, at least 8 and at most 32 (a pod's start is mostly
-    /// waiting for the shim and runc).
+    /// Pod workers; 0: two per CPU, at least 4 and at most 32 (a worker waits for the shim
+    /// and runc about half of a pod's start).
     int workers = 0;
     /// Unused images are removed, least recently used first, when the image filesystem is
     /// fuller than the policy's high threshold (kubelet's 85% / 80%), checked this often.
