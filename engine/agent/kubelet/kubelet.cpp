@@ -138,6 +138,18 @@ ContainerTermination terminationOf(const runtime::ContainerStatus& instance,
     return term;
 }
 
+/// Pod workers: as asked, or (0) two per CPU, at least 4 and at most 32. A worker waits for
+/// the shim and runc about half of a pod's start, so two per CPU keep the cores busy; more
+/// only interleave the pods of a burst (the median gets later, the last one no earlier), as
+/// measured on two cores (docs/BENCHMARKS.md).
+int workerCount(int asked) {
+    if (asked > 0) {
+        return asked;
+    }
+    const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::clamp(2 * cpus, 4, 32);
+}
+
 std::uint64_t memTotalBytes() {
     std::ifstream in("/proc/meminfo");
     std::string key;
@@ -282,7 +294,18 @@ Kubelet::Kubelet(const client::Client& client, KubeletOptions options)
     client::EventHandlers handlers;
     handlers.onAdd = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
     handlers.onUpdate = [this](const client::ObjectPtr&, const client::ObjectPtr& pod) {
-        m_queue.add(keyOf(*pod));
+        const std::string key = keyOf(*pod);
+        {
+            // The echo of the agent's own status write brings nothing to sync.
+            std::lock_guard lock(m_mutex);
+            const auto it = m_ownStatusWrites.find(key);
+            if (it != m_ownStatusWrites.end() &&
+                it->second == client::metadataString(*pod, "resourceVersion")) {
+                m_ownStatusWrites.erase(it);
+                return;
+            }
+        }
+        m_queue.add(key);
     };
     handlers.onDelete = [this](const client::ObjectPtr& pod) { m_queue.add(keyOf(*pod)); };
     m_podInformer.addEventHandler(std::move(handlers));
@@ -344,7 +367,7 @@ core::Result<void> Kubelet::start() {
     m_started = true;
     m_serviceInformer.start();
     m_podInformer.start();
-    for (int i = 0; i < std::max(1, m_options.workers); ++i) {
+    for (int i = 0; i < workerCount(m_options.workers); ++i) {
         m_workers.emplace_back([this] {
             m_queue.processUntilShutDown([this](const std::string& key) { return syncPod(key); },
                                          kMaxRetries);
@@ -630,7 +653,8 @@ void Kubelet::relistLoop() {
 
 std::vector<runtime::ContainerStatus> Kubelet::instancesOf(const std::string& podUid) const {
     std::vector<runtime::ContainerStatus> out;
-    for (auto& instance : m_runtime->listContainers()) {
+    // Container ids begin with the pod's uid (containerId): only this pod's records are read.
+    for (auto& instance : m_runtime->listContainers(podUid + "_")) {
         if (instance.config.podUid == podUid) {
             out.push_back(std::move(instance));
         }
@@ -680,6 +704,7 @@ core::Result<void> Kubelet::syncPod(const std::string& key) {
             cleanUpPod(uid);
             std::lock_guard lock(m_mutex);
             m_uidByKey.erase(key);
+            m_ownStatusWrites.erase(key);
         }
         if (!pod) {
             return core::success();
@@ -862,6 +887,8 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         if (!written) {
             return written.error();  // retried with the informer's newer pod
         }
+        std::lock_guard lock(m_mutex);
+        m_ownStatusWrites[state.key] = client::metadataString(*written, "resourceVersion");
     }
     if (requeue) {
         m_queue.addAfter(state.key, *requeue + std::chrono::milliseconds(50));
@@ -1036,6 +1063,9 @@ core::Result<void> Kubelet::writePodFiles(const json& pod, const std::string& po
     for (const auto& [file, content] : {std::pair{"etc-hosts", hosts.str()},
                                         {"resolv.conf", resolv.str()},
                                         {"hostname", hostname + "\n"}}) {
+        if (readFile(dir / file, content.size() + 1) == content) {
+            continue;  // every sync comes here: unchanged files are not rewritten
+        }
         std::ofstream out(dir / file, std::ios::trunc);
         out << content;
         if (!out) {
@@ -1197,16 +1227,12 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init, 
             {mount.containerPath, mount.hostPath, "bind", options, mount.readOnly});
     }
 
-    if (auto created = m_runtime->createContainer(config); !created) {
+    // Created and started by one `runc run --detach`: nothing (no postStart hook) runs in
+    // between, and a second runc process cost tens of ms of CPU per container.
+    if (auto created = m_runtime->runContainer(config); !created) {
         return fail("CreateContainerError", created.error().message());
     }
     record(pod, fieldPath, "Normal", "Created", "Created container " + name);
-    if (auto started = m_runtime->startContainer(id); !started) {
-        record(pod, fieldPath, "Warning", "Failed",
-               "Error: failed to start container \"" + name + "\": " + started.error().message());
-        state.waiting.erase(name);
-        return false;
-    }
     record(pod, fieldPath, "Normal", "Started", "Started container " + name);
     state.waiting.erase(name);
 

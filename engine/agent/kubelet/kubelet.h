@@ -80,8 +80,9 @@ struct KubeletOptions {
     /// Registries pulled from over plain HTTP ("registry.local:5000"); those on loopback
     /// (localhost, 127.0.0.0/8, [::1]) always are, as Docker does.
     std::set<std::string> insecureRegistries;
-    /// Pod workers.
-    int workers = 4;
+    /// Pod workers; 0: two per CPU, at least 4 and at most 32 (a worker waits for the shim
+    /// and runc about half of a pod's start).
+    int workers = 0;
     /// Unused images are removed, least recently used first, when the image filesystem is
     /// fuller than the policy's high threshold (kubelet's 85% / 80%), checked this often.
     images::GcPolicy imageGc{85, 80, std::chrono::seconds(120)};
@@ -230,6 +231,9 @@ private:
     std::map<std::string, std::shared_ptr<PodState>> m_pods;  ///< by uid
     std::map<std::string, std::string> m_uidByKey;
     std::map<std::string, std::string> m_lastRelist;  ///< pod uid → digest of its containers
+    /// pod key → the resourceVersion of the agent's last status write, whose informer echo
+    /// is not synced again.
+    std::map<std::string, std::string> m_ownStatusWrites;
     std::vector<std::thread> m_terminations;
 
     std::vector<std::thread> m_workers;

@@ -9,10 +9,10 @@
 //
 //   slipway-shim --id ID --bundle DIR --runc PATH --runc-root DIR --log PATH --cgroup PATH
 //                [--log-max-size BYTES] [--log-max-files N] [--tty] [--stdin] [--stdin-once]
-//                [--sync-fd FD]
+//                [--start] [--sync-fd FD]
 //
-// On the sync descriptor it writes "ok <init pid>\n" once the container is created, or
-// "error <message>\n".
+// On the sync descriptor it writes "ok <init pid>\n" once the container is created (with
+// --start: created and started, by `runc run --detach`), or "error <message>\n".
 
 #include <cerrno>
 #include <chrono>
@@ -62,6 +62,7 @@ struct Args {
     bool tty = false;
     bool stdinOpen = false;
     bool stdinOnce = false;
+    bool start = false;  ///< `runc run --detach` instead of `runc create`
     int syncFd = -1;
 };
 
@@ -90,14 +91,18 @@ void report(Args& args, const std::string& line) {
     }
 }
 
-bool writeFileAtomically(const fs::path& path, const std::string& content) {
+/// Through a temporary and a rename; `sync` for the exit record only (the pid file is
+/// written on every container's start, where an fsync is a cost worth avoiding).
+bool writeFileAtomically(const fs::path& path, const std::string& content, bool sync = false) {
     const fs::path tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         return false;
     }
     writeAll(fd, content);
-    ::fsync(fd);
+    if (sync) {
+        ::fsync(fd);
+    }
     ::close(fd);
     return ::rename(tmp.c_str(), path.c_str()) == 0;
 }
@@ -198,6 +203,8 @@ std::optional<Args> parse(int argc, char** argv) {
             args.stdinOpen = true;
         } else if (flag == "--stdin-once") {
             args.stdinOnce = true;
+        } else if (flag == "--start") {
+            args.start = true;
         } else if (flag == "--sync-fd") {
             args.syncFd = std::stoi(value());
         } else {
@@ -283,8 +290,13 @@ int run(Args& args) {
     const int devNull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     int outPipe[2] = {-1, -1}, errPipe[2] = {-1, -1}, inPipe[2] = {-1, -1};
     int consoleListener = -1;
+    // With --start, `runc run --detach`: created and started by one runc process.
     std::vector<std::string> create = {"create", "--bundle", args.bundle.string(), "--pid-file",
                                        (args.bundle / kInitPidFile).string()};
+    if (args.start) {
+        create.front() = "run";
+        create.insert(create.begin() + 1, "--detach");
+    }
     int runcIn = devNull, runcOut = devNull, runcErr = devNull;
     int errorCapture[2] = {-1, -1};
     if (args.tty) {
@@ -329,7 +341,8 @@ int run(Args& args) {
         std::string message =
             errorCapture[0] >= 0 ? readAvailable(errorCapture[0]) : readAvailable(errPipe[0]);
         if (message.empty()) {
-            message = "runc create failed (status " + std::to_string(status) + ")";
+            message = std::string(args.start ? "runc run" : "runc create") + " failed (status " +
+                      std::to_string(status) + ")";
         }
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
             message.pop_back();
@@ -584,7 +597,7 @@ int run(Args& args) {
     json << "{\"exitCode\":" << exitCode << ",\"signal\":" << signal
          << ",\"oomKilled\":" << (oomKilled ? "true" : "false") << ",\"finishedAt\":\""
          << formatRfc3339Nano(finishedAt) << "\",\"pid\":" << initPid << "}\n";
-    writeFileAtomically(args.bundle / kExitFile, json.str());
+    writeFileAtomically(args.bundle / kExitFile, json.str(), true);
 
     broadcast(FrameKind::Exit, {});
     for (auto& client : clients) {
@@ -599,10 +612,11 @@ int run(Args& args) {
 int main(int argc, char** argv) {
     auto args = parse(argc, argv);
     if (!args) {
-        std::fprintf(stderr,
-                     "usage: slipway-shim --id ID --bundle DIR --runc-root DIR --log PATH "
-                     "[--runc PATH] [--cgroup PATH] [--log-max-size N] [--log-max-files N] "
-                     "[--tty] [--stdin] [--stdin-once] [--sync-fd FD]\n");
+        std::fprintf(
+            stderr,
+            "usage: slipway-shim --id ID --bundle DIR --runc-root DIR --log PATH "
+            "[--runc PATH] [--cgroup PATH] [--log-max-size N] [--log-max-files N] [--start] "
+            "[--tty] [--stdin] [--stdin-once] [--sync-fd FD]\n");
         return 2;
     }
     // Detach from the agent: a new session, and a grandchild that init adopts, so that

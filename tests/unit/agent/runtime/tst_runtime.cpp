@@ -276,6 +276,74 @@ private slots:
         QVERIFY(!fs::exists(m_runtime->bundleDir(c.id)));
     }
 
+    void runCreatesAndStartsInOneCall() {
+        auto c = config({"sh", "-c", "echo ran; exit 5"});
+        const auto before = std::chrono::system_clock::now();
+        QVERIFY(m_runtime->runContainer(c).ok());
+        auto status = m_runtime->containerStatus(c.id);
+        QVERIFY(status.ok());
+        QVERIFY(status->state == ContainerState::Running ||
+                status->state == ContainerState::Exited);
+        QVERIFY(status->startedAt && *status->startedAt >= before);
+        const auto exited = waitExited(c.id);
+        QCOMPARE(exited.state, ContainerState::Exited);
+        QCOMPARE(exited.exitCode, 5);
+        QTRY_VERIFY_WITH_TIMEOUT(readAll(c.logPath).find(" stdout F ran\n") != std::string::npos,
+                                 5000);
+        auto again = m_runtime->runContainer(c);
+        QVERIFY(!again);
+        QCOMPARE(again.error().code(), slipway::core::ErrorCode::AlreadyExists);
+    }
+
+    void runWithAMissingCommandLeavesNothing() {
+        auto c = config({"no-such-command"});
+        auto ran = m_runtime->runContainer(c);
+        QVERIFY(!ran);
+        QVERIFY2(ran.error().message().find("no-such-command") != std::string::npos,
+                 ran.error().message().c_str());
+        QCOMPARE(m_runtime->containerStatus(c.id).error().code(),
+                 slipway::core::ErrorCode::NotFound);
+        QVERIFY(!fs::exists(m_runtime->bundleDir(c.id)));
+    }
+
+    void listingByPrefixReadsOnlyThoseContainers() {
+        auto a = config({"sleep", "1000"});
+        a.id = "prefixpod_a_0";
+        auto b = config({"sleep", "1000"});
+        b.id = "prefixpod_b_0";
+        auto other = config({"sleep", "1000"});
+        other.id = "otherpod_a_0";
+        for (const auto* c : {&a, &b, &other}) {
+            QVERIFY(m_runtime->runContainer(*c).ok());
+        }
+        std::vector<std::string> ids;
+        for (const auto& status : m_runtime->listContainers("prefixpod_")) {
+            ids.push_back(status.config.id);
+            QCOMPARE(status.state, ContainerState::Running);
+        }
+        QCOMPARE(ids, (std::vector<std::string>{"prefixpod_a_0", "prefixpod_b_0"}));
+        QVERIFY(m_runtime->listContainers().size() >= 3);
+    }
+
+    void aReplacedContainerIsReadAgain() {
+        // The parsed record is cached; a container removed and made again under the same id
+        // (by this runtime or another one on the same root) is seen as it is now.
+        auto c = config({"sleep", "1000"});
+        c.restartCount = 1;
+        QVERIFY(m_runtime->runContainer(c).ok());
+        QCOMPARE(m_runtime->containerStatus(c.id)->config.restartCount, 1);
+        Runtime other(options());
+        QVERIFY(other.removeContainer(c.id).ok());
+        c.restartCount = 7;
+        QVERIFY(other.runContainer(c).ok());
+        auto status = m_runtime->containerStatus(c.id);
+        QVERIFY(status.ok());
+        QCOMPARE(status->config.restartCount, 7);
+        QVERIFY(m_runtime->removeContainer(c.id).ok());
+        QCOMPARE(m_runtime->containerStatus(c.id).error().code(),
+                 slipway::core::ErrorCode::NotFound);
+    }
+
     void stopEndsAContainerThatHandlesTerm() {
         auto c = config({"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.1; done"});
         QVERIFY(run(c));
