@@ -185,9 +185,22 @@ core::Result<std::string> domainXml(const DomainSpec& spec) {
     }
     w.end();  // os
 
-    if (!microvm) {
-        // The ACPI power button is how virDomainShutdown asks the guest to stop.
-        w.start("features").start("acpi").end().start("apic").end().end();
+    const bool tcgCache = spec.type == VirtType::Qemu && spec.tcgCacheMiB > 0;
+    if (!microvm || tcgCache) {
+        w.start("features");
+        if (!microvm) {
+            // The ACPI power button is how virDomainShutdown asks the guest to stop.
+            w.start("acpi").end().start("apic").end();
+        }
+        if (tcgCache) {
+            w.start("tcg")
+                .start("tb-cache")
+                .attribute("unit", "MiB")
+                .text(std::to_string(spec.tcgCacheMiB))
+                .end()
+                .end();
+        }
+        w.end();  // features
     }
     if (spec.type == VirtType::Kvm) {
         w.start("cpu").attribute("mode", "host-passthrough").end();
@@ -241,7 +254,14 @@ core::Result<std::string> domainXml(const DomainSpec& spec) {
         w.end();  // interface
     }
     w.start("controller").attribute("type", "usb").attribute("model", "none").end();
-    w.start("memballoon").attribute("model", "none").end();
+    if (spec.freePageReporting && !microvm) {
+        w.start("memballoon")
+            .attribute("model", "virtio")
+            .attribute("freePageReporting", "on")
+            .end();
+    } else {
+        w.start("memballoon").attribute("model", "none").end();
+    }
     w.end();  // devices
 
     if (spec.securityLabel == SecurityLabel::RunAsRoot) {

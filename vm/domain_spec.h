@@ -82,6 +82,14 @@ struct DomainSpec {
     MachineType machine = MachineType::Pc;
     std::int64_t memoryMiB = 2048;
     int vcpus = 2;
+    /// Size of TCG's translation-block cache (type Qemu only; 0: QEMU's default). QEMU 7.2's
+    /// default reserves 1 GiB, and the translated code the guest touches stays resident on
+    /// the host: more than the guest's own memory for a small VM.
+    std::int64_t tcgCacheMiB = 0;
+    /// A virtio balloon through which the guest hands the pages it frees back to the host
+    /// (free page reporting), so that QEMU's resident memory follows what the guest uses
+    /// instead of the most it ever touched. PCI machines only; the guest loads virtio_balloon.
+    bool freePageReporting = false;
     /// Direct kernel boot.
     std::filesystem::path kernel;
     std::filesystem::path initrd;

@@ -111,7 +111,7 @@ private slots:
         int exitCode = -1;
         const auto first = timedPhases(m_cluster,
                                        {"start", "--driver", "libvirt", "--accel", "tcg", "--cpus",
-                                        "2", "--memory", "1024", "--disk", "2"},
+                                        "2", "--memory", "512", "--disk", "2"},
                                        &exitCode);
         QCOMPARE(exitCode, 0);
         printPhases("slipway start --driver libvirt --accel tcg (new cluster, to node Ready)",
@@ -132,9 +132,8 @@ private slots:
         const auto pid =
             core::readFile("/run/libvirt/qemu/slipway-" + m_cluster.name().toStdString() + ".pid");
         QVERIFY(pid.ok());
-        std::printf(
-            "BENCH VM (QEMU process) resident memory, 1024 MiB VM, 2 hello pods: %.0f MiB\n",
-            residentMiB(QString::fromStdString(*pid).trimmed()));
+        std::printf("BENCH VM (QEMU process) resident memory, 512 MiB VM, 2 hello pods: %.0f MiB\n",
+                    residentMiB(QString::fromStdString(*pid).trimmed()));
         // What the guest reports itself (slipwayd's metrics: the node's working set).
         QVERIFY(testing::eventually(
             [&] {

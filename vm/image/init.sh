@@ -84,7 +84,7 @@ fi
 # Devices first (virtio over PCI, or MMIO on microvm), then what the data disk and the pod
 # network need; nftables expressions load on demand through the kernel's modprobe.
 for module in virtio_pci virtio_mmio virtio_blk virtio_net virtio_console virtio_rng \
-    crc32c_generic ext4 overlay br_netfilter veth button evdev; do
+    virtio_balloon crc32c_generic ext4 overlay br_netfilter veth button evdev; do
     modprobe -q "$module" 2>/dev/null
 done
 

@@ -22,6 +22,8 @@ vm::DomainSpec nodeSpec() {
     spec.title = "Slipway cluster demo, node demo";
     spec.type = vm::VirtType::Qemu;
     spec.machine = vm::MachineType::Pc;
+    spec.tcgCacheMiB = 128;
+    spec.freePageReporting = true;
     spec.memoryMiB = 2048;
     spec.vcpus = 2;
     spec.kernel = "/usr/share/slipway/guest/vmlinuz";

@@ -28,7 +28,8 @@ namespace fs = std::filesystem;
 
 /// What the guest loads: its devices (virtio over PCI and MMIO), the data disk's ext4, the
 /// pod network (bridge, veth, br_netfilter), the Service proxy's and NetworkPolicy runner's
-/// nftables expressions, overlayfs for container roots, the ACPI power button and its evdev.
+/// nftables expressions, overlayfs for container roots, the ACPI power button and its evdev,
+/// and the balloon that gives freed guest pages back to the host.
 const std::vector<std::string> kGuestModules = {
     "virtio_pci",
     "virtio_mmio",
@@ -36,6 +37,7 @@ const std::vector<std::string> kGuestModules = {
     "virtio_blk",
     "virtio_console",
     "virtio_rng",
+    "virtio_balloon",
     "ext4",
     "crc32c_generic",
     "overlay",
