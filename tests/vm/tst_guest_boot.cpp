@@ -109,8 +109,8 @@ private slots:
         const quint16 port = freeLoopbackPort();
         QVERIFY(port != 0);
         const QString console = dir.filePath(QStringLiteral("console.log"));
-        const QString kernel =
-            QString::fromStdString((m_image / std::string(vm::image::kKernelFileName)).string());
+        // The kernel the libvirt driver boots: the PVH vmlinux when the image has one.
+        const QString kernel = QString::fromStdString(vm::image::bootKernel(m_image).string());
         const QStringList arguments{
             QStringLiteral("-accel"),
             QStringLiteral("tcg"),

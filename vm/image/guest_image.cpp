@@ -21,6 +21,12 @@ bool holdsImage(const std::filesystem::path& dir) {
 
 }  // namespace
 
+std::filesystem::path bootKernel(const std::filesystem::path& imageDir) {
+    std::error_code ec;
+    const auto pvh = imageDir / kPvhKernelFileName;
+    return std::filesystem::is_regular_file(pvh, ec) ? pvh : imageDir / kKernelFileName;
+}
+
 core::Result<std::filesystem::path> locateGuestImage() {
     std::vector<std::filesystem::path> candidates;
     if (const char* env = std::getenv("SLIPWAY_GUEST_IMAGE_DIR"); env != nullptr && *env) {

@@ -13,6 +13,8 @@ namespace slipway::vm::image {
 
 /// The guest image's files inside its folder (see locateGuestImage).
 inline constexpr std::string_view kKernelFileName = "vmlinuz";
+/// The same kernel uncompressed, for QEMU's PVH boot; the image has it when the kernel allows.
+inline constexpr std::string_view kPvhKernelFileName = "vmlinux";
 inline constexpr std::string_view kInitramfsFileName = "initramfs.img";
 /// The kernel command line the guest's /init expects (add "reboot=t" on QEMU's microvm).
 inline constexpr std::string_view kKernelCommandLine = "console=ttyS0 panic=-1 quiet";
@@ -29,6 +31,10 @@ inline constexpr std::string_view kGuestDataDir = "/var/lib/slipway";
 /// alike), else the build tree's share/slipway/guest. NotFound, naming the folders tried, when
 /// none holds both files.
 core::Result<std::filesystem::path> locateGuestImage();
+
+/// The kernel to boot from the guest image in `imageDir`: `vmlinux` (PVH, nothing to
+/// decompress in the guest) when the image has it, else `vmlinuz`.
+std::filesystem::path bootKernel(const std::filesystem::path& imageDir);
 
 /// The cluster certificates the host hands to a node (contents of the PEM files that
 /// pki::ensureClusterPki keeps in `<cluster dir>/pki`). The guest installs them into its

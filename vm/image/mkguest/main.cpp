@@ -19,6 +19,7 @@
 #include "vm/image/cpio_archive.h"
 #include "vm/image/guest_image.h"
 #include "vm/image/guest_image_builder.h"
+#include "vm/image/pvh_kernel.h"
 
 namespace {
 
@@ -263,11 +264,23 @@ int main(int argc, char** argv) {
         !written) {
         return fail(written.error().message());
     }
+    // The kernel unpacked once here rather than at every boot of every guest.
+    std::string pvhNote;
+    if (auto pvh = pvhKernelFromBzImage(*kernelBytes)) {
+        if (auto written = core::writeFileAtomically(outputDir / kPvhKernelFileName, *pvh, 0644);
+            !written) {
+            return fail(written.error().message());
+        }
+        pvhNote = ", " + std::string(kPvhKernelFileName) + " for PVH boot";
+    } else {
+        fs::remove(outputDir / kPvhKernelFileName, ec);
+        pvhNote = ", no PVH boot: " + pvh.error().message();
+    }
     fs::remove_all(inputs.workDir, ec);
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     std::cout << "slipway-mkguest: " << kernel.string() << " and " << archive->entries().size()
               << " entries (" << compressionName << ", " << bytes->size() / 1024 << " KiB) in "
-              << outputDir.string() << " (" << elapsed.count() << " ms)\n";
+              << outputDir.string() << pvhNote << " (" << elapsed.count() << " ms)\n";
     return 0;
 }
