@@ -79,9 +79,12 @@ ClusterActions::ClusterActions(ClusterService* service, ClusterListModel* model,
                 m_view->setProperty("busyClusters", busy);
                 m_view->setBusyClusters(busy);
                 if (ok && operation == Operation::Create) {
-                    m_view->selectCluster(cluster);
+                    // The new cluster's row arrives with the listing that follows.
+                    m_selectWhenListed = cluster;
+                    selectNewCluster();
                 }
             });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ClusterActions::selectNewCluster);
 
     connect(m_tray, &ClusterTrayIcon::showWindowRequested, this, [this] {
         m_window->showNormal();
@@ -94,6 +97,13 @@ ClusterActions::ClusterActions(ClusterService* service, ClusterListModel* model,
 }
 
 ClusterActions::~ClusterActions() = default;
+
+void ClusterActions::selectNewCluster() {
+    if (!m_selectWhenListed.isEmpty() && m_model->rowOf(m_selectWhenListed) >= 0) {
+        m_view->selectCluster(m_selectWhenListed);
+        m_selectWhenListed.clear();
+    }
+}
 
 QString ClusterActions::titleOf(int operation, const QString& cluster) const {
     switch (static_cast<Operation>(operation)) {

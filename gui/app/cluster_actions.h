@@ -42,6 +42,7 @@ public:
 private:
     QString titleOf(int operation, const QString& cluster) const;
     void openTerminal(const QString& cluster, const QString& kubeconfigPath);
+    void selectNewCluster();
 
     ClusterService* m_service;
     ClusterListModel* m_model;
@@ -50,6 +51,7 @@ private:
     ClusterTrayIcon* m_tray;
     QPointer<ClusterWizard> m_wizard;
     std::map<QString, QString> m_logPaths;  // by cluster, from operationStarted
+    QString m_selectWhenListed;             // a created cluster to select once it is listed
 };
 
 }  // namespace slipway::gui

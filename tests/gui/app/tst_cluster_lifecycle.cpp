@@ -23,7 +23,7 @@
 #include "gui/views/cluster_wizard.h"
 #include "gui/views/operation_panel.h"
 
-#include "test_support.h"
+#include "tests/integration/test_support.h"
 
 using namespace slipway;
 using namespace slipway::gui;
@@ -170,7 +170,7 @@ private slots:
         const QString api =
             display(*model, QStringLiteral("wiz"), ClusterListModel::ApiAddressColumn);
         QVERIFY2(api.startsWith(QStringLiteral("https://127.0.0.1:")), qPrintable(api));
-        QCOMPARE(view->selectedCluster(), QStringLiteral("wiz"));
+        QTRY_COMPARE(view->selectedCluster(), QStringLiteral("wiz"));
         const QString kubeconfig = model->index(model->rowOf(QStringLiteral("wiz")), 0)
                                        .data(ClusterListModel::KubeconfigPathRole)
                                        .toString();
