@@ -83,6 +83,9 @@ QWizardPage* ClusterWizard::makeNamePage() {
     m_local = new QRadioButton(tr("Local process (slipwayd on this machine)"), page);
     m_local->setObjectName(QStringLiteral("localDriver"));
     m_localReason = hintLabel(page, "localReason", false);
+    // A driver's reason sits under its radio button, indented like the button's text.
+    m_libvirtReason->setContentsMargins(24, 0, 0, 4);
+    m_localReason->setContentsMargins(24, 0, 0, 4);
     connect(m_libvirt, &QRadioButton::toggled, this, [this](bool on) {
         if (on && !m_updating) {
             m_model->setDriver(vm::DriverKind::Libvirt);

@@ -219,13 +219,14 @@ private slots:
         QTRY_VERIFY(view->actionButton(QStringLiteral("delete"))->isEnabled());
         QTest::mouseClick(view->actionButton(QStringLiteral("delete")), Qt::LeftButton);
         QCOMPARE(confirmed, QStringList{QStringLiteral("wiz")});
-        QTRY_COMPARE_WITH_TIMEOUT(model->rowOf(QStringLiteral("wiz")), -1, 60'000);
-        QCOMPARE(model->rowCount(), 0);
-        QVERIFY(!QFileInfo::exists(service->clusterDir(QStringLiteral("wiz"))));
+        // create, pause, resume, stop, delete
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 5, 60'000);
         for (const QList<QVariant>& result : finished) {
             QVERIFY2(result.at(2).toBool(), qPrintable(result.at(3).toString()));
         }
-        QCOMPARE(finished.count(), 5);  // create, pause, resume, stop, delete
+        QVERIFY(!QFileInfo::exists(service->clusterDir(QStringLiteral("wiz"))));
+        QTRY_COMPARE(model->rowOf(QStringLiteral("wiz")), -1);
+        QCOMPARE(model->rowCount(), 0);
     }
 };
 
