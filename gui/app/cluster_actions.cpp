@@ -57,10 +57,8 @@ ClusterActions::ClusterActions(ClusterService* service, ClusterListModel* model,
                 const bool boots = operation == Operation::Create || operation == Operation::Start;
                 panel->begin(cluster, titleOf(static_cast<int>(operation), cluster), longRunning,
                              boots && !log.isEmpty());
-                QStringList busy = m_view->property("busyClusters").toStringList();
-                busy << cluster;
-                m_view->setProperty("busyClusters", busy);
-                m_view->setBusyClusters(busy);
+                m_busy << cluster;
+                m_view->setBusyClusters(m_busy);
             });
     connect(m_service, &ClusterService::operationProgress, panel,
             [panel](Operation, const QString& cluster, const QString& phase) {
@@ -74,10 +72,8 @@ ClusterActions::ClusterActions(ClusterService* service, ClusterListModel* model,
                     summary = tr("\"%1\" is running; example apps: %2").arg(cluster, message);
                 }
                 panel->finish(cluster, ok, summary);
-                QStringList busy = m_view->property("busyClusters").toStringList();
-                busy.removeAll(cluster);
-                m_view->setProperty("busyClusters", busy);
-                m_view->setBusyClusters(busy);
+                m_busy.removeAll(cluster);
+                m_view->setBusyClusters(m_busy);
                 if (ok && operation == Operation::Create) {
                     // The new cluster's row arrives with the listing that follows.
                     m_selectWhenListed = cluster;

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QStringList>
 
 class QMainWindow;
 
@@ -51,6 +52,7 @@ private:
     ClusterTrayIcon* m_tray;
     QPointer<ClusterWizard> m_wizard;
     std::map<QString, QString> m_logPaths;  // by cluster, from operationStarted
+    QStringList m_busy;                     // clusters with an operation in flight
     QString m_selectWhenListed;             // a created cluster to select once it is listed
 };
 

@@ -3,10 +3,14 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QIcon>
 #include <QMenu>
+#include <QPainter>
+#include <QPixmap>
 #include <QSystemTrayIcon>
 
 #include "gui/models/cluster_list_model.h"
+#include "gui/views/cluster_table_delegate.h"
 
 namespace slipway::gui {
 
@@ -50,6 +54,42 @@ QString ClusterTrayIcon::summary() const {
     return tr("Slipway: %1 of %n cluster(s) running", nullptr, m_model->rowCount()).arg(running);
 }
 
+vm::ClusterState ClusterTrayIcon::overallState() const {
+    vm::ClusterState overall = vm::ClusterState::Stopped;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const auto state =
+            m_model->index(row, 0).data(ClusterListModel::StateRole).value<vm::ClusterState>();
+        if (state == vm::ClusterState::Running) {
+            return state;
+        }
+        if (state == vm::ClusterState::Paused || state == vm::ClusterState::Starting) {
+            overall = vm::ClusterState::Paused;
+        }
+    }
+    return overall;
+}
+
+QIcon ClusterTrayIcon::iconFor(vm::ClusterState state) const {
+    const QIcon base = QApplication::windowIcon();
+    if (state == vm::ClusterState::Stopped) {
+        return base;
+    }
+    // The application icon with a dot in its lower right corner, in the colours the cluster
+    // table's state column uses.
+    QPixmap pixmap = base.pixmap(64, 64);
+    if (pixmap.isNull()) {
+        pixmap = QPixmap(64, 64);
+        pixmap.fill(Qt::transparent);
+    }
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(Qt::white, 3));
+    painter.setBrush(ClusterTableDelegate::stateColor(state));
+    painter.drawEllipse(QRectF(36, 36, 26, 26));
+    painter.end();
+    return QIcon(pixmap);
+}
+
 void ClusterTrayIcon::rebuild() {
     m_menu->clear();
     m_menu->addAction(tr("Show Slipway Studio"), this, &ClusterTrayIcon::showWindowRequested);
@@ -74,6 +114,7 @@ void ClusterTrayIcon::rebuild() {
     m_menu->addAction(tr("Quit"), this, &ClusterTrayIcon::quitRequested);
     if (m_icon != nullptr) {
         m_icon->setToolTip(summary());
+        m_icon->setIcon(iconFor(overallState()));
     }
 }
 

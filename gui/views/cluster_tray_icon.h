@@ -4,7 +4,10 @@
 #include <QObject>
 #include <QString>
 
+#include "vm/cluster.h"
+
 class QAbstractItemModel;
+class QIcon;
 class QMenu;
 class QSystemTrayIcon;
 
@@ -25,6 +28,9 @@ public:
     QMenu* menu() const { return m_menu; }
     /// "2 of 3 clusters running", the tooltip.
     QString summary() const;
+    /// The state the icon's dot shows: Running if any cluster runs, else Paused if any is
+    /// paused or starting, else Stopped (no dot).
+    vm::ClusterState overallState() const;
 
 signals:
     void showWindowRequested();
@@ -34,6 +40,7 @@ signals:
 
 private:
     void rebuild();
+    QIcon iconFor(vm::ClusterState state) const;
 
     QAbstractItemModel* m_model;
     QMenu* m_menu;

@@ -282,6 +282,7 @@ private slots:
             {cluster("a", vm::ClusterState::Running), cluster("b", vm::ClusterState::Stopped)});
         ClusterTrayIcon tray(&model);
         QCOMPARE(tray.summary(), QStringLiteral("Slipway: 1 of 2 cluster(s) running"));
+        QCOMPARE(tray.overallState(), vm::ClusterState::Running);
         QSignalSpy start(&tray, &ClusterTrayIcon::startRequested);
         QSignalSpy stop(&tray, &ClusterTrayIcon::stopRequested);
         QMenu* forA = nullptr;
@@ -305,6 +306,9 @@ private slots:
 
         model.setClusters({cluster("a", vm::ClusterState::Paused)});
         QCOMPARE(tray.summary(), QStringLiteral("Slipway: 0 of 1 cluster(s) running"));
+        QCOMPARE(tray.overallState(), vm::ClusterState::Paused);
+        model.setClusters({cluster("a", vm::ClusterState::Stopped)});
+        QCOMPARE(tray.overallState(), vm::ClusterState::Stopped);
     }
 };
 
