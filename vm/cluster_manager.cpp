@@ -171,8 +171,14 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     }
     const auto dir = clusterDir(requested.name);
     const auto specFile = dir / kSpecFile;
+    const auto isCancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+    if (isCancelled()) {
+        return core::Error(core::ErrorCode::Cancelled,
+                           "start of \"" + requested.name + "\" cancelled before it began");
+    }
     auto existing = loadClusterSpec(specFile);
     ClusterSpec spec;
+    bool created = false;
     if (existing) {
         spec = *existing;
     } else if (existing.error().code() == core::ErrorCode::NotFound) {
@@ -199,9 +205,32 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
         if (auto saved = saveClusterSpec(specFile, spec); !saved) {
             return saved.error();
         }
+        created = true;
     } else {
         return existing.error();
     }
+    // A cancelled start of a cluster that already existed leaves it as it is (the user can
+    // stop it); a cancelled create takes back everything it made, so no half-made cluster
+    // stays behind, or says exactly what does.
+    const auto cancelled = [&](const std::string& when) -> core::Error {
+        if (!created) {
+            return core::Error(core::ErrorCode::Cancelled,
+                               "start of \"" + spec.name + "\" cancelled " + when +
+                                   "; it may still be starting (slipway stop to end it)");
+        }
+        if (progress) {
+            progress("Cancelled: removing the half-made cluster \"" + spec.name + "\"");
+        }
+        auto undone = rollBackCreate(spec, progress);
+        return undone
+                   ? core::Error(core::ErrorCode::Cancelled, "creation of \"" + spec.name +
+                                                                 "\" cancelled " + when +
+                                                                 "; nothing was left behind")
+                   : core::Error(core::ErrorCode::Cancelled,
+                                 "creation of \"" + spec.name + "\" cancelled " + when + ", but " +
+                                     dir.string() + " is left (" + undone.error().message() +
+                                     "); slipway delete --cluster " + spec.name + " removes it");
+    };
 
     Driver& driver = driverFor(spec.driver);
     using Clock = std::chrono::steady_clock;
@@ -217,6 +246,9 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
             return resumed.error();
         }
     }
+    if (isCancelled()) {
+        return cancelled("before launch");
+    }
     if (!before.running || before.partial) {
         if (auto launched = driver.launch(spec, dir, progress); !launched) {
             return launched.error();
@@ -231,10 +263,8 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
     }
     auto pause = std::chrono::milliseconds(10);
     while (!apiServerReady(clusterClient(dir), std::chrono::seconds(2))) {
-        if (cancel != nullptr && cancel->load()) {
-            return core::Error(core::ErrorCode::Cancelled, "start of \"" + spec.name +
-                                                               "\" cancelled; it may still be "
-                                                               "starting (slipway stop to end it)");
+        if (isCancelled()) {
+            return cancelled("while waiting for the API server");
         }
         if (!driver.observe(spec, dir).running) {
             // One line for the user: the machine's last words and where to read the rest.
@@ -255,7 +285,13 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
         pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
     if (auto ready = waitForNodes(spec, driver, deadline, progress, cancel); !ready) {
+        if (ready.error().code() == core::ErrorCode::Cancelled) {
+            return cancelled("while waiting for the nodes");
+        }
         return ready.error();
+    }
+    if (isCancelled()) {
+        return cancelled("once it was ready");
     }
     if (m_options.mergeKubeconfig && !m_options.userKubeconfig.empty()) {
         // The cluster runs whatever happens here: a kubeconfig the user can fix by hand is
@@ -269,6 +305,28 @@ core::Result<ClusterStatus> ClusterManager::start(const ClusterSpec& requested,
         }
     }
     return status(spec.name);
+}
+
+core::Result<void> ClusterManager::rollBackCreate(const ClusterSpec& spec,
+                                                  const ProgressCallback& progress) {
+    const auto dir = clusterDir(spec.name);
+    Driver& driver = driverFor(spec.driver);
+    // Nothing ran in it yet that needs a graceful shutdown, but a local node's containers do.
+    const auto grace =
+        spec.driver == DriverKind::Libvirt ? std::chrono::milliseconds(0) : m_options.stopTimeout;
+    if (auto halted = driver.halt(spec, dir, grace, progress); !halted) {
+        return halted;
+    }
+    if (auto released = driver.release(spec, dir, progress); !released) {
+        return released;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) {
+        return core::Error(core::ErrorCode::Io,
+                           "cannot remove " + dir.string() + ": " + ec.message());
+    }
+    return core::success();
 }
 
 core::Result<void> ClusterManager::waitForNodes(const ClusterSpec& spec, Driver& driver,
@@ -324,6 +382,10 @@ core::Result<std::filesystem::path> ClusterManager::logPath(const std::string& n
     return driverFor(spec->driver).logPath(*spec, clusterDir(name));
 }
 
+std::filesystem::path ClusterManager::logPathFor(const ClusterSpec& spec) const {
+    return driverFor(spec.driver).logPath(spec, clusterDir(spec.name));
+}
+
 core::Result<std::uint16_t> ClusterManager::exposeNodePort(const std::string& name,
                                                            std::uint16_t guestPort) {
     auto spec = loadSpec(name);
@@ -333,7 +395,12 @@ core::Result<std::uint16_t> ClusterManager::exposeNodePort(const std::string& na
     return driverFor(spec->driver).exposePort(*spec, clusterDir(name), guestPort);
 }
 
-core::Result<void> ClusterManager::stop(const std::string& name, const ProgressCallback& progress) {
+core::Result<void> ClusterManager::stop(const std::string& name, const ProgressCallback& progress,
+                                        const std::atomic<bool>* cancel) {
+    if (cancel != nullptr && cancel->load()) {
+        return core::Error(core::ErrorCode::Cancelled,
+                           "stop of \"" + name + "\" cancelled; the cluster was left as it was");
+    }
     auto spec = loadClusterSpec(clusterDir(name) / kSpecFile);
     if (!spec) {
         return spec.error().code() == core::ErrorCode::NotFound
@@ -343,8 +410,9 @@ core::Result<void> ClusterManager::stop(const std::string& name, const ProgressC
     return driverFor(spec->driver).halt(*spec, clusterDir(name), m_options.stopTimeout, progress);
 }
 
-core::Result<void> ClusterManager::remove(const std::string& name,
-                                          const ProgressCallback& progress) {
+core::Result<void> ClusterManager::remove(const std::string& name, const ProgressCallback& progress,
+                                          const std::atomic<bool>* cancel) {
+    const auto isCancelled = [cancel] { return cancel != nullptr && cancel->load(); };
     if (auto valid = validateClusterName(name); !valid) {
         return valid.error();
     }
@@ -355,8 +423,19 @@ core::Result<void> ClusterManager::remove(const std::string& name,
         // stops its containers).
         const auto grace = spec->driver == DriverKind::Libvirt ? std::chrono::milliseconds(0)
                                                                : m_options.stopTimeout;
+        if (isCancelled()) {
+            return core::Error(
+                core::ErrorCode::Cancelled,
+                "delete of \"" + name + "\" cancelled; the cluster was left as it was");
+        }
         if (auto stopped = driverFor(spec->driver).halt(*spec, dir, grace, progress); !stopped) {
             return stopped;
+        }
+        if (isCancelled()) {
+            return core::Error(core::ErrorCode::Cancelled,
+                               "delete of \"" + name +
+                                   "\" cancelled; the cluster is stopped but "
+                                   "still there");
         }
         if (auto released = driverFor(spec->driver).release(*spec, dir, progress); !released) {
             return released;

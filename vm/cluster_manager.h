@@ -59,14 +59,20 @@ public:
     const ClusterManagerOptions& options() const { return m_options; }
 
     /// Creates the cluster if it does not exist, then starts it and waits until its API server
-    /// is ready. Starting a running cluster is a no-op. `cancel` is polled while waiting.
+    /// is ready. Starting a running cluster is a no-op. `cancel` is checked between phases and
+    /// polled while waiting; a cancelled create is rolled back (machines halted, folder
+    /// removed) and the Cancelled error says whether anything is left.
     core::Result<ClusterStatus> start(const ClusterSpec& spec,
                                       const ProgressCallback& progress = {},
                                       const std::atomic<bool>* cancel = nullptr);
     /// Graceful stop with a deadline, then a forced one. Stopping a stopped cluster succeeds.
-    core::Result<void> stop(const std::string& name, const ProgressCallback& progress = {});
+    /// `cancel` is checked before anything is done (a stop under way is not interrupted).
+    core::Result<void> stop(const std::string& name, const ProgressCallback& progress = {},
+                            const std::atomic<bool>* cancel = nullptr);
     /// Stops the cluster if needed and removes its folder. Unknown clusters are NotFound.
-    core::Result<void> remove(const std::string& name, const ProgressCallback& progress = {});
+    /// `cancel` is checked between stopping, releasing and removing.
+    core::Result<void> remove(const std::string& name, const ProgressCallback& progress = {},
+                              const std::atomic<bool>* cancel = nullptr);
     /// Freezes the cluster's machines (libvirt: virDomainSuspend). Pausing a paused cluster
     /// succeeds; a stopped one is Unavailable.
     core::Result<void> pause(const std::string& name);
@@ -75,6 +81,8 @@ public:
     /// The log of the cluster's (first) machine: the guest console for VMs, slipwayd's
     /// output for the local driver. The file may not exist yet.
     core::Result<std::filesystem::path> logPath(const std::string& name) const;
+    /// The same for a cluster given by its spec (it may not exist yet); touches no file.
+    std::filesystem::path logPathFor(const ClusterSpec& spec) const;
     /// Makes `guestPort` of the cluster's node reachable on 127.0.0.1 and returns the host
     /// port (libvirt: a QEMU host forward, kept across restarts). BadRequest for drivers whose
     /// node is the host itself.
@@ -113,6 +121,8 @@ public:
 private:
     Driver& driverFor(DriverKind kind) const;
     core::Result<ClusterSpec> loadSpec(const std::string& name) const;
+    /// Undoes a create: halts what was launched, releases it and removes the folder.
+    core::Result<void> rollBackCreate(const ClusterSpec& spec, const ProgressCallback& progress);
     core::Result<void> waitForNodes(const ClusterSpec& spec, Driver& driver,
                                     std::chrono::steady_clock::time_point deadline,
                                     const ProgressCallback& progress,

@@ -2,8 +2,10 @@
 #include "vm/local_process_driver.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -48,6 +50,42 @@ pid_t readPid(const std::filesystem::path& file) {
     long pid = 0;
     in >> pid;
     return in ? static_cast<pid_t>(pid) : -1;
+}
+
+/// Whether `pid` is stopped by a signal: its state letter in /proc/PID/stat is 'T'. The state
+/// follows the command name in parentheses, which may itself contain ')'.
+bool processStopped(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) {
+        return false;
+    }
+    const auto paren = line.rfind(')');
+    return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'T';
+}
+
+/// Signals are delivered asynchronously: wait (briefly) until /proc shows what was asked, so
+/// that a status read right after pause() or resume() agrees with it.
+void waitForStopState(pid_t pid, bool stopped) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (processStopped(pid) != stopped && processAlive(pid) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+/// Sends `signal` to the process group of `pid`. spawnDaemon made the daemon a member of a new
+/// session whose group holds it and whatever it forks (not the caller), so the group is safe
+/// to signal; a pid that leads no group of its own is signalled alone.
+core::Result<void> signalGroup(pid_t pid, int signal, const char* what) {
+    const pid_t group = ::getpgid(pid);
+    const bool ownGroup = group > 1 && group != ::getpgid(0);
+    if ((ownGroup ? ::kill(-group, signal) : ::kill(pid, signal)) != 0 && errno != ESRCH) {
+        return core::Error(core::ErrorCode::Internal, std::string(what) + " slipwayd (pid " +
+                                                          std::to_string(pid) +
+                                                          "): " + std::strerror(errno));
+    }
+    return core::success();
 }
 
 }  // namespace
@@ -127,7 +165,14 @@ core::Result<void> LocalProcessDriver::halt(const ClusterSpec& spec,
                                             std::chrono::milliseconds grace,
                                             const ProgressCallback& progress) {
     const pid_t pid = readPid(dir / kPidFile);
-    if (observe(spec, dir).running) {
+    const MachineState machine = observe(spec, dir);
+    if (machine.running) {
+        if (machine.paused) {
+            // A stopped process keeps SIGTERM pending: it must run again to shut down cleanly.
+            if (auto resumed = signalGroup(pid, SIGCONT, "resuming"); !resumed) {
+                return resumed;
+            }
+        }
         if (progress) {
             progress("Stopping slipwayd (pid " + std::to_string(pid) + ")");
         }
@@ -159,7 +204,41 @@ MachineState LocalProcessDriver::observe(const ClusterSpec& /*spec*/,
     }
     MachineState running;
     running.running = true;
+    running.paused = processStopped(pid);
     return running;
+}
+
+core::Result<void> LocalProcessDriver::pause(const ClusterSpec& spec,
+                                             const std::filesystem::path& dir) {
+    const MachineState machine = observe(spec, dir);
+    if (!machine.running) {
+        return core::Error(core::ErrorCode::Unavailable,
+                           "cluster \"" + spec.name + "\" is not running");
+    }
+    if (machine.paused) {
+        return core::success();
+    }
+    const pid_t pid = readPid(dir / kPidFile);
+    if (auto stopped = signalGroup(pid, SIGSTOP, "pausing"); !stopped) {
+        return stopped;
+    }
+    waitForStopState(pid, true);
+    return core::success();
+}
+
+core::Result<void> LocalProcessDriver::resume(const ClusterSpec& spec,
+                                              const std::filesystem::path& dir) {
+    const MachineState machine = observe(spec, dir);
+    if (!machine.running) {
+        return core::Error(core::ErrorCode::Unavailable,
+                           "cluster \"" + spec.name + "\" is not running");
+    }
+    const pid_t pid = readPid(dir / kPidFile);
+    if (auto resumed = signalGroup(pid, SIGCONT, "resuming"); !resumed) {
+        return resumed;
+    }
+    waitForStopState(pid, false);
+    return core::success();
 }
 
 }  // namespace slipway::vm

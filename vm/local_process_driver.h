@@ -23,6 +23,11 @@ public:
     /// `slipwayd reset-node`: the node's containers, sandboxes and mounts go.
     core::Result<void> release(const ClusterSpec& spec, const std::filesystem::path& dir,
                                const ProgressCallback& progress) override;
+    /// SIGSTOP to slipwayd's process group: the API server, controllers and node agent freeze
+    /// where they are (containers run by runc live in their own groups and keep running).
+    core::Result<void> pause(const ClusterSpec& spec, const std::filesystem::path& dir) override;
+    /// SIGCONT to the same group.
+    core::Result<void> resume(const ClusterSpec& spec, const std::filesystem::path& dir) override;
     /// `slipwayd.log`.
     std::filesystem::path logPath(const ClusterSpec& spec,
                                   const std::filesystem::path& dir) const override;

@@ -18,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableView>
 
+#include "gui/app/cluster_actions.h"
 #include "gui/app/editor_tabs.h"
 #include "gui/models/cluster_list_model.h"
 #include "gui/models/event_model.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
       m_clusterService(new ClusterService(std::move(options), this)),
       m_clusterModel(new ClusterListModel(this)),
       m_clusterView(new ClusterManagerView(m_clusterModel, this)),
+      m_clusterActions(new ClusterActions(m_clusterService, m_clusterModel, m_clusterView, this)),
       m_kubeconfigContexts(new KubeconfigContexts(this)),
       m_tabs(new QTabWidget(this)),
       m_editors(new EditorTabs(m_tabs, this)),
@@ -97,6 +99,10 @@ MainWindow::MainWindow(vm::ClusterManagerOptions options, QWidget* parent)
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* clusterMenu = menuBar()->addMenu(tr("&Cluster"));
+    clusterMenu->addAction(tr("&Create Cluster\u2026"),
+                           QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), this,
+                           [this] { m_clusterActions->openWizard(); });
+    clusterMenu->addSeparator();
     QAction* topology = clusterMenu->addAction(tr("Open &Topology"), this,
                                                &MainWindow::openSelectedClusterTopology);
     topology->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));

@@ -10,6 +10,7 @@ class QTabWidget;
 
 namespace slipway::gui {
 
+class ClusterActions;
 class ClusterListModel;
 class ClusterManagerView;
 class ClusterService;
@@ -33,6 +34,10 @@ public:
     ~MainWindow() override;
 
     ClusterManagerView* clusterManagerView() const { return m_clusterView; }
+    /// The cluster manager's actions: wizard, lifecycle operations, tray icon, boot logs.
+    ClusterActions* clusterActions() const { return m_clusterActions; }
+    ClusterService* clusterService() const { return m_clusterService; }
+    ClusterListModel* clusterModel() const { return m_clusterModel; }
     QTabWidget* tabs() const { return m_tabs; }
     /// The manifest editor tabs (File → New/Open Manifest).
     EditorTabs* editorTabs() const { return m_editors; }
@@ -71,6 +76,7 @@ private:
     ClusterService* m_clusterService;
     ClusterListModel* m_clusterModel;
     ClusterManagerView* m_clusterView;
+    ClusterActions* m_clusterActions;
     KubeconfigContexts* m_kubeconfigContexts;
     QTabWidget* m_tabs;
     EditorTabs* m_editors;

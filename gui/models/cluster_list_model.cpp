@@ -89,6 +89,10 @@ QVariant ClusterListModel::data(const QModelIndex& index, int role) const {
             return QString::fromStdString(cluster.spec.name);
         case CreatedAtRole:
             return toDateTime(cluster.spec.createdAt);
+        case KubeconfigPathRole:
+            return QString::fromStdString(cluster.kubeconfigPath);
+        case DriverRole:
+            return QVariant::fromValue(cluster.spec.driver);
         default:
             return {};
     }
@@ -170,6 +174,8 @@ QHash<int, QByteArray> ClusterListModel::roleNames() const {
     names.insert(StateRole, QByteArrayLiteral("state"));
     names.insert(NameRole, QByteArrayLiteral("name"));
     names.insert(CreatedAtRole, QByteArrayLiteral("createdAt"));
+    names.insert(KubeconfigPathRole, QByteArrayLiteral("kubeconfigPath"));
+    names.insert(DriverRole, QByteArrayLiteral("driver"));
     return names;
 }
 

@@ -42,6 +42,10 @@ public:
         NameRole,
         /// When the cluster was created, as a QDateTime (invalid if unknown); sorts the Age column.
         CreatedAtRole,
+        /// The cluster's own kubeconfig file as a QString (empty before its first start).
+        KubeconfigPathRole,
+        /// The cluster's driver (vm::DriverKind).
+        DriverRole,
     };
     Q_ENUM(Role)
 

@@ -4,10 +4,15 @@
 #include <algorithm>
 
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QClipboard>
 #include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStringList>
 #include <QStyle>
@@ -16,6 +21,7 @@
 
 #include "gui/models/cluster_list_model.h"
 #include "gui/views/cluster_table_delegate.h"
+#include "gui/views/operation_panel.h"
 
 namespace slipway::gui {
 
@@ -35,7 +41,8 @@ ClusterManagerView::ClusterManagerView(QAbstractItemModel* model, QWidget* paren
       m_errorBanner(new QLabel(this)),
       m_pages(new QStackedWidget(this)),
       m_table(new QTableView(m_pages)),
-      m_emptyState(new QLabel(m_pages)) {
+      m_emptyState(new QLabel(m_pages)),
+      m_operations(new OperationPanel(this)) {
     auto* title = new QLabel(tr("Clusters"), this);
     title->setObjectName(QStringLiteral("clustersTitle"));
     QFont titleFont = title->font();
@@ -46,6 +53,82 @@ ClusterManagerView::ClusterManagerView(QAbstractItemModel* model, QWidget* paren
     auto* header = new QHBoxLayout;
     header->addWidget(title);
     header->addStretch();
+    QPushButton* create = addAction(QStringLiteral("create"), tr("Create Cluster…"),
+                                    tr("Create a cluster with the wizard"));
+    create->setDefault(true);
+    header->addWidget(create);
+
+    auto* actions = new QHBoxLayout;
+    actions->setSpacing(6);
+    for (QPushButton* button :
+         {addAction(QStringLiteral("start"), tr("Start"), tr("Start the selected cluster")),
+          addAction(QStringLiteral("stop"), tr("Stop"),
+                    tr("Shut the selected cluster down (its data is kept)")),
+          addAction(QStringLiteral("pause"), tr("Pause"),
+                    tr("Freeze the selected cluster where it is; Resume lets it go on")),
+          addAction(QStringLiteral("resume"), tr("Resume"), tr("Let the paused cluster run")),
+          addAction(QStringLiteral("delete"), tr("Delete…"),
+                    tr("Stop the selected cluster and delete it with all its data"))}) {
+        actions->addWidget(button);
+    }
+    actions->addSpacing(12);
+    actions->addWidget(
+        addAction(QStringLiteral("copyKubeconfig"), tr("Copy Kubeconfig"),
+                  tr("Copy an export KUBECONFIG=… line for the selected cluster: paste it into a "
+                     "terminal and kubectl uses that cluster")));
+    actions->addWidget(addAction(QStringLiteral("openTerminal"), tr("Open Terminal Here"),
+                                 tr("Open a terminal in the cluster's folder with KUBECONFIG "
+                                    "set to its kubeconfig")));
+    actions->addStretch();
+
+    connect(m_actions[QStringLiteral("create")], &QPushButton::clicked, this,
+            &ClusterManagerView::createRequested);
+    const auto onSelected = [this](const QString& action, auto signal) {
+        connect(m_actions[action], &QPushButton::clicked, this, [this, signal] {
+            const QString name = selectedCluster();
+            if (!name.isEmpty()) {
+                emit(this->*signal)(name);
+            }
+        });
+    };
+    onSelected(QStringLiteral("start"), &ClusterManagerView::startRequested);
+    onSelected(QStringLiteral("stop"), &ClusterManagerView::stopRequested);
+    onSelected(QStringLiteral("pause"), &ClusterManagerView::pauseRequested);
+    onSelected(QStringLiteral("resume"), &ClusterManagerView::resumeRequested);
+    connect(m_actions[QStringLiteral("delete")], &QPushButton::clicked, this, [this] {
+        const QString name = selectedCluster();
+        if (!name.isEmpty() && m_confirmDelete(this, name)) {
+            emit deleteRequested(name);
+        }
+    });
+    connect(m_actions[QStringLiteral("copyKubeconfig")], &QPushButton::clicked, this, [this] {
+        const QModelIndex current = m_table->currentIndex();
+        const QString path = current.data(ClusterListModel::KubeconfigPathRole).toString();
+        if (path.isEmpty()) {
+            return;
+        }
+        QApplication::clipboard()->setText(kubeconfigExportLine(path));
+        emit statusMessage(tr("Copied \"%1\": paste it into a terminal to use %2 with kubectl")
+                               .arg(kubeconfigExportLine(path), selectedCluster()));
+    });
+    connect(m_actions[QStringLiteral("openTerminal")], &QPushButton::clicked, this, [this] {
+        const QModelIndex current = m_table->currentIndex();
+        const QString path = current.data(ClusterListModel::KubeconfigPathRole).toString();
+        if (!path.isEmpty()) {
+            emit openTerminalRequested(selectedCluster(), path);
+        }
+    });
+    m_confirmDelete = [](QWidget* owner, const QString& cluster) {
+        QMessageBox box(QMessageBox::Warning, tr("Delete Cluster"),
+                        tr("Delete the cluster \"%1\"?").arg(cluster), QMessageBox::Cancel, owner);
+        box.setInformativeText(
+            tr("Its machines are stopped and its folder, with every object "
+               "and volume in it, is removed. This cannot be undone."));
+        QPushButton* remove = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+        box.setDefaultButton(QMessageBox::Cancel);
+        box.exec();
+        return box.clickedButton() == remove;
+    };
 
     m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
     m_errorBanner->setWordWrap(true);
@@ -99,6 +182,8 @@ ClusterManagerView::ClusterManagerView(QAbstractItemModel* model, QWidget* paren
     layout->setContentsMargins(16, 12, 16, 8);
     layout->setSpacing(10);
     layout->addLayout(header);
+    layout->addLayout(actions);
+    layout->addWidget(m_operations);
     layout->addWidget(m_errorBanner);
     layout->addWidget(m_pages, 1);
 
@@ -108,7 +193,79 @@ ClusterManagerView::ClusterManagerView(QAbstractItemModel* model, QWidget* paren
     connect(m_model, &QAbstractItemModel::modelReset, this, &ClusterManagerView::updateEmptyState);
     connect(m_model, &QAbstractItemModel::layoutChanged, this,
             &ClusterManagerView::updateEmptyState);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &ClusterManagerView::updateActions);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ClusterManagerView::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ClusterManagerView::updateActions);
     updateEmptyState();
+    updateActions();
+}
+
+QPushButton* ClusterManagerView::addAction(const QString& name, const QString& text,
+                                           const QString& toolTip) {
+    auto* button = new QPushButton(text, this);
+    button->setObjectName(name + QStringLiteral("Button"));
+    button->setToolTip(toolTip);
+    m_actions[name] = button;
+    return button;
+}
+
+QPushButton* ClusterManagerView::actionButton(const QString& name) const {
+    const auto it = m_actions.find(name);
+    return it == m_actions.end() ? nullptr : it->second;
+}
+
+QString ClusterManagerView::selectedCluster() const {
+    const QModelIndex current = m_table->currentIndex();
+    return current.isValid() ? current.data(ClusterListModel::NameRole).toString() : QString();
+}
+
+void ClusterManagerView::selectCluster(const QString& name) {
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row, 0);
+        if (index.data(ClusterListModel::NameRole).toString() == name) {
+            m_table->setCurrentIndex(index);
+            m_table->selectRow(row);
+            return;
+        }
+    }
+}
+
+QString ClusterManagerView::kubeconfigExportLine(const QString& kubeconfigPath) {
+    // Single quotes keep every character but the quote itself, which becomes '\''.
+    QString quoted = kubeconfigPath;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QStringLiteral("export KUBECONFIG='%1'").arg(quoted);
+}
+
+void ClusterManagerView::setDeleteConfirmation(Confirmation confirmation) {
+    m_confirmDelete = std::move(confirmation);
+}
+
+void ClusterManagerView::setBusyClusters(const QStringList& clusters) {
+    m_busy = clusters;
+    updateActions();
+}
+
+void ClusterManagerView::updateActions() {
+    const QModelIndex current = m_table->currentIndex();
+    const QString name = selectedCluster();
+    const bool selected = current.isValid() && !m_busy.contains(name);
+    const auto state = current.data(ClusterListModel::StateRole).value<vm::ClusterState>();
+    const bool hasKubeconfig =
+        !current.data(ClusterListModel::KubeconfigPathRole).toString().isEmpty();
+    const auto enable = [this](const char* action, bool on) {
+        m_actions[QString::fromLatin1(action)]->setEnabled(on);
+    };
+    enable("start",
+           selected && (state == vm::ClusterState::Stopped || state == vm::ClusterState::Error));
+    enable("stop", selected && state != vm::ClusterState::Stopped);
+    enable("pause",
+           selected && (state == vm::ClusterState::Running || state == vm::ClusterState::Starting));
+    enable("resume", selected && state == vm::ClusterState::Paused);
+    enable("delete", selected);
+    enable("copyKubeconfig", current.isValid() && hasKubeconfig);
+    enable("openTerminal", current.isValid() && hasKubeconfig);
 }
 
 ClusterManagerView::~ClusterManagerView() = default;

@@ -8,6 +8,7 @@
 #include "engine/pki/kubeconfig.h"
 #include "vm/cluster_manager.h"
 #include "vm/domain_spec.h"
+#include "vm/host_capabilities.h"
 #include "vm/libvirt_connection.h"
 #include "vm/libvirt_driver.h"
 
@@ -387,7 +388,59 @@ private slots:
         QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-session-managed"));
     }
 
-    void localClustersCannotPause() {
+    void aCancelledCreateLeavesNothing() {
+        vm::ClusterManagerOptions options;
+        options.clustersRoot = root() / "cancelled";
+        options.guestImageDir = m_image;
+        options.vmStartTimeout = std::chrono::seconds(30);
+        options.stopTimeout = std::chrono::seconds(5);
+        options.mergeKubeconfig = false;
+        vm::ClusterManager manager(options);
+        // The user presses Cancel once the VM is defined and booting.
+        std::atomic<bool> cancel{false};
+        std::vector<std::string> phases;
+        const auto progress = [&](const std::string& phase) {
+            phases.push_back(phase);
+            if (phase.rfind("Waiting for the API server", 0) == 0) {
+                QVERIFY(domainExists(*m_connection, "slipway-unit-cancel"));
+                cancel = true;
+            }
+        };
+        const auto started = manager.start(spec("unit-cancel"), progress, &cancel);
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().code(), core::ErrorCode::Cancelled);
+        QVERIFY2(started.error().message().find("nothing was left behind") != std::string::npos,
+                 started.error().message().c_str());
+        QVERIFY(!domainExists(*m_connection, "slipway-unit-cancel"));
+        QVERIFY(!networkExists(*m_connection, "slipway-unit-cancel"));
+        QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-cancel"));
+        QVERIFY(std::any_of(phases.begin(), phases.end(), [](const std::string& phase) {
+            return phase.rfind("Cancelled", 0) == 0;
+        }));
+
+        // Cancelled before it began: nothing is made at all.
+        const auto early = manager.start(spec("unit-cancel"), {}, &cancel);
+        QCOMPARE(early.error().code(), core::ErrorCode::Cancelled);
+        QVERIFY(!std::filesystem::exists(options.clustersRoot / "unit-cancel"));
+    }
+
+    void availabilityOfTheLibvirtDriver() {
+        QVERIFY(vm::libvirtDriverAvailability(kUri, m_image).available);
+        const auto noImage = vm::libvirtDriverAvailability(kUri, root() / "no-image");
+        QVERIFY(!noImage.available);
+        QVERIFY2(noImage.reason.find("no guest image") != std::string::npos,
+                 noImage.reason.c_str());
+        const auto unreachable = vm::libvirtDriverAvailability("nosuchdriver:///system", m_image);
+        QVERIFY(!unreachable.available);
+        QVERIFY2(unreachable.reason.find("libvirt is not reachable") != std::string::npos,
+                 unreachable.reason.c_str());
+        QVERIFY(vm::multiNodeAvailability("qemu:///system").available);
+        const auto session = vm::multiNodeAvailability("qemu:///session");
+        QVERIFY(!session.available);
+        QVERIFY(session.reason.find("qemu:///system") != std::string::npos);
+    }
+
+    void stoppedLocalClustersCannotPause() {
         vm::ClusterManagerOptions options;
         options.clustersRoot = root() / "local";
         vm::ClusterManager manager(options);
@@ -398,19 +451,21 @@ private slots:
             vm::saveClusterSpec(options.clustersRoot / "unit-local" / "cluster.json", local).ok());
         const auto paused = manager.pause("unit-local");
         QVERIFY(!paused.ok());
-        QVERIFY(paused.error().message().find("not supported by the local driver") !=
-                std::string::npos);
+        QCOMPARE(paused.error().code(), core::ErrorCode::Unavailable);
+        QVERIFY(paused.error().message().find("not running") != std::string::npos);
         QCOMPARE(*manager.logPath("unit-local"),
                  options.clustersRoot / "unit-local" / "slipwayd.log");
+        QCOMPARE(manager.logPathFor(local), options.clustersRoot / "unit-local" / "slipwayd.log");
         QCOMPARE(manager.exposeNodePort("unit-local", 30080).error().code(),
                  core::ErrorCode::BadRequest);
     }
 
     void cleanupTestCase() {
         // Whatever failed above, no domain of ours stays defined.
-        for (const char* name : {"slipway-unit-life", "slipway-unit-half", "slipway-unit-managed",
-                                 "slipway-unit-multi", "slipway-unit-multi-m02",
-                                 "slipway-unit-multi-m03", "slipway-unit-multi-m04"}) {
+        for (const char* name :
+             {"slipway-unit-life", "slipway-unit-half", "slipway-unit-managed",
+              "slipway-unit-multi", "slipway-unit-multi-m02", "slipway-unit-multi-m03",
+              "slipway-unit-multi-m04", "slipway-unit-cancel"}) {
             auto domain = m_connection->lookupDomain(name);
             if (domain.ok()) {
                 (void)domain->destroy();
