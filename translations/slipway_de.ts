@@ -2,9 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ExampleApps</name>
+    <message>
+        <location filename="../gui/models/example_apps.cpp" line="+32"/>
+        <source>Hello web app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A Deployment of two slipway.local/hello:1 replicas and a Service hello.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Countdown Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A Job whose busybox container counts down from 10 and ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TerminalLauncher</name>
+    <message>
+        <location filename="../gui/services/terminal_launcher.cpp" line="+53"/>
+        <source>No terminal emulator found: set $TERMINAL or install one of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Could not start %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../gui/app/main.cpp" line="+160"/>
+        <location filename="../gui/app/main.cpp" line="+166"/>
         <source>Create and watch local Kubernetes-style clusters.</source>
         <translation>Lokale Kubernetes-artige Cluster erstellen und beobachten.</translation>
     </message>
@@ -79,6 +115,77 @@
     </message>
 </context>
 <context>
+    <name>slipway::gui::BootLogDialog</name>
+    <message>
+        <location filename="../gui/views/boot_log_dialog.cpp" line="+20"/>
+        <source>Boot Log of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Following the file; new lines appear as they are written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The log does not exist yet; it appears once the machine starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::ClusterActions</name>
+    <message>
+        <location filename="../gui/app/cluster_actions.cpp" line="+72"/>
+        <source>&quot;%1&quot; is running; example apps: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Creating “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starting “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopping “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pausing “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resuming “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deleting “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Open Terminal Here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Opened a terminal for “%1” with KUBECONFIG=%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>slipway::gui::ClusterListModel</name>
     <message>
         <location filename="../gui/models/cluster_list_model.cpp" line="+72"/>
@@ -86,7 +193,7 @@
         <translation>Erstellt am %1</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+80"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
@@ -126,7 +233,7 @@
         <translation>Alter</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+98"/>
         <source>%1 MiB</source>
         <translation>%1 MiB</translation>
     </message>
@@ -165,15 +272,349 @@
 <context>
     <name>slipway::gui::ClusterManagerView</name>
     <message>
-        <location filename="../gui/views/cluster_manager_view.cpp" line="+39"/>
+        <location filename="../gui/views/cluster_manager_view.cpp" line="+46"/>
         <source>Clusters</source>
         <translation>Cluster</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+10"/>
+        <source>Create Cluster…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a cluster with the wizard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start the selected cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shut the selected cluster down (its data is kept)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Freeze the selected cluster where it is; Resume lets it go on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Let the paused cluster run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop the selected cluster and delete it with all its data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy Kubeconfig</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy an export KUBECONFIG=… line for the selected cluster: paste it into a terminal and kubectl uses that cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open Terminal Here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a terminal in the cluster&apos;s folder with KUBECONFIG set to its kubeconfig</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Copied &quot;%1&quot;: paste it into a terminal to use %2 with kubectl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Delete Cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the cluster &quot;%1&quot;?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its machines are stopped and its folder, with every object and volume in it, is removed. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>No clusters yet — run %1 or use Create cluster</source>
         <extracomment>Shown instead of the cluster table when there are no clusters. %1 is a shell command. &quot;Create cluster&quot; names a button that arrives with the cluster wizard.</extracomment>
         <translation>Noch keine Cluster — führen Sie %1 aus oder verwenden Sie „Cluster erstellen“</translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::ClusterService</name>
+    <message>
+        <location filename="../gui/services/cluster_service.cpp" line="+158"/>
+        <location line="+98"/>
+        <source>Another operation on &quot;%1&quot; is still running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Deploying the example apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+9"/>
+        <source>The cluster runs, but deploying the examples failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::ClusterTrayIcon</name>
+    <message>
+        <location filename="../gui/views/cluster_tray_icon.cpp" line="+52"/>
+        <source>Slipway: no clusters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Slipway: %1 of %n cluster(s) running</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Show Slipway Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 — %2</source>
+        <extracomment>A cluster in the tray menu: its name and state (&quot;dev — Running&quot;).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::ClusterWizard</name>
+    <message>
+        <location filename="../gui/views/cluster_wizard.cpp" line="+50"/>
+        <source>Create Cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Name and driver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The name is used for the cluster&apos;s folder, its VMs and its kubectl context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Virtual machine (libvirt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Local process (slipwayd on this machine)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Driver:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Resources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What each node may use, up to what this machine has.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>CPUs:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Memory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disk:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nodes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Example apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deployed once the cluster is up, as kubectl apply would.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <location line="+5"/>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 GiB of %2 GiB free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&quot;%1&quot;: %2, %3 CPU(s), %4, %5 GiB disk, %6 node(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>libvirt VM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>local process</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::ClusterWizardModel</name>
+    <message>
+        <location filename="../gui/models/cluster_wizard_model.cpp" line="+91"/>
+        <source>Enter a name for the cluster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A name has at most 63 characters (this one has %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Use lower-case letters: &quot;%1&quot; is not allowed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only lower-case letters, digits and &apos;-&apos; are allowed, not &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The name must start and end with a letter or a digit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A cluster called &quot;%1&quot; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Checking whether this machine can run it…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>This machine has %1 MiB of memory; a cluster needs at least %2 MiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only %1 GiB are free where clusters are kept; a cluster needs at least %2 GiB.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>A local-process cluster has one node: this machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>Checking what this machine has…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -616,7 +1057,7 @@
 <context>
     <name>slipway::gui::MainWindow</name>
     <message>
-        <location filename="../gui/app/main_window.cpp" line="+52"/>
+        <location filename="../gui/app/main_window.cpp" line="+54"/>
         <source>Slipway Studio</source>
         <translation>Slipway Studio</translation>
     </message>
@@ -644,13 +1085,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+220"/>
+        <location line="+224"/>
         <location line="+6"/>
         <source>Connect to Kubeconfig Context</source>
         <translation>Mit Kubeconfig-Kontext verbinden</translation>
     </message>
     <message>
-        <location line="-225"/>
+        <location line="-229"/>
         <source>Could not read %1: %2</source>
         <translation>%1 konnte nicht gelesen werden: %2</translation>
     </message>
@@ -681,6 +1122,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Create Cluster…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Open &amp;Topology</source>
         <translation>&amp;Topologie öffnen</translation>
     </message>
@@ -1236,6 +1682,44 @@
         <location line="+66"/>
         <source>cannot check this document: %1</source>
         <translation>dieses Dokument kann nicht geprüft werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>slipway::gui::OperationPanel</name>
+    <message>
+        <location filename="../gui/views/operation_panel.cpp" line="+39"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Boot Log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Follow the guest&apos;s console (VMs) or slipwayd&apos;s log (local process)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
