@@ -6,22 +6,22 @@
     <message>
         <location filename="../gui/models/example_apps.cpp" line="+32"/>
         <source>Hello web app</source>
-        <translation type="unfinished"></translation>
+        <translation>Hello-Web-App</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Deployment of two slipway.local/hello:1 replicas and a Service hello.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Deployment mit zwei Replikaten von slipway.local/hello:1 und ein Service hello.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Countdown Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Countdown-Job</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Job whose busybox container counts down from 10 and ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Job, dessen busybox-Container von 10 herunterzählt und dann endet.</translation>
     </message>
 </context>
 <context>
@@ -29,12 +29,12 @@
     <message>
         <location filename="../gui/services/terminal_launcher.cpp" line="+53"/>
         <source>No terminal emulator found: set $TERMINAL or install one of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Terminalemulator gefunden: Setzen Sie $TERMINAL oder installieren Sie einen von %1.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Could not start %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht gestartet werden: %2</translation>
     </message>
 </context>
 <context>
@@ -119,22 +119,22 @@
     <message>
         <location filename="../gui/views/boot_log_dialog.cpp" line="+20"/>
         <source>Boot Log of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Boot-Log von %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gelesen…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Following the file; new lines appear as they are written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datei wird verfolgt; neue Zeilen erscheinen, sobald sie geschrieben werden.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The log does not exist yet; it appears once the machine starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Log existiert noch nicht; es erscheint, sobald die Maschine startet.</translation>
     </message>
 </context>
 <context>
@@ -142,47 +142,47 @@
     <message>
         <location filename="../gui/app/cluster_actions.cpp" line="+72"/>
         <source>&quot;%1&quot; is running; example apps: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ läuft; Beispiel-Apps: %2</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Creating “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird erstellt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Starting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird gestartet</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Stopping “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird gestoppt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Pausing “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird angehalten</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Resuming “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird fortgesetzt</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Deleting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ wird gelöscht</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminal hier öffnen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Opened a terminal for “%1” with KUBECONFIG=%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminal für „%1“ mit KUBECONFIG=%2 geöffnet</translation>
     </message>
 </context>
 <context>
@@ -279,107 +279,107 @@
     <message>
         <location line="+10"/>
         <source>Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster erstellen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Create a cluster with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Cluster mit dem Assistenten erstellen</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Start the selected cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ausgewählten Cluster starten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Shut the selected cluster down (its data is kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ausgewählten Cluster herunterfahren (seine Daten bleiben erhalten)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Freeze the selected cluster where it is; Resume lets it go on</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ausgewählten Cluster in seinem aktuellen Zustand einfrieren; „Fortsetzen“ lässt ihn weiterlaufen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Let the paused cluster run</source>
-        <translation type="unfinished"></translation>
+        <translation>Den angehaltenen Cluster weiterlaufen lassen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop the selected cluster and delete it with all its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ausgewählten Cluster stoppen und mit allen seinen Daten löschen</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Copy Kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Kubeconfig kopieren</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copy an export KUBECONFIG=… line for the selected cluster: paste it into a terminal and kubectl uses that cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Zeile „export KUBECONFIG=…“ für den ausgewählten Cluster kopieren: In ein Terminal eingefügt, lässt sie kubectl diesen Cluster verwenden</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminal hier öffnen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open a terminal in the cluster&apos;s folder with KUBECONFIG set to its kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Terminal im Ordner des Clusters öffnen, mit KUBECONFIG auf dessen Kubeconfig gesetzt</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Copied &quot;%1&quot;: paste it into a terminal to use %2 with kubectl</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ kopiert: Fügen Sie es in ein Terminal ein, um %2 mit kubectl zu verwenden</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Delete Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster löschen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete the cluster &quot;%1&quot;?</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Cluster „%1“ löschen?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its machines are stopped and its folder, with every object and volume in it, is removed. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seine Maschinen werden gestoppt und sein Ordner wird mit allen darin enthaltenen Objekten und Volumes entfernt. Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen</translation>
     </message>
     <message>
         <location line="+45"/>
@@ -394,18 +394,18 @@
         <location filename="../gui/services/cluster_service.cpp" line="+158"/>
         <location line="+98"/>
         <source>Another operation on &quot;%1&quot; is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein anderer Vorgang für „%1“ läuft noch.</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>Deploying the example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Beispiel-Apps werden bereitgestellt</translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+9"/>
         <source>The cluster runs, but deploying the examples failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Cluster läuft, aber das Bereitstellen der Beispiele ist fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
@@ -413,41 +413,41 @@
     <message>
         <location filename="../gui/views/cluster_tray_icon.cpp" line="+52"/>
         <source>Slipway: no clusters</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway: keine Cluster</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>Slipway: %1 of %n cluster(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Slipway: %1 von %n Cluster in Betrieb</numerusform>
+            <numerusform>Slipway: %1 von %n Clustern in Betrieb</numerusform>
         </translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Show Slipway Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway Studio anzeigen</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>%1 — %2</source>
         <extracomment>A cluster in the tray menu: its name and state (&quot;dev — Running&quot;).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
 </context>
 <context>
@@ -455,108 +455,108 @@
     <message>
         <location filename="../gui/views/cluster_wizard.cpp" line="+50"/>
         <source>Create Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Cluster erstellen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellen</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Name and driver</source>
-        <translation type="unfinished"></translation>
+        <translation>Name und Treiber</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The name is used for the cluster&apos;s folder, its VMs and its kubectl context.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name wird für den Ordner des Clusters, seine VMs und seinen kubectl-Kontext verwendet.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Virtual machine (libvirt)</source>
-        <translation type="unfinished"></translation>
+        <translation>Virtuelle Maschine (libvirt)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Local process (slipwayd on this machine)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokaler Prozess (slipwayd auf diesem Rechner)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Driver:</source>
-        <translation type="unfinished"></translation>
+        <translation>Treiber:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Resources</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressourcen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>What each node may use, up to what this machine has.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was jeder Knoten nutzen darf, höchstens so viel, wie dieser Rechner hat.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>CPUs:</source>
-        <translation type="unfinished"></translation>
+        <translation>CPUs:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Memory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsspeicher:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disk:</source>
-        <translation type="unfinished"></translation>
+        <translation>Festplatte:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nodes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Knoten:</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Beispiel-Apps</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Deployed once the cluster is up, as kubectl apply would.</source>
-        <translation type="unfinished"></translation>
+        <translation>Werden bereitgestellt, sobald der Cluster läuft, so wie kubectl apply es tun würde.</translation>
     </message>
     <message>
         <location line="+50"/>
         <location line="+5"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%1 GiB of %2 GiB free</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 GiB von %2 GiB frei</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&quot;%1&quot;: %2, %3 CPU(s), %4, %5 GiB disk, %6 node(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“: %2, %3 CPU(s), %4, %5 GiB Festplatte, %6 Knoten.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>libvirt VM</source>
-        <translation type="unfinished"></translation>
+        <translation>libvirt-VM</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>local process</source>
-        <translation type="unfinished"></translation>
+        <translation>lokaler Prozess</translation>
     </message>
 </context>
 <context>
@@ -564,57 +564,57 @@
     <message>
         <location filename="../gui/models/cluster_wizard_model.cpp" line="+91"/>
         <source>Enter a name for the cluster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie einen Namen für den Cluster ein.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A name has at most 63 characters (this one has %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Name hat höchstens 63 Zeichen (dieser hat %1).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Use lower-case letters: &quot;%1&quot; is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwenden Sie Kleinbuchstaben: „%1“ ist nicht erlaubt.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Only lower-case letters, digits and &apos;-&apos; are allowed, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Kleinbuchstaben, Ziffern und „-“ sind erlaubt, nicht „%1“.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The name must start and end with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name muss mit einem Buchstaben oder einer Ziffer beginnen und enden.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A cluster called &quot;%1&quot; already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Cluster namens „%1“ existiert bereits.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Checking whether this machine can run it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe, ob dieser Rechner ihn ausführen kann…</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>This machine has %1 MiB of memory; a cluster needs at least %2 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Rechner hat %1 MiB Arbeitsspeicher; ein Cluster braucht mindestens %2 MiB.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Only %1 GiB are free where clusters are kept; a cluster needs at least %2 GiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Am Speicherort der Cluster sind nur %1 GiB frei; ein Cluster braucht mindestens %2 GiB.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>A local-process cluster has one node: this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Cluster als lokaler Prozess hat einen Knoten: diesen Rechner.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Checking what this machine has…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe die Ausstattung dieses Rechners…</translation>
     </message>
 </context>
 <context>
@@ -1123,7 +1123,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cluster erstellen…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1689,37 +1689,37 @@
     <message>
         <location filename="../gui/views/operation_panel.cpp" line="+39"/>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird gestartet…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Boot Log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Boot-Log…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Follow the guest&apos;s console (VMs) or slipwayd&apos;s log (local process)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konsole des Gastsystems (VMs) oder das Log von slipwayd (lokaler Prozess) verfolgen</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausblenden</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird abgebrochen…</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>

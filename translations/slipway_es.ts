@@ -6,22 +6,22 @@
     <message>
         <location filename="../gui/models/example_apps.cpp" line="+32"/>
         <source>Hello web app</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicación web Hello</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Deployment of two slipway.local/hello:1 replicas and a Service hello.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Deployment con dos réplicas de slipway.local/hello:1 y un Service hello.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Countdown Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job de cuenta atrás</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Job whose busybox container counts down from 10 and ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Job cuyo contenedor busybox cuenta hacia atrás desde 10 y termina.</translation>
     </message>
 </context>
 <context>
@@ -29,12 +29,12 @@
     <message>
         <location filename="../gui/services/terminal_launcher.cpp" line="+53"/>
         <source>No terminal emulator found: set $TERMINAL or install one of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se encontró ningún emulador de terminal: defina $TERMINAL o instale uno de estos: %1.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Could not start %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo iniciar %1: %2</translation>
     </message>
 </context>
 <context>
@@ -119,22 +119,22 @@
     <message>
         <location filename="../gui/views/boot_log_dialog.cpp" line="+20"/>
         <source>Boot Log of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de arranque de %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Leyendo…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Following the file; new lines appear as they are written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Siguiendo el archivo; las líneas nuevas aparecen a medida que se escriben.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The log does not exist yet; it appears once the machine starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>El registro todavía no existe; aparecerá en cuanto arranque la máquina.</translation>
     </message>
 </context>
 <context>
@@ -142,47 +142,47 @@
     <message>
         <location filename="../gui/app/cluster_actions.cpp" line="+72"/>
         <source>&quot;%1&quot; is running; example apps: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» está en ejecución; aplicaciones de ejemplo: %2</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Creating “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Creando «%1»</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Starting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando «%1»</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Stopping “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Deteniendo «%1»</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Pausing “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausando «%1»</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Resuming “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Reanudando «%1»</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Deleting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminando «%1»</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir terminal aquí</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Opened a terminal for “%1” with KUBECONFIG=%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Se abrió un terminal para «%1» con KUBECONFIG=%2</translation>
     </message>
 </context>
 <context>
@@ -279,107 +279,107 @@
     <message>
         <location line="+10"/>
         <source>Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear clúster…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Create a cluster with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear un clúster con el asistente</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Start the selected cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar el clúster seleccionado</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Shut the selected cluster down (its data is kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>Apagar el clúster seleccionado (sus datos se conservan)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Freeze the selected cluster where it is; Resume lets it go on</source>
-        <translation type="unfinished"></translation>
+        <translation>Congelar el clúster seleccionado tal como está; «Reanudar» lo deja continuar</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Reanudar</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Let the paused cluster run</source>
-        <translation type="unfinished"></translation>
+        <translation>Dejar que el clúster en pausa siga ejecutándose</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop the selected cluster and delete it with all its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener el clúster seleccionado y eliminarlo con todos sus datos</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Copy Kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar kubeconfig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copy an export KUBECONFIG=… line for the selected cluster: paste it into a terminal and kubectl uses that cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiar una línea «export KUBECONFIG=…» para el clúster seleccionado: péguela en un terminal y kubectl usará ese clúster</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir terminal aquí</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open a terminal in the cluster&apos;s folder with KUBECONFIG set to its kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Abrir un terminal en la carpeta del clúster con KUBECONFIG apuntando a su kubeconfig</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Copied &quot;%1&quot;: paste it into a terminal to use %2 with kubectl</source>
-        <translation type="unfinished"></translation>
+        <translation>Copiado «%1»: péguelo en un terminal para usar %2 con kubectl</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Delete Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar clúster</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete the cluster &quot;%1&quot;?</source>
-        <translation type="unfinished"></translation>
+        <translation>¿Eliminar el clúster «%1»?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its machines are stopped and its folder, with every object and volume in it, is removed. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sus máquinas se detienen y su carpeta, con todos los objetos y volúmenes que contiene, se elimina. Esta acción no se puede deshacer.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Eliminar</translation>
     </message>
     <message>
         <location line="+45"/>
@@ -394,18 +394,18 @@
         <location filename="../gui/services/cluster_service.cpp" line="+158"/>
         <location line="+98"/>
         <source>Another operation on &quot;%1&quot; is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía hay otra operación en curso sobre «%1».</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>Deploying the example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Desplegando las aplicaciones de ejemplo</translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+9"/>
         <source>The cluster runs, but deploying the examples failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>El clúster está en ejecución, pero el despliegue de los ejemplos falló: %1</translation>
     </message>
 </context>
 <context>
@@ -413,41 +413,41 @@
     <message>
         <location filename="../gui/views/cluster_tray_icon.cpp" line="+52"/>
         <source>Slipway: no clusters</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway: ningún clúster</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>Slipway: %1 of %n cluster(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Slipway: %1 de %n clúster en ejecución</numerusform>
+            <numerusform>Slipway: %1 de %n clústeres en ejecución</numerusform>
         </translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Show Slipway Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Mostrar Slipway Studio</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>%1 — %2</source>
         <extracomment>A cluster in the tray menu: its name and state (&quot;dev — Running&quot;).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciar</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Detener</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Salir</translation>
     </message>
 </context>
 <context>
@@ -455,108 +455,108 @@
     <message>
         <location filename="../gui/views/cluster_wizard.cpp" line="+50"/>
         <source>Create Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear clúster</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Crear</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Name and driver</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre y controlador</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The name is used for the cluster&apos;s folder, its VMs and its kubectl context.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre se usa para la carpeta del clúster, sus VM y su contexto de kubectl.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Virtual machine (libvirt)</source>
-        <translation type="unfinished"></translation>
+        <translation>Máquina virtual (libvirt)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Local process (slipwayd on this machine)</source>
-        <translation type="unfinished"></translation>
+        <translation>Proceso local (slipwayd en esta máquina)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Driver:</source>
-        <translation type="unfinished"></translation>
+        <translation>Controlador:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Resources</source>
-        <translation type="unfinished"></translation>
+        <translation>Recursos</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>What each node may use, up to what this machine has.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lo que puede usar cada nodo, hasta lo que tiene esta máquina.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>CPUs:</source>
-        <translation type="unfinished"></translation>
+        <translation>CPU:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Memory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Memoria:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disk:</source>
-        <translation type="unfinished"></translation>
+        <translation>Disco:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nodes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nodos:</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Aplicaciones de ejemplo</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Deployed once the cluster is up, as kubectl apply would.</source>
-        <translation type="unfinished"></translation>
+        <translation>Se despliegan en cuanto el clúster está listo, como lo haría kubectl apply.</translation>
     </message>
     <message>
         <location line="+50"/>
         <location line="+5"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 de %2</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%1 GiB of %2 GiB free</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 GiB de %2 GiB libres</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&quot;%1&quot;: %2, %3 CPU(s), %4, %5 GiB disk, %6 node(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1»: %2, %3 CPU, %4, %5 GiB de disco, %6 nodo(s).</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>libvirt VM</source>
-        <translation type="unfinished"></translation>
+        <translation>VM de libvirt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>local process</source>
-        <translation type="unfinished"></translation>
+        <translation>proceso local</translation>
     </message>
 </context>
 <context>
@@ -564,57 +564,57 @@
     <message>
         <location filename="../gui/models/cluster_wizard_model.cpp" line="+91"/>
         <source>Enter a name for the cluster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Introduzca un nombre para el clúster.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A name has at most 63 characters (this one has %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un nombre tiene como máximo 63 caracteres (este tiene %1).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Use lower-case letters: &quot;%1&quot; is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Use letras minúsculas: «%1» no está permitido.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Only lower-case letters, digits and &apos;-&apos; are allowed, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo se permiten letras minúsculas, dígitos y «-», no «%1».</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The name must start and end with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre debe empezar y terminar con una letra o un dígito.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A cluster called &quot;%1&quot; already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ya existe un clúster llamado «%1».</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Checking whether this machine can run it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprobando si esta máquina puede ejecutarlo…</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>This machine has %1 MiB of memory; a cluster needs at least %2 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Esta máquina tiene %1 MiB de memoria; un clúster necesita al menos %2 MiB.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Only %1 GiB are free where clusters are kept; a cluster needs at least %2 GiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Solo quedan %1 GiB libres donde se guardan los clústeres; un clúster necesita al menos %2 GiB.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>A local-process cluster has one node: this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un clúster de proceso local tiene un solo nodo: esta máquina.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Checking what this machine has…</source>
-        <translation type="unfinished"></translation>
+        <translation>Comprobando los recursos de esta máquina…</translation>
     </message>
 </context>
 <context>
@@ -1123,7 +1123,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Crear clúster…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1689,37 +1689,37 @@
     <message>
         <location filename="../gui/views/operation_panel.cpp" line="+39"/>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelar</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Boot Log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de arranque…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Follow the guest&apos;s console (VMs) or slipwayd&apos;s log (local process)</source>
-        <translation type="unfinished"></translation>
+        <translation>Seguir la consola del invitado (VM) o el registro de slipwayd (proceso local)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Descartar</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelando…</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Error: %1</translation>
     </message>
 </context>
 <context>

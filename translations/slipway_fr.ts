@@ -6,22 +6,22 @@
     <message>
         <location filename="../gui/models/example_apps.cpp" line="+32"/>
         <source>Hello web app</source>
-        <translation type="unfinished"></translation>
+        <translation>Application web Hello</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Deployment of two slipway.local/hello:1 replicas and a Service hello.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Deployment de deux réplicas de slipway.local/hello:1 et un Service hello.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Countdown Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Job de compte à rebours</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Job whose busybox container counts down from 10 and ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un Job dont le conteneur busybox compte à rebours à partir de 10, puis se termine.</translation>
     </message>
 </context>
 <context>
@@ -29,12 +29,12 @@
     <message>
         <location filename="../gui/services/terminal_launcher.cpp" line="+53"/>
         <source>No terminal emulator found: set $TERMINAL or install one of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun émulateur de terminal trouvé : définissez $TERMINAL ou installez-en un parmi %1.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Could not start %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de démarrer %1 : %2</translation>
     </message>
 </context>
 <context>
@@ -119,22 +119,22 @@
     <message>
         <location filename="../gui/views/boot_log_dialog.cpp" line="+20"/>
         <source>Boot Log of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal de démarrage de %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lecture…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Following the file; new lines appear as they are written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Suivi du fichier ; les nouvelles lignes apparaissent à mesure qu’elles sont écrites.</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The log does not exist yet; it appears once the machine starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le journal n’existe pas encore ; il apparaîtra dès que la machine démarrera.</translation>
     </message>
 </context>
 <context>
@@ -142,47 +142,47 @@
     <message>
         <location filename="../gui/app/cluster_actions.cpp" line="+72"/>
         <source>&quot;%1&quot; is running; example apps: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » est en cours d’exécution ; applications d’exemple : %2</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Creating “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Création de « %1 »</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Starting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage de « %1 »</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Stopping “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêt de « %1 »</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Pausing “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspension de « %1 »</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Resuming “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprise de « %1 »</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Deleting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>Suppression de « %1 »</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir un terminal ici</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Opened a terminal for “%1” with KUBECONFIG=%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminal ouvert pour « %1 » avec KUBECONFIG=%2</translation>
     </message>
 </context>
 <context>
@@ -279,107 +279,107 @@
     <message>
         <location line="+10"/>
         <source>Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer un cluster…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Create a cluster with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer un cluster avec l’assistant</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Start the selected cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer le cluster sélectionné</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Shut the selected cluster down (its data is kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter le cluster sélectionné (ses données sont conservées)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspendre</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Freeze the selected cluster where it is; Resume lets it go on</source>
-        <translation type="unfinished"></translation>
+        <translation>Figer le cluster sélectionné dans son état actuel ; « Reprendre » le relance</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprendre</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Let the paused cluster run</source>
-        <translation type="unfinished"></translation>
+        <translation>Relancer le cluster suspendu</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop the selected cluster and delete it with all its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter le cluster sélectionné et le supprimer avec toutes ses données</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Copy Kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier le kubeconfig</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copy an export KUBECONFIG=… line for the selected cluster: paste it into a terminal and kubectl uses that cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier une ligne « export KUBECONFIG=… » pour le cluster sélectionné : collez-la dans un terminal et kubectl utilisera ce cluster</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir un terminal ici</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open a terminal in the cluster&apos;s folder with KUBECONFIG set to its kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir un terminal dans le dossier du cluster, avec KUBECONFIG pointant vers son kubeconfig</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Copied &quot;%1&quot;: paste it into a terminal to use %2 with kubectl</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » copié : collez-le dans un terminal pour utiliser %2 avec kubectl</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Delete Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le cluster</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete the cluster &quot;%1&quot;?</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le cluster « %1 » ?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its machines are stopped and its folder, with every object and volume in it, is removed. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ses machines sont arrêtées et son dossier, avec tous les objets et volumes qu’il contient, est supprimé. Cette action est irréversible.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer</translation>
     </message>
     <message>
         <location line="+45"/>
@@ -394,18 +394,18 @@
         <location filename="../gui/services/cluster_service.cpp" line="+158"/>
         <location line="+98"/>
         <source>Another operation on &quot;%1&quot; is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une autre opération sur « %1 » est encore en cours.</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>Deploying the example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Déploiement des applications d’exemple</translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+9"/>
         <source>The cluster runs, but deploying the examples failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Le cluster est en cours d’exécution, mais le déploiement des exemples a échoué : %1</translation>
     </message>
 </context>
 <context>
@@ -413,41 +413,41 @@
     <message>
         <location filename="../gui/views/cluster_tray_icon.cpp" line="+52"/>
         <source>Slipway: no clusters</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway : aucun cluster</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>Slipway: %1 of %n cluster(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Slipway : %1 sur %n cluster en cours d’exécution</numerusform>
+            <numerusform>Slipway : %1 sur %n clusters en cours d’exécution</numerusform>
         </translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Show Slipway Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher Slipway Studio</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>%1 — %2</source>
         <extracomment>A cluster in the tray menu: its name and state (&quot;dev — Running&quot;).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrer</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrêter</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Quitter</translation>
     </message>
 </context>
 <context>
@@ -455,108 +455,108 @@
     <message>
         <location filename="../gui/views/cluster_wizard.cpp" line="+50"/>
         <source>Create Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer un cluster</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>Créer</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Name and driver</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom et pilote</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The name is used for the cluster&apos;s folder, its VMs and its kubectl context.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom sert au dossier du cluster, à ses VM et à son contexte kubectl.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Virtual machine (libvirt)</source>
-        <translation type="unfinished"></translation>
+        <translation>Machine virtuelle (libvirt)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Local process (slipwayd on this machine)</source>
-        <translation type="unfinished"></translation>
+        <translation>Processus local (slipwayd sur cette machine)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom :</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Driver:</source>
-        <translation type="unfinished"></translation>
+        <translation>Pilote :</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Resources</source>
-        <translation type="unfinished"></translation>
+        <translation>Ressources</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>What each node may use, up to what this machine has.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce que chaque nœud peut utiliser, dans la limite de ce dont dispose cette machine.</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>CPUs:</source>
-        <translation type="unfinished"></translation>
+        <translation>Processeurs :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Memory:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mémoire :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disk:</source>
-        <translation type="unfinished"></translation>
+        <translation>Disque :</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nodes:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nœuds :</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>Applications d’exemple</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Deployed once the cluster is up, as kubectl apply would.</source>
-        <translation type="unfinished"></translation>
+        <translation>Déployées dès que le cluster est prêt, comme le ferait kubectl apply.</translation>
     </message>
     <message>
         <location line="+50"/>
         <location line="+5"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 sur %2</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%1 GiB of %2 GiB free</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Gio sur %2 Gio libres</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&quot;%1&quot;: %2, %3 CPU(s), %4, %5 GiB disk, %6 node(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » : %2, %3 processeur(s), %4, disque de %5 Gio, %6 nœud(s).</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>libvirt VM</source>
-        <translation type="unfinished"></translation>
+        <translation>VM libvirt</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>local process</source>
-        <translation type="unfinished"></translation>
+        <translation>processus local</translation>
     </message>
 </context>
 <context>
@@ -564,57 +564,57 @@
     <message>
         <location filename="../gui/models/cluster_wizard_model.cpp" line="+91"/>
         <source>Enter a name for the cluster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez un nom pour le cluster.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A name has at most 63 characters (this one has %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Un nom comporte au plus 63 caractères (celui-ci en a %1).</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Use lower-case letters: &quot;%1&quot; is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisez des minuscules : « %1 » n’est pas autorisé.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Only lower-case letters, digits and &apos;-&apos; are allowed, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seuls les chiffres, les lettres minuscules et « - » sont autorisés, pas « %1 ».</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The name must start and end with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le nom doit commencer et se terminer par une lettre ou un chiffre.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A cluster called &quot;%1&quot; already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un cluster nommé « %1 » existe déjà.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Checking whether this machine can run it…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification que cette machine peut l’exécuter…</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>This machine has %1 MiB of memory; a cluster needs at least %2 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette machine dispose de %1 Mio de mémoire ; un cluster en demande au moins %2 Mio.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Only %1 GiB are free where clusters are kept; a cluster needs at least %2 GiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seuls %1 Gio sont libres à l’emplacement des clusters ; un cluster en demande au moins %2 Gio.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>A local-process cluster has one node: this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un cluster en processus local n’a qu’un nœud : cette machine.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Checking what this machine has…</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification des ressources de cette machine…</translation>
     </message>
 </context>
 <context>
@@ -1123,7 +1123,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Créer un cluster…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1689,37 +1689,37 @@
     <message>
         <location filename="../gui/views/operation_panel.cpp" line="+39"/>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Boot Log…</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal de démarrage…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Follow the guest&apos;s console (VMs) or slipwayd&apos;s log (local process)</source>
-        <translation type="unfinished"></translation>
+        <translation>Suivre la console de l’invité (VM) ou le journal de slipwayd (processus local)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Masquer</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulation…</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec : %1</translation>
     </message>
 </context>
 <context>

@@ -6,22 +6,22 @@
     <message>
         <location filename="../gui/models/example_apps.cpp" line="+32"/>
         <source>Hello web app</source>
-        <translation type="unfinished"></translation>
+        <translation>Hello Web アプリ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Deployment of two slipway.local/hello:1 replicas and a Service hello.</source>
-        <translation type="unfinished"></translation>
+        <translation>slipway.local/hello:1 のレプリカ 2 個からなる Deployment と、Service hello。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Countdown Job</source>
-        <translation type="unfinished"></translation>
+        <translation>カウントダウン Job</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A Job whose busybox container counts down from 10 and ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>busybox コンテナーが 10 からカウントダウンして終了する Job。</translation>
     </message>
 </context>
 <context>
@@ -29,12 +29,12 @@
     <message>
         <location filename="../gui/services/terminal_launcher.cpp" line="+53"/>
         <source>No terminal emulator found: set $TERMINAL or install one of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>端末エミュレーターが見つかりません。$TERMINAL を設定するか、%1 のいずれかをインストールしてください。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Could not start %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 を起動できませんでした: %2</translation>
     </message>
 </context>
 <context>
@@ -119,22 +119,22 @@
     <message>
         <location filename="../gui/views/boot_log_dialog.cpp" line="+20"/>
         <source>Boot Log of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 の起動ログ</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Reading…</source>
-        <translation type="unfinished"></translation>
+        <translation>読み込んでいます…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Following the file; new lines appear as they are written.</source>
-        <translation type="unfinished"></translation>
+        <translation>ファイルを追跡しています。新しい行は書き込まれると表示されます。</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>The log does not exist yet; it appears once the machine starts.</source>
-        <translation type="unfinished"></translation>
+        <translation>ログはまだありません。マシンが起動すると表示されます。</translation>
     </message>
 </context>
 <context>
@@ -142,47 +142,47 @@
     <message>
         <location filename="../gui/app/cluster_actions.cpp" line="+72"/>
         <source>&quot;%1&quot; is running; example apps: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」は実行中です。サンプルアプリ: %2</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>Creating “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を作成しています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Starting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を起動しています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Stopping “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を停止しています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Pausing “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を一時停止しています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Resuming “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を再開しています</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Deleting “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」を削除しています</translation>
     </message>
     <message>
         <location line="+69"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで端末を開く</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Opened a terminal for “%1” with KUBECONFIG=%2</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」の端末を KUBECONFIG=%2 で開きました</translation>
     </message>
 </context>
 <context>
@@ -279,107 +279,107 @@
     <message>
         <location line="+10"/>
         <source>Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターを作成…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Create a cluster with the wizard</source>
-        <translation type="unfinished"></translation>
+        <translation>ウィザードでクラスターを作成</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>起動</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Start the selected cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したクラスターを起動</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Shut the selected cluster down (its data is kept)</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したクラスターをシャットダウン (データは保持されます)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>一時停止</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Freeze the selected cluster where it is; Resume lets it go on</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したクラスターを現在の状態のまま凍結します。「再開」で続行できます</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>再開</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Let the paused cluster run</source>
-        <translation type="unfinished"></translation>
+        <translation>一時停止中のクラスターを再開</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>削除…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Stop the selected cluster and delete it with all its data</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したクラスターを停止し、すべてのデータとともに削除</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Copy Kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>kubeconfig をコピー</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Copy an export KUBECONFIG=… line for the selected cluster: paste it into a terminal and kubectl uses that cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>選択したクラスター用の「export KUBECONFIG=…」行をコピーします。端末に貼り付けると kubectl がそのクラスターを使用します</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Open Terminal Here</source>
-        <translation type="unfinished"></translation>
+        <translation>ここで端末を開く</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Open a terminal in the cluster&apos;s folder with KUBECONFIG set to its kubeconfig</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターのフォルダーで端末を開き、KUBECONFIG をそのクラスターの kubeconfig に設定します</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Copied &quot;%1&quot;: paste it into a terminal to use %2 with kubectl</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」をコピーしました。端末に貼り付けると kubectl で %2 を使用できます</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Delete Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターを削除</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delete the cluster &quot;%1&quot;?</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスター「%1」を削除しますか?</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Its machines are stopped and its folder, with every object and volume in it, is removed. This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターのマシンが停止され、そのフォルダーが中のすべてのオブジェクトとボリュームとともに削除されます。この操作は元に戻せません。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>削除</translation>
     </message>
     <message>
         <location line="+45"/>
@@ -394,18 +394,18 @@
         <location filename="../gui/services/cluster_service.cpp" line="+158"/>
         <location line="+98"/>
         <source>Another operation on &quot;%1&quot; is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」に対する別の操作がまだ実行中です。</translation>
     </message>
     <message>
         <location line="+55"/>
         <source>Deploying the example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>サンプルアプリをデプロイしています</translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+9"/>
         <source>The cluster runs, but deploying the examples failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターは実行中ですが、サンプルのデプロイに失敗しました: %1</translation>
     </message>
 </context>
 <context>
@@ -413,40 +413,40 @@
     <message>
         <location filename="../gui/views/cluster_tray_icon.cpp" line="+52"/>
         <source>Slipway: no clusters</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway: クラスターなし</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>Slipway: %1 of %n cluster(s) running</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Slipway: クラスター %n 個中 %1 個が実行中</numerusform>
         </translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Show Slipway Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>Slipway Studio を表示</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>%1 — %2</source>
         <extracomment>A cluster in the tray menu: its name and state (&quot;dev — Running&quot;).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>起動</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>終了</translation>
     </message>
 </context>
 <context>
@@ -454,108 +454,108 @@
     <message>
         <location filename="../gui/views/cluster_wizard.cpp" line="+50"/>
         <source>Create Cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターを作成</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Create</source>
-        <translation type="unfinished"></translation>
+        <translation>作成</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Name and driver</source>
-        <translation type="unfinished"></translation>
+        <translation>名前とドライバー</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The name is used for the cluster&apos;s folder, its VMs and its kubectl context.</source>
-        <translation type="unfinished"></translation>
+        <translation>この名前は、クラスターのフォルダー、VM、kubectl コンテキストに使用されます。</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Virtual machine (libvirt)</source>
-        <translation type="unfinished"></translation>
+        <translation>仮想マシン (libvirt)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Local process (slipwayd on this machine)</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルプロセス (このマシン上の slipwayd)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>名前:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Driver:</source>
-        <translation type="unfinished"></translation>
+        <translation>ドライバー:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Resources</source>
-        <translation type="unfinished"></translation>
+        <translation>リソース</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>What each node may use, up to what this machine has.</source>
-        <translation type="unfinished"></translation>
+        <translation>各ノードが使用できるリソースです (このマシンの搭載量まで)。</translation>
     </message>
     <message>
         <location line="+56"/>
         <source>CPUs:</source>
-        <translation type="unfinished"></translation>
+        <translation>CPU:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Memory:</source>
-        <translation type="unfinished"></translation>
+        <translation>メモリ:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disk:</source>
-        <translation type="unfinished"></translation>
+        <translation>ディスク:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nodes:</source>
-        <translation type="unfinished"></translation>
+        <translation>ノード:</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Example apps</source>
-        <translation type="unfinished"></translation>
+        <translation>サンプルアプリ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Deployed once the cluster is up, as kubectl apply would.</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターの起動後、kubectl apply と同じようにデプロイされます。</translation>
     </message>
     <message>
         <location line="+50"/>
         <location line="+5"/>
         <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>%1 GiB of %2 GiB free</source>
-        <translation type="unfinished"></translation>
+        <translation>空き %2 GiB のうち %1 GiB</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>&quot;%1&quot;: %2, %3 CPU(s), %4, %5 GiB disk, %6 node(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」: %2、CPU %3 個、%4、ディスク %5 GiB、ノード %6 個。</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>libvirt VM</source>
-        <translation type="unfinished"></translation>
+        <translation>libvirt VM</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>local process</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルプロセス</translation>
     </message>
 </context>
 <context>
@@ -563,57 +563,57 @@
     <message>
         <location filename="../gui/models/cluster_wizard_model.cpp" line="+91"/>
         <source>Enter a name for the cluster.</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターの名前を入力してください。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A name has at most 63 characters (this one has %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>名前は 63 文字以内です (この名前は %1 文字です)。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Use lower-case letters: &quot;%1&quot; is not allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>小文字を使用してください。「%1」は使用できません。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Only lower-case letters, digits and &apos;-&apos; are allowed, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用できるのは英小文字、数字、「-」だけです。「%1」は使用できません。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The name must start and end with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>名前の先頭と末尾は英字または数字にする必要があります。</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A cluster called &quot;%1&quot; already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>「%1」という名前のクラスターはすでに存在します。</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Checking whether this machine can run it…</source>
-        <translation type="unfinished"></translation>
+        <translation>このマシンで実行できるか確認しています…</translation>
     </message>
     <message>
         <location line="+50"/>
         <source>This machine has %1 MiB of memory; a cluster needs at least %2 MiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>このマシンのメモリは %1 MiB です。クラスターには少なくとも %2 MiB が必要です。</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Only %1 GiB are free where clusters are kept; a cluster needs at least %2 GiB.</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターの保存先の空き容量は %1 GiB しかありません。クラスターには少なくとも %2 GiB が必要です。</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>A local-process cluster has one node: this machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>ローカルプロセスのクラスターのノードは 1 つ (このマシン) だけです。</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>Checking what this machine has…</source>
-        <translation type="unfinished"></translation>
+        <translation>このマシンのリソースを確認しています…</translation>
     </message>
 </context>
 <context>
@@ -1122,7 +1122,7 @@
     <message>
         <location line="+1"/>
         <source>&amp;Create Cluster…</source>
-        <translation type="unfinished"></translation>
+        <translation>クラスターを作成(&amp;C)…</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1685,37 +1685,37 @@
     <message>
         <location filename="../gui/views/operation_panel.cpp" line="+39"/>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>起動しています…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセル</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Boot Log…</source>
-        <translation type="unfinished"></translation>
+        <translation>起動ログ…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Follow the guest&apos;s console (VMs) or slipwayd&apos;s log (local process)</source>
-        <translation type="unfinished"></translation>
+        <translation>ゲストのコンソール (VM) または slipwayd のログ (ローカルプロセス) を追跡</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>閉じる</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>キャンセルしています…</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>Failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>失敗: %1</translation>
     </message>
 </context>
 <context>
