@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     start->add_option("--libvirt-uri", spec.libvirtUri,
                       "libvirt connection (default qemu:///system as root, else qemu:///session)");
-    auto* pause = app.add_subcommand("pause", "Freeze the cluster (its VMs, or the local slipwayd)");
+    auto* pause =
+        app.add_subcommand("pause", "Freeze the cluster (its VMs, or the local slipwayd)");
     auto* unpause = app.add_subcommand("unpause", "Let a paused cluster run again");
     auto* logs = app.add_subcommand("logs", "Print the guest console (or slipwayd's log)");
     bool follow = false;
