@@ -2,16 +2,20 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "engine/core/duration.h"
 #include "vm/cluster_manager.h"
+#include "vm/process.h"
 #include "vm/service_tunnel.h"
 
 namespace slipway::cli {
@@ -61,13 +65,24 @@ nlohmann::json toJson(const vm::ClusterStatus& status) {
 }  // namespace
 
 int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
-                 bool nodesGiven) {
+                 bool nodesGiven, const vm::ClusterSettingsChange& change) {
     spec.name = global.cluster;
     auto before = manager.status(spec.name);
     if (before && nodesGiven && before->spec.nodes != spec.nodes) {
         std::cout << "* Cluster \"" << spec.name << "\" has " << before->spec.nodes
                   << " node(s); --nodes applies to new clusters (slipway node add|delete "
                      "changes it)\n";
+    }
+    if (before) {
+        auto changed = manager.changeSettings(spec.name, change);
+        if (!changed) {
+            return fail(changed.error());
+        }
+        if (changed->cpus != before->spec.cpus || changed->memoryMiB != before->spec.memoryMiB) {
+            std::cout << "* Cluster \"" << spec.name << "\" now has " << changed->cpus
+                      << " CPUs and " << changed->memoryMiB << " MiB per node (was "
+                      << before->spec.cpus << " and " << before->spec.memoryMiB << ")\n";
+        }
     }
     if (before && before->state == vm::ClusterState::Running) {
         std::cout << "* Cluster \"" << spec.name << "\" is already running at "
@@ -82,6 +97,29 @@ int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::C
               << "\n"
               << "  kubectl --kubeconfig " << started->kubeconfigPath << " get --raw /version\n";
     return kExitOk;
+}
+
+int studioCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                  const std::vector<std::string>& arguments) {
+    const std::string program = vm::findCompanion("slipway-studio").string();
+    std::vector<std::string> argv = {program};
+    auto status = manager.status(global.cluster);
+    if (status && status->state == vm::ClusterState::Running && !status->kubeconfigPath.empty()) {
+        argv.insert(argv.end(), {"--kubeconfig", status->kubeconfigPath, "--context",
+                                 vm::contextName(global.cluster)});
+    }
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    std::vector<char*> pointers;
+    for (auto& argument : argv) {
+        pointers.push_back(argument.data());
+    }
+    pointers.push_back(nullptr);
+    std::cout << std::flush;
+    ::execv(program.c_str(), pointers.data());
+    const int error = errno;
+    std::cerr << "slipway: cannot start " << program << ": " << std::strerror(error)
+              << (error == ENOENT ? " (install slipway-studio, or put it on $PATH)" : "") << "\n";
+    return kExitError;
 }
 
 int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "vm/cluster.h"
 
@@ -23,9 +24,10 @@ struct GlobalOptions {
     std::string output = "text";  ///< text or json
 };
 
-/// `nodesGiven`: --nodes was on the command line (it only shapes a new cluster).
+/// `nodesGiven`: --nodes was on the command line (it only shapes a new cluster). `change`:
+/// the --cpus, --memory and --disk given, which change an existing, stopped cluster.
 int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::ClusterSpec spec,
-                 bool nodesGiven = false);
+                 bool nodesGiven = false, const vm::ClusterSettingsChange& change = {});
 int stopCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 int deleteCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool all);
 int statusCommand(vm::ClusterManager& manager, const GlobalOptions& global);
@@ -38,6 +40,10 @@ int unpauseCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// `slipway logs [-f]`: the guest console (libvirt) or slipwayd's output (local); `follow`
 /// keeps printing what is appended until interrupted.
 int logsCommand(vm::ClusterManager& manager, const GlobalOptions& global, bool follow);
+/// Replaces this process with slipway-studio (the one beside slipway, else from $PATH), opened
+/// on the cluster's topology when it runs, with `arguments` added. Returns only on failure.
+int studioCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                  const std::vector<std::string>& arguments);
 /// `slipway node add`: a new agent node, printed once Ready.
 int nodeAddCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// `slipway node delete NAME`: the node's VM, disk and Node object go (no drain).

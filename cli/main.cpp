@@ -32,18 +32,19 @@ int main(int argc, char** argv) {
     start->add_option("--driver", driver, "local (slipwayd on this host) or libvirt (a VM)")
         ->check(CLI::IsMember({"local", "libvirt"}))
         ->capture_default_str();
-    start->add_option("--cpus", spec.cpus, "CPUs per node")
-        ->check(CLI::Range(1, 256))
-        ->capture_default_str();
-    start->add_option("--memory", spec.memoryMiB, "Memory per node in MiB")
-        ->check(CLI::Range(256, 1 << 20))
-        ->capture_default_str();
+    auto* cpusOption = start->add_option("--cpus", spec.cpus, "CPUs per node")
+                           ->check(CLI::Range(1, 256))
+                           ->capture_default_str();
+    auto* memoryOption = start->add_option("--memory", spec.memoryMiB, "Memory per node in MiB")
+                             ->check(CLI::Range(256, 1 << 20))
+                             ->capture_default_str();
     auto* nodesOption = start->add_option("--nodes", spec.nodes, "Number of nodes (a new cluster)")
                             ->check(CLI::Range(1, 100))
                             ->capture_default_str();
-    start->add_option("--disk", spec.diskGiB, "Data disk size per node in GiB (libvirt)")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
+    auto* diskOption =
+        start->add_option("--disk", spec.diskGiB, "Data disk size per node in GiB (libvirt)")
+            ->check(CLI::Range(1, 4096))
+            ->capture_default_str();
     start->add_option("--accel", accel, "kvm, tcg or auto (KVM if a probe boots a guest)")
         ->check(CLI::IsMember({"kvm", "tcg", "auto"}))
         ->capture_default_str();
@@ -88,8 +89,14 @@ int main(int argc, char** argv) {
     std::string nodeName;
     nodeDelete->add_option("name", nodeName, "The node")->required();
     auto* nodeList = node->add_subcommand("list", "List the cluster's nodes");
+    auto* studio = app.add_subcommand(
+        "studio",
+        "Open Slipway Studio (on the cluster's topology when it runs); arguments after "
+        "-- go to slipway-studio");
+    std::vector<std::string> studioArguments;
+    studio->add_option("studio-arguments", studioArguments, "Passed to slipway-studio");
     for (auto* command : {start, stop, status, remove, list, kubeconfig, service, pause, unpause,
-                          logs, node, nodeAdd, nodeDelete, nodeList, image}) {
+                          logs, node, nodeAdd, nodeDelete, nodeList, image, studio}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -112,13 +119,27 @@ int main(int argc, char** argv) {
     if (start->parsed()) {
         spec.driver = *vm::parseDriver(driver);
         spec.accel = *vm::parseAccelerator(accel);
-        return cli::startCommand(manager, global, spec, nodesOption->count() > 0);
+        // Given on an existing cluster, these change it (when stopped) from this start on.
+        vm::ClusterSettingsChange change;
+        if (cpusOption->count() > 0) {
+            change.cpus = spec.cpus;
+        }
+        if (memoryOption->count() > 0) {
+            change.memoryMiB = spec.memoryMiB;
+        }
+        if (diskOption->count() > 0) {
+            change.diskGiB = spec.diskGiB;
+        }
+        return cli::startCommand(manager, global, spec, nodesOption->count() > 0, change);
     }
     if (pause->parsed()) {
         return cli::pauseCommand(manager, global);
     }
     if (unpause->parsed()) {
         return cli::unpauseCommand(manager, global);
+    }
+    if (studio->parsed()) {
+        return cli::studioCommand(manager, global, studioArguments);
     }
     if (logs->parsed()) {
         return cli::logsCommand(manager, global, follow);

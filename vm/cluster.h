@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,14 @@ enum class ClusterState {
 };
 
 std::string_view stateName(ClusterState state);
+
+/// What `slipway start --cpus/--memory/--disk` asks to change on an existing cluster; unset
+/// fields stay as they are.
+struct ClusterSettingsChange {
+    std::optional<int> cpus;
+    std::optional<std::int64_t> memoryMiB;
+    std::optional<std::int64_t> diskGiB;
+};
 
 /// A cluster as the user configured it; persisted as cluster.json in the cluster's folder.
 struct ClusterSpec {

@@ -23,34 +23,6 @@ namespace {
 
 constexpr const char* kSpecFile = "cluster.json";
 
-std::filesystem::path findSlipwayd() {
-    // Installed side by side (/usr/bin) and in the build tree (build/<preset>/bin).
-    std::error_code ec;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const auto beside = self.parent_path() / "slipwayd";
-        if (std::filesystem::exists(beside, ec)) {
-            return beside;
-        }
-    }
-    if (const char* path = std::getenv("PATH")) {
-        std::string_view rest(path);
-        while (!rest.empty()) {
-            const auto colon = rest.find(':');
-            const std::filesystem::path candidate =
-                std::filesystem::path(rest.substr(0, colon)) / "slipwayd";
-            if (::access(candidate.c_str(), X_OK) == 0) {
-                return candidate;
-            }
-            if (colon == std::string_view::npos) {
-                break;
-            }
-            rest.remove_prefix(colon + 1);
-        }
-    }
-    return "slipwayd";
-}
-
 /// A client for the cluster's API server, from the kubeconfig slipwayd wrote once it was
 /// ready; nothing if that file does not exist (yet).
 std::optional<client::RestClient> clusterClient(const std::filesystem::path& dir) {
@@ -119,7 +91,7 @@ ClusterManager::ClusterManager(ClusterManagerOptions options) : m_options(std::m
         m_options.clustersRoot = defaultClustersRoot();
     }
     if (m_options.slipwaydPath.empty()) {
-        m_options.slipwaydPath = findSlipwayd();
+        m_options.slipwaydPath = findCompanion("slipwayd");
     }
     if (m_options.userKubeconfig.empty()) {
         m_options.userKubeconfig = userKubeconfigPath();
@@ -356,6 +328,50 @@ core::Result<void> ClusterManager::waitForNodes(const ClusterSpec& spec, Driver&
         }
     }
     return core::success();
+}
+
+namespace {
+
+std::string lowercase(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower;
+}
+
+}  // namespace
+
+core::Result<ClusterSpec> ClusterManager::changeSettings(const std::string& name,
+                                                         const ClusterSettingsChange& change) {
+    auto current = status(name);
+    if (!current) {
+        return current.error();
+    }
+    ClusterSpec spec = current->spec;
+    if (change.diskGiB && *change.diskGiB != spec.diskGiB) {
+        return core::Error(core::ErrorCode::BadRequest,
+                           "the data disk of \"" + name + "\" keeps its size (" +
+                               std::to_string(spec.diskGiB) +
+                               " GiB): delete the cluster and create it again to change it");
+    }
+    const bool differs = (change.cpus && *change.cpus != spec.cpus) ||
+                         (change.memoryMiB && *change.memoryMiB != spec.memoryMiB);
+    if (!differs) {
+        return spec;
+    }
+    if (current->state != ClusterState::Stopped) {
+        return core::Error(core::ErrorCode::Conflict,
+                           "cluster \"" + name + "\" is " + lowercase(stateName(current->state)) +
+                               " with " + std::to_string(spec.cpus) + " CPUs and " +
+                               std::to_string(spec.memoryMiB) +
+                               " MiB: stop it first to change them");
+    }
+    spec.cpus = change.cpus.value_or(spec.cpus);
+    spec.memoryMiB = change.memoryMiB.value_or(spec.memoryMiB);
+    if (auto saved = saveClusterSpec(clusterDir(name) / kSpecFile, spec); !saved) {
+        return saved.error();
+    }
+    return spec;
 }
 
 core::Result<void> ClusterManager::pause(const std::string& name) {

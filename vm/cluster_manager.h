@@ -73,6 +73,13 @@ public:
     /// `cancel` is checked between stopping, releasing and removing.
     core::Result<void> remove(const std::string& name, const ProgressCallback& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
+    /// Changes the CPUs and memory of a stopped cluster's nodes, kept in its cluster.json for
+    /// this and every later start (each start defines the machines afresh). NotFound for an
+    /// unknown cluster; Conflict while it runs or is paused ("stop it first"); BadRequest for
+    /// a data disk of another size (a disk keeps its size: delete and create to change it).
+    /// Returns the settings as saved.
+    core::Result<ClusterSpec> changeSettings(const std::string& name,
+                                             const ClusterSettingsChange& change);
     /// Freezes the cluster's machines (libvirt: virDomainSuspend). Pausing a paused cluster
     /// succeeds; a stopped one is Unavailable.
     core::Result<void> pause(const std::string& name);

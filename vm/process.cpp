@@ -156,6 +156,18 @@ std::filesystem::path findExecutable(const std::string& name) {
     return name;
 }
 
+std::filesystem::path findCompanion(const std::string& name) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto beside = self.parent_path() / name;
+        if (::access(beside.c_str(), X_OK) == 0) {
+            return beside;
+        }
+    }
+    return findExecutable(name);
+}
+
 bool processAlive(pid_t pid) {
     if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) {
         return false;

@@ -34,6 +34,10 @@ core::Result<ProcessResult> runProcess(const std::vector<std::string>& argv,
 /// holds a '/' or is not found (the exec then reports it missing).
 std::filesystem::path findExecutable(const std::string& name);
 
+/// Another of Slipway's programs (`slipwayd`, `slipway-studio`): the one installed beside the
+/// running executable (/usr/bin, or build/<preset>/bin in the build tree), else findExecutable.
+std::filesystem::path findCompanion(const std::string& name);
+
 /// True if `pid` exists and is not a zombie.
 bool processAlive(pid_t pid);
 

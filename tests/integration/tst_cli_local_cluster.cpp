@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `slipway` command line driving a local-process cluster end to end, as a user would.
+#include <QFileInfo>
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
@@ -112,6 +113,30 @@ private slots:
         QVERIFY(list.out.contains(QStringLiteral("itest")));
         QVERIFY(list.out.contains(QStringLiteral("Running")));
 
+        // `slipway studio` replaces itself with slipway-studio on the running cluster (its
+        // kubeconfig and context), passing what follows `--`: here Studio's screenshot option,
+        // which exits once the picture is taken.
+        const QString shot = m_dataHome.path() + QStringLiteral("/studio.png");
+        auto offscreen = testing::slipwayEnvironment(m_dataHome.path());
+        offscreen.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        const auto studio = testing::run(
+            testing::binary(QStringLiteral("slipway")),
+            QStringList{QStringLiteral("studio")} + cluster +
+                QStringList{QStringLiteral("--"), QStringLiteral("--screenshot"), shot},
+            offscreen);
+        QVERIFY2(studio.exitCode == 0, qPrintable(studio.out + studio.err));
+        QVERIFY(QFileInfo(shot).size() > 0);
+
+        // Settings change only on a stopped cluster: one line and exit 1 while it runs.
+        const auto whileRunning =
+            slipway(QStringList{QStringLiteral("start"), QStringLiteral("--memory"),
+                                QStringLiteral("1024")} +
+                    cluster);
+        QCOMPARE(whileRunning.exitCode, 1);
+        QVERIFY2(whileRunning.err.contains(QStringLiteral("stop it first")),
+                 qPrintable(whileRunning.err));
+        QCOMPARE(whileRunning.err.count(QLatin1Char('\n')), 1);
+
         const auto stopped = slipway(QStringList{QStringLiteral("stop")} + cluster);
         QCOMPARE(stopped.exitCode, 0);
         QVERIFY(!rest.get("/healthz").ok());
@@ -120,9 +145,16 @@ private slots:
         QVERIFY(afterStop.out.contains(QStringLiteral("state: Stopped")));
         QCOMPARE(slipway(QStringList{QStringLiteral("stop")} + cluster).exitCode, 0);
 
-        // Restart keeps the API port, so the kubeconfig stays valid.
-        QCOMPARE(slipway(QStringList{QStringLiteral("start")} + cluster).exitCode, 0);
+        // Restart keeps the API port, so the kubeconfig stays valid; --memory on a stopped
+        // cluster changes it from this start on.
+        const auto restarted =
+            slipway(QStringList{QStringLiteral("start"), QStringLiteral("--memory"),
+                                QStringLiteral("1024")} +
+                    cluster);
+        QCOMPARE(restarted.exitCode, 0);
+        QVERIFY(restarted.out.contains(QStringLiteral("MiB per node")));
         QCOMPARE(statusJson(name).at("apiServer").get<std::string>(), url);
+        QCOMPARE(statusJson(name).at("memoryMiB").get<int>(), 1024);
 
         const auto deleted = slipway(QStringList{QStringLiteral("delete")} + cluster);
         QCOMPARE(deleted.exitCode, 0);

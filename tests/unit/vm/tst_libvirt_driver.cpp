@@ -363,9 +363,36 @@ private slots:
         QCOMPARE(manager.removeNode("unit-managed", "unit-managed").error().code(),
                  core::ErrorCode::BadRequest);
 
+        // Settings change only while stopped, and a data disk keeps its size.
+        vm::ClusterSettingsChange bigger;
+        bigger.cpus = 2;
+        bigger.memoryMiB = 768;
+        const auto whileRunning = manager.changeSettings("unit-managed", bigger);
+        QCOMPARE(whileRunning.error().code(), core::ErrorCode::Conflict);
+        QVERIFY(whileRunning.error().message().find("stop it first") != std::string::npos);
+        QCOMPARE(manager.status("unit-managed")->spec.cpus, 1);
+
         QVERIFY(manager.stop("unit-managed").ok());
         QVERIFY(manager.status("unit-managed")->state == vm::ClusterState::Stopped);
         QCOMPARE(manager.nodes("unit-managed")->front().state, std::string("Stopped"));
+        vm::ClusterSettingsChange disk;
+        disk.diskGiB = 4;
+        QCOMPARE(manager.changeSettings("unit-managed", disk).error().code(),
+                 core::ErrorCode::BadRequest);
+        const auto changed = manager.changeSettings("unit-managed", bigger);
+        QVERIFY(changed.ok());
+        QCOMPARE(changed->cpus, 2);
+        QCOMPARE(manager.status("unit-managed")->spec.memoryMiB, std::int64_t(768));
+        // The next start defines the machine with them.
+        QVERIFY(!manager.start(spec("unit-managed")).ok());  // no guest answers on test:///
+        const auto domain = m_connection->lookupDomain("slipway-unit-managed");
+        QVERIFY(domain.ok());
+        const auto xml = domain->xmlDesc();
+        QVERIFY(xml.ok());
+        QVERIFY2(xml->find("<vcpu placement='static'>2</vcpu>") != std::string::npos ||
+                     xml->find("<vcpu>2</vcpu>") != std::string::npos,
+                 xml->c_str());
+        QVERIFY(manager.stop("unit-managed").ok());
         QCOMPARE(manager.addNode("unit-managed").error().code(), core::ErrorCode::Unavailable);
         QVERIFY(domainExists(*m_connection, "slipway-unit-managed"));
         QVERIFY(manager.remove("unit-managed").ok());
