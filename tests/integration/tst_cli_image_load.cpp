@@ -3,35 +3,19 @@
 // anything the API server buffers, is streamed through the API server's nodes/proxy to the
 // node agent, loaded, and runs as a pod (imagePullPolicy Never). Needs root (the local driver
 // runs the node agent only as root).
-#include <random>
-
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <unistd.h>
 
-#include "engine/agent/images/oci_archive_writer.h"
-
 #include "test_support.h"
+#include "tests/support/test_images.h"
 
 using namespace slipway;
 
 namespace {
 
-constexpr int kBlobBytes = 6 * 1024 * 1024;  // twice the API server's body limit
-
-const char* const kPod =
-    "apiVersion: v1\n"
-    "kind: Pod\n"
-    "metadata:\n"
-    "  name: uploaded\n"
-    "spec:\n"
-    "  restartPolicy: Never\n"
-    "  containers:\n"
-    "  - name: main\n"
-    "    image: test.local/upload:1\n"
-    "    imagePullPolicy: Never\n"
-    "    command: [\"/bin/sh\", \"-c\", \"/bin/busybox wc -c < /data/blob\"]\n";
+constexpr std::size_t kBlobBytes = 6 * 1024 * 1024;  // twice the API server's body limit
 
 }  // namespace
 
@@ -49,41 +33,9 @@ class TstCliImageLoad : public QObject {
 
     /// An image with busybox as its shell and a blob of incompressible bytes.
     QString writeImage() {
-        agent::images::LayerBuilder layer;
-        QFile busybox(QStringLiteral("/bin/busybox"));
-        if (!busybox.open(QIODevice::ReadOnly)) {
-            return {};
-        }
-        const QByteArray binary = busybox.readAll();
-        layer.addDirectory("bin");
-        layer.addFile("bin/busybox", binary.toStdString(), 0755);
-        layer.addSymlink("bin/sh", "busybox");
-        std::string blob(kBlobBytes, '\0');
-        std::mt19937 random(7);
-        for (auto& byte : blob) {
-            byte = static_cast<char>(random());
-        }
-        layer.addDirectory("data");
-        layer.addFile("data/blob", std::move(blob));
-        auto built = layer.build();
-        if (!built) {
-            return {};
-        }
-        agent::images::ImageSpec spec;
-        spec.references = {"test.local/upload:1"};
-        spec.layers = {std::move(*built)};
-        auto archive = agent::images::writeOciArchive({spec});
-        if (!archive) {
-            return {};
-        }
         const QString path = m_files.filePath(QStringLiteral("upload.tar"));
-        QFile out(path);
-        if (!out.open(QIODevice::WriteOnly) ||
-            out.write(archive->data(), static_cast<qint64>(archive->size())) !=
-                static_cast<qint64>(archive->size())) {
-            return {};
-        }
-        return path;
+        return testing::writeBusyboxImage(path, "test.local/upload:1", kBlobBytes) ? path
+                                                                                   : QString();
     }
 
 private slots:
@@ -115,7 +67,9 @@ private slots:
         const auto kubeconfig = slipway(QStringList{"kubeconfig"} + m_cluster);
         QCOMPARE(kubeconfig.exitCode, 0);
         testing::Kubectl kubectl(kubeconfig.out.trimmed());
-        const auto applied = kubectl({"apply", "-f", "-"}, kPod);
+        const auto applied = kubectl(
+            {"apply", "-f", "-"},
+            QByteArray::fromStdString(testing::blobSizePod("uploaded", "test.local/upload:1")));
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
         const auto done = kubectl(
             {"wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/uploaded", "--timeout=120s"});

@@ -7,6 +7,7 @@
 // Needs libvirt (qemu:///system as root, with libvirtd and virtlogd running) and the guest
 // image of the build (share/slipway/guest).
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "engine/core/atomic_file.h"
@@ -15,6 +16,7 @@
 #include "vm/local_process_driver.h"
 
 #include "tests/integration/test_support.h"
+#include "tests/support/test_images.h"
 #include "tests/vm/vm_test_cluster.h"
 
 using namespace slipway;
@@ -85,7 +87,8 @@ private slots:
     }
 
     void startFromNothing() {
-        startCluster({"--driver", "libvirt", "--accel", "tcg", "--cpus", "2", "--memory", "1024",
+        // 512 MiB: the size issue 7 asks the whole VM to fit in, demo app included.
+        startCluster({"--driver", "libvirt", "--accel", "tcg", "--cpus", "2", "--memory", "512",
                       "--disk", "2"});
         QVERIFY(domainDefined());
         const auto status = slipway({"status"});
@@ -124,6 +127,27 @@ private slots:
         const auto logs = slipway({"logs"});
         QCOMPARE(logs.exitCode, 0);
         QVERIFY(logs.out.contains("slipway-guest: slipwayd started"));
+    }
+
+    void imageLoadReachesTheGuest() {
+        // Larger than the API server buffers: streamed through nodes/proxy into the guest.
+        constexpr std::size_t kBlobBytes = 4 * 1024 * 1024;
+        QTemporaryDir files;
+        const QString archive = files.filePath("vm-upload.tar");
+        QVERIFY(testing::writeBusyboxImage(archive, "test.local/vm-upload:1", kBlobBytes));
+        const auto loaded = slipway({"image", "load", archive}, 300000);
+        QVERIFY2(loaded.exitCode == 0, qPrintable(loaded.out + loaded.err));
+        QVERIFY2(loaded.out.contains("Loaded test.local/vm-upload:1 on " + m_cluster.name()),
+                 qPrintable(loaded.out));
+        testing::Kubectl kubectl(clusterDir() + "/kubeconfig");
+        const auto applied =
+            kubectl({"apply", "-f", "-"}, QByteArray::fromStdString(testing::blobSizePod(
+                                              "vm-uploaded", "test.local/vm-upload:1")));
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        const auto done = kubectl({"wait", "--for=jsonpath={.status.phase}=Succeeded",
+                                   "pod/vm-uploaded", "--timeout=300s"});
+        QVERIFY2(done.exitCode == 0, qPrintable(done.out + done.err));
+        QCOMPARE(kubectl({"logs", "vm-uploaded"}).out.trimmed(), QString::number(kBlobBytes));
     }
 
     void pauseFreezesAndUnpauseThaws() {
