@@ -1049,7 +1049,7 @@
         <translation>Lignes du journal</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+58"/>
         <source>Following %1</source>
         <translation>Suivi de %1</translation>
     </message>
@@ -1085,13 +1085,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+224"/>
+        <location line="+228"/>
         <location line="+6"/>
         <source>Connect to Kubeconfig Context</source>
         <translation>Se connecter à un contexte kubeconfig</translation>
     </message>
     <message>
-        <location line="-229"/>
+        <location line="-233"/>
         <source>Could not read %1: %2</source>
         <translation>Impossible de lire %1 : %2</translation>
     </message>
@@ -1182,21 +1182,21 @@
     </message>
     <message>
         <location line="+24"/>
-        <location line="+53"/>
+        <location line="+57"/>
         <location line="+20"/>
         <source>Connecting…</source>
         <translation>Connexion…</translation>
     </message>
     <message>
-        <location line="-70"/>
-        <location line="+55"/>
+        <location line="-74"/>
+        <location line="+59"/>
         <location line="+18"/>
         <source>Live</source>
         <translation>En direct</translation>
     </message>
     <message>
-        <location line="-68"/>
-        <location line="+52"/>
+        <location line="-72"/>
+        <location line="+56"/>
         <location line="+18"/>
         <location line="+20"/>
         <source>Error: %1</source>
@@ -2259,7 +2259,7 @@
 <context>
     <name>slipway::gui::TopologyPage</name>
     <message>
-        <location filename="../gui/views/topology_page.cpp" line="+57"/>
+        <location filename="../gui/views/topology_page.cpp" line="+59"/>
         <location line="+1"/>
         <source>Type</source>
         <translation>Type</translation>
@@ -2389,19 +2389,29 @@
         <translation>Conditions</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-67"/>
+        <source>Lo&amp;gs…</source>
+        <translation>&amp;Journaux…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location line="+55"/>
         <source>Events</source>
         <translation>Événements</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+107"/>
+        <location line="+123"/>
         <source>Select an object to see its details.</source>
         <translation>Sélectionnez un objet pour voir ses détails.</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-111"/>
+        <source>Follow the selected Pod&apos;s log, or those of every pod of the selected Deployment, in a Logs tab</source>
+        <translation>Suivre le journal du Pod sélectionné, ou ceux de tous les pods du Deployment sélectionné, dans un onglet Journaux</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>All namespaces</source>
         <translation>Tous les namespaces</translation>
     </message>
@@ -2411,7 +2421,7 @@
         <translation>Sélecteur de labels : %1</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+42"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>

@@ -1048,7 +1048,7 @@
         <translation>ログの行</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+58"/>
         <source>Following %1</source>
         <translation>%1 を追跡中</translation>
     </message>
@@ -1084,13 +1084,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+224"/>
+        <location line="+228"/>
         <location line="+6"/>
         <source>Connect to Kubeconfig Context</source>
         <translation>kubeconfig のコンテキストに接続</translation>
     </message>
     <message>
-        <location line="-229"/>
+        <location line="-233"/>
         <source>Could not read %1: %2</source>
         <translation>%1 を読み込めませんでした: %2</translation>
     </message>
@@ -1181,21 +1181,21 @@
     </message>
     <message>
         <location line="+24"/>
-        <location line="+53"/>
+        <location line="+57"/>
         <location line="+20"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location line="-70"/>
-        <location line="+55"/>
+        <location line="-74"/>
+        <location line="+59"/>
         <location line="+18"/>
         <source>Live</source>
         <translation>ライブ</translation>
     </message>
     <message>
-        <location line="-68"/>
-        <location line="+52"/>
+        <location line="-72"/>
+        <location line="+56"/>
         <location line="+18"/>
         <location line="+20"/>
         <source>Error: %1</source>
@@ -2252,7 +2252,7 @@
 <context>
     <name>slipway::gui::TopologyPage</name>
     <message>
-        <location filename="../gui/views/topology_page.cpp" line="+57"/>
+        <location filename="../gui/views/topology_page.cpp" line="+59"/>
         <location line="+1"/>
         <source>Type</source>
         <translation>種類</translation>
@@ -2382,19 +2382,29 @@
         <translation>Condition</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-67"/>
+        <source>Lo&amp;gs…</source>
+        <translation>ログ(&amp;G)…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <location line="+55"/>
         <source>Events</source>
         <translation>イベント</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+107"/>
+        <location line="+123"/>
         <source>Select an object to see its details.</source>
         <translation>オブジェクトを選択すると詳細が表示されます。</translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-111"/>
+        <source>Follow the selected Pod&apos;s log, or those of every pod of the selected Deployment, in a Logs tab</source>
+        <translation>選択した Pod のログ、または選択した Deployment のすべての Pod のログを「ログ」タブで追跡します</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>All namespaces</source>
         <translation>すべての Namespace</translation>
     </message>
@@ -2404,7 +2414,7 @@
         <translation>ラベルセレクター: %1</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+42"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>

@@ -213,6 +213,10 @@ TopologyPage* MainWindow::openTopology(const ConnectionTarget& target) {
             [page](const QString& requestId, const std::vector<nlohmann::json>& events) {
                 page->setObjectEvents(requestId, eventRowsOf(events));
             });
+    connect(page, &TopologyPage::logsRequested, this,
+            [this, target](const QString& nameSpace, const QString& name, bool deployment) {
+                openLogs(target)->followTarget(nameSpace, name, deployment);
+            });
     const QString title = target.displayName.isEmpty() ? target.context : target.displayName;
     m_tabs->setCurrentIndex(m_tabs->addTab(page, tr("Topology: %1").arg(title)));
     connection->start();

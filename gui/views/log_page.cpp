@@ -86,6 +86,19 @@ void LogPage::updateTargets() {
     m_targetBox->setCurrentIndex(index >= 0 ? index : 0);
 }
 
+void LogPage::followTarget(const QString& nameSpace, const QString& name, bool deployment) {
+    const int kind = m_kindBox->findData(deployment);
+    if (kind >= 0) {
+        m_kindBox->setCurrentIndex(kind);
+    }
+    const QString key = nameSpace + QLatin1Char('/') + name;
+    if (m_targetBox->findText(key) < 0) {
+        m_targetBox->addItem(key);  // listed before the cluster's pods arrive
+    }
+    m_targetBox->setCurrentText(key);
+    follow();
+}
+
 void LogPage::follow() {
     const QString key = m_targetBox->currentText();
     const qsizetype slash = key.indexOf(QLatin1Char('/'));

@@ -28,6 +28,9 @@ public:
 
 public slots:
     void setConnectionStatus(const QString& text, bool isError);
+    /// Follows one Pod, or every pod of a Deployment (`deployment`), as choosing it in the
+    /// bar and pressing Follow would; the choice shows in the bar once the cluster lists it.
+    void followTarget(const QString& nameSpace, const QString& name, bool deployment);
 
 private:
     void updateTargets();

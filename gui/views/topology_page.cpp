@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
@@ -51,6 +52,7 @@ TopologyPage::TopologyPage(TopologyModel* model, QWidget* parent)
       m_filterError(new QLabel(this)),
       m_status(new QLabel(this)),
       m_detailsTitle(new QLabel(this)),
+      m_logs(new QPushButton(tr("Lo&gs…"), this)),
       m_details(new QTabWidget(this)),
       m_yaml(new QPlainTextEdit(this)),
       m_conditions(makeTable(
@@ -129,8 +131,22 @@ TopologyPage::TopologyPage(TopologyModel* model, QWidget* parent)
     auto* side = new QWidget(this);
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(6, 0, 0, 0);
-    sideLayout->addWidget(m_detailsTitle);
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_detailsTitle, 1);
+    titleRow->addWidget(m_logs, 0, Qt::AlignTop);
+    sideLayout->addLayout(titleRow);
     sideLayout->addWidget(m_details, 1);
+    m_logs->setEnabled(false);
+    m_logs->setToolTip(
+        tr("Follow the selected Pod's log, or those of every pod of the "
+           "selected Deployment, in a Logs tab"));
+    connect(m_logs, &QPushButton::clicked, this, [this] {
+        const TopologyVertex* vertex = m_shownId.isEmpty() ? nullptr : m_model->vertex(m_shownId);
+        if (vertex != nullptr) {
+            emit logsRequested(vertex->nameSpace, vertex->name,
+                               vertex->kind == VertexKind::Deployment);
+        }
+    });
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_view);
@@ -230,6 +246,8 @@ void TopologyPage::showDetails(const QString& id) {
     const TopologyVertex* vertex = id.isEmpty() ? nullptr : m_model->vertex(id);
     const bool sameObject = id == m_shownId;
     m_shownId = vertex != nullptr ? id : QString();
+    m_logs->setEnabled(vertex != nullptr &&
+                       (vertex->kind == VertexKind::Pod || vertex->kind == VertexKind::Deployment));
     if (vertex == nullptr) {
         m_detailsTitle->setText(tr("Select an object to see its details."));
         m_yaml->clear();

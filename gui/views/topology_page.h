@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QLineEdit;
 class QPlainTextEdit;
 class QTableWidget;
@@ -38,6 +39,8 @@ public:
     QPlainTextEdit* yamlView() const { return m_yaml; }
     QTableWidget* conditionsTable() const { return m_conditions; }
     QTableWidget* eventsTable() const { return m_events; }
+    /// "Logs…" beside the selected object's title: enabled for a Pod or a Deployment.
+    QPushButton* logsButton() const { return m_logs; }
     QString filterError() const;
 
 public slots:
@@ -49,6 +52,9 @@ public slots:
 signals:
     void objectEventsRequested(const QString& requestId, const QString& kind,
                                const QString& nameSpace, const QString& name);
+    /// The user asked for the selected Pod's log, or for those of every pod of the selected
+    /// Deployment (`deployment`).
+    void logsRequested(const QString& nameSpace, const QString& name, bool deployment);
 
 private:
     void applyFilter();
@@ -66,6 +72,7 @@ private:
     QLabel* m_filterError;
     QLabel* m_status;
     QLabel* m_detailsTitle;
+    QPushButton* m_logs;
     QTabWidget* m_details;
     QPlainTextEdit* m_yaml;
     QTableWidget* m_conditions;

@@ -71,6 +71,24 @@ private slots:
             QVERIFY(widget->focusPolicy() & Qt::TabFocus);
         }
     }
+
+    void followsATargetChosenElsewhere() {
+        // The topology's "Logs…" opens the page before the cluster has listed anything.
+        LogModel model;
+        LogPage page(&model);
+        QSignalSpy requested(&model, &LogModel::streamRequested);
+        page.followTarget(QStringLiteral("default"), QStringLiteral("web-1-a"), false);
+        QCOMPARE(page.targetBox()->currentText(), QStringLiteral("default/web-1-a"));
+        QCOMPARE(page.kindBox()->currentData().toBool(), false);
+        model.applyEvents({
+            upsert(ResourceKind::Pod, {{"metadata", owned("web-1-a", "ReplicaSet", "web-1")},
+                                       {"status", {{"phase", "Running"}}}}),
+        });
+        // The pod arrives and its stream starts.
+        QTRY_COMPARE(requested.count(), 1);
+        QCOMPARE(requested.constFirst().at(1).toString(), QStringLiteral("web-1-a"));
+        QCOMPARE(page.targetBox()->currentText(), QStringLiteral("default/web-1-a"));
+    }
 };
 
 QTEST_MAIN(TstLogPage)

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QtTest>
@@ -165,6 +166,18 @@ private slots:
         QCOMPARE(page.eventsTable()->rowCount(), 1);
         page.setObjectEvents(QStringLiteral("stale"), {});
         QCOMPARE(page.eventsTable()->rowCount(), 1);
+
+        // A Pod's or a Deployment's log is one click away; a ReplicaSet has none of its own.
+        QSignalSpy logs(&page, &TopologyPage::logsRequested);
+        QVERIFY(page.logsButton()->isEnabled());
+        page.logsButton()->click();
+        QCOMPARE(logs.count(), 1);
+        QCOMPARE(logs.constFirst().at(0).toString(), QStringLiteral("default"));
+        QCOMPARE(logs.constFirst().at(1).toString(), QStringLiteral("web-1-b"));
+        QCOMPARE(logs.constFirst().at(2).toBool(), false);
+        page.view()->selectVertex(QStringLiteral("ReplicaSet/default/web-1"));
+        QVERIFY(!page.logsButton()->isEnabled());
+        page.view()->selectVertex(id);
 
         // Search dims what does not match.
         page.searchEdit()->setText(QStringLiteral("web-1-a"));
