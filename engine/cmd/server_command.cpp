@@ -495,9 +495,15 @@ int runServer(const ServerFlags& flags) {
     std::optional<dns::ClusterDns> clusterDns;
     if (*dnsOptions) {
         clusterDns.emplace(dnsClient, std::move(**dnsOptions));
-        // Without DNS pods still run (by IP): a port taken by another resolver is not fatal.
+        // Without DNS pods still run (by IP): on the automatic address, a port taken by
+        // another resolver is not fatal. An address given with --cluster-dns-listen is what the
+        // caller relies on, so not getting it ends slipwayd as any other listener would.
         if (auto started = clusterDns->start(); !started) {
-            spdlog::error("cluster dns: {}", started.error().message());
+            if (flags.clusterDnsListen != "auto") {
+                spdlog::critical("{}", started.error().message());
+                return 1;
+            }
+            spdlog::error("{}", started.error().message());
             clusterDns.reset();
         }
     }

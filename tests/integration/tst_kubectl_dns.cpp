@@ -15,15 +15,26 @@ namespace t = slipway::testing::dns;
 
 namespace {
 
-/// A UDP port free on 127.0.0.1 now (the kernel's pick; TCP on it is tried by the server too).
-std::uint16_t freeUdpPort() {
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    auto address = t::loopback(0);
-    bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    close(fd);
-    return ntohs(address.sin_port);
+/// A port free on 127.0.0.1 now for both UDP and TCP, since the server listens on both. The
+/// kernel's pick of a UDP port can be a TCP port in use at the same moment (an ephemeral port
+/// of some client's connection on a busy machine), and then the server cannot start.
+std::uint16_t freeUdpAndTcpPort() {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        const int udp = socket(AF_INET, SOCK_DGRAM, 0);
+        auto address = t::loopback(0);
+        bind(udp, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+        socklen_t length = sizeof address;
+        getsockname(udp, reinterpret_cast<sockaddr*>(&address), &length);
+        const int tcp = socket(AF_INET, SOCK_STREAM, 0);
+        const bool both =
+            bind(tcp, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+        close(tcp);
+        close(udp);
+        if (both) {
+            return ntohs(address.sin_port);
+        }
+    }
+    return 0;
 }
 
 std::vector<std::string> addressesOf(std::uint16_t port, const std::string& name) {
@@ -47,7 +58,8 @@ private slots:
             QSKIP("kubectl is not installed");
         }
         m_upstream.add("example.com.", {"192.0.2.10"});
-        m_port = freeUdpPort();
+        m_port = freeUdpAndTcpPort();
+        QVERIFY(m_port != 0);
         const auto listen = QStringLiteral("127.0.0.1:%1").arg(m_port);
         const auto upstream = QStringLiteral("127.0.0.1:%1").arg(m_upstream.port());
         QVERIFY(m_server.start(QStringList{QStringLiteral("--cluster-dns-listen"), listen,
