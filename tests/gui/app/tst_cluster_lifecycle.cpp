@@ -7,8 +7,10 @@
 // otherwise. With SLIPWAY_SCREENSHOT_DIR set it saves clusters.png (docs/screenshots).
 #include <filesystem>
 
+#include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <unistd.h>
@@ -18,9 +20,11 @@
 #include "gui/app/main_window.h"
 #include "gui/models/cluster_list_model.h"
 #include "gui/models/cluster_wizard_model.h"
+#include "gui/services/cluster_connection.h"
 #include "gui/services/cluster_service.h"
 #include "gui/views/cluster_manager_view.h"
 #include "gui/views/cluster_wizard.h"
+#include "gui/views/log_page.h"
 #include "gui/views/operation_panel.h"
 
 #include "tests/integration/test_support.h"
@@ -183,6 +187,27 @@ private slots:
         if (const QString dir = qEnvironmentVariable("SLIPWAY_SCREENSHOT_DIR"); !dir.isEmpty()) {
             QVERIFY(window.grab().save(dir + QStringLiteral("/clusters.png")));
         }
+
+        // The example's pods run on the cluster's real node: their logs, followed through the
+        // API server and the node agent, reach the Logs tab ("hello 1: serving … as <pod>").
+        LogPage* logs = window.openLogs(ConnectionTarget{kubeconfig, {}, QStringLiteral("wiz")});
+        logs->followTarget(QStringLiteral("default"), QStringLiteral("hello"), true);
+        const auto servingLines = [logs] {
+            int serving = 0;
+            const QAbstractItemModel* lines = logs->linesView()->model();
+            for (int row = 0; row < lines->rowCount(); ++row) {
+                serving += lines->index(row, 0).data().toString().contains(
+                               QStringLiteral("hello 1: serving"))
+                               ? 1
+                               : 0;
+            }
+            return serving;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(servingLines(), 2, 120'000);  // one per replica
+        if (const QString dir = qEnvironmentVariable("SLIPWAY_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            QVERIFY(window.grab().save(dir + QStringLiteral("/logs.png")));
+        }
+        window.tabs()->setCurrentIndex(0);  // back to the cluster list
 
         // Pause: the engine freezes, the API server stops answering.
         QPushButton* pause = view->actionButton(QStringLiteral("pause"));
