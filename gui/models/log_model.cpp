@@ -24,6 +24,30 @@ QString controllerOf(const json& object, const char* kind) {
 }
 
 /// A pod whose containers have started at least once has a log to give.
+/// The restarts of all of a pod's containers, and whether one of them runs now.
+long long restartsOf(const json& pod) {
+    long long restarts = 0;
+    const json::json_pointer statuses("/status/containerStatuses");
+    if (pod.contains(statuses) && pod.at(statuses).is_array()) {
+        for (const json& container : pod.at(statuses)) {
+            const auto count = container.find("restartCount");
+            if (count != container.end() && count->is_number_integer()) {
+                restarts += count->get<long long>();
+            }
+        }
+    }
+    return restarts;
+}
+
+bool hasRunningContainer(const json& pod) {
+    const json::json_pointer statuses("/status/containerStatuses");
+    if (!pod.contains(statuses) || !pod.at(statuses).is_array()) {
+        return false;
+    }
+    return std::any_of(pod.at(statuses).begin(), pod.at(statuses).end(),
+                       [](const json& c) { return c.contains("/state/running"_json_pointer); });
+}
+
 bool hasLog(const json& pod) {
     const QString phase = qStringAt(pod, "/status/phase"_json_pointer);
     if (phase == QLatin1String("Running") || phase == QLatin1String("Succeeded") ||
@@ -166,6 +190,12 @@ void LogModel::reconcileStreams() {
             continue;
         }
         known.insert(podName);
+        if (const auto ended = m_ended.constFind(podName); ended != m_ended.constEnd()) {
+            // Its stream ended with its container: follow the one that replaced it.
+            if (restartsOf(pod) > ended.value() && hasRunningContainer(pod)) {
+                m_ended.erase(ended);
+            }
+        }
         if (hasLog(pod)) {
             wanted.insert(podName);
         }
@@ -242,7 +272,8 @@ void LogModel::streamEnded(const QString& pod, const QString& error) {
         return;  // stopped on purpose
     }
     m_streaming.remove(pod);
-    m_ended.insert(pod);
+    const auto object = m_objects.pods.constFind(m_nameSpace + QLatin1Char('/') + pod);
+    m_ended.insert(pod, object != m_objects.pods.constEnd() ? restartsOf(*object.value()) : 0);
     const QByteArray rest = m_partial.take(pod);
     if (!rest.isEmpty()) {
         appendChunk(pod, rest + '\n');

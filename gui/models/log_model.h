@@ -88,7 +88,10 @@ private:
     QList<LogLine> m_lines;
     QHash<QString, QByteArray> m_partial;  // per pod: the unfinished last line
     QSet<QString> m_streaming;             // pods whose stream was requested
-    QSet<QString> m_ended;                 // pods whose stream ended; not asked for again
+    // Pods whose stream ended, with their containers' restarts then: asked for again only
+    // once a container has restarted and runs (the new instance's log), as `kubectl logs -f`
+    // run again would show.
+    QHash<QString, long long> m_ended;
     WorkloadObjects m_objects;
 };
 

@@ -133,6 +133,35 @@ private slots:
         QCOMPARE(model.text(), QStringLiteral("no timestamp here"));  // one pod: no prefix
     }
 
+    void followsAContainerThatRestarted() {
+        LogModel model;
+        QSignalSpy requested(&model, &LogModel::streamRequested);
+        const auto pod = [](int restarts, const char* state) {
+            json status = {{"phase", "Running"}};
+            status["containerStatuses"] = json::array({{{"name", "web"},
+                                                        {"restartCount", restarts},
+                                                        {"state", {{state, json::object()}}}}});
+            return json{{"metadata", {{"name", "crashy"}, {"namespace", "default"}}},
+                        {"status", status}};
+        };
+        model.applyEvents({upsert(ResourceKind::Pod, pod(0, "running"))});
+        model.follow(QStringLiteral("default"), QStringLiteral("crashy"), false);
+        QCOMPARE(requested.count(), 1);
+        // The container exits: its stream ends, and is not asked for again while it waits.
+        model.streamEnded(QStringLiteral("crashy"), {});
+        model.applyEvents({upsert(ResourceKind::Pod, pod(0, "terminated"))});
+        model.applyEvents({upsert(ResourceKind::Pod, pod(1, "waiting"))});
+        QCOMPARE(requested.count(), 1);
+        // Restarted and running: the new instance's log is followed.
+        model.applyEvents({upsert(ResourceKind::Pod, pod(1, "running"))});
+        QCOMPARE(requested.count(), 2);
+        QCOMPARE(model.streamedPods(), QStringList{QStringLiteral("crashy")});
+        // A stream that ends without a restart (e.g. the server's timeout) stays ended.
+        model.streamEnded(QStringLiteral("crashy"), {});
+        model.applyEvents({upsert(ResourceKind::Pod, pod(1, "running"))});
+        QCOMPARE(requested.count(), 2);
+    }
+
     void streamsThroughTheApiServer() {
         testing::SlipwaydServer server;
         QVERIFY(server.start(testing::args(
