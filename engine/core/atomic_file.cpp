@@ -10,10 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/core/replace_file.h"
+
 namespace slipway::core {
 
-Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_view content,
-                                 mode_t mode) {
+namespace {
+
+Result<void> writeThroughRename(const std::filesystem::path& path, std::string_view content,
+                                mode_t mode, bool durable) {
     const std::filesystem::path temporary = path.string() + ".tmp";
     const auto fail = [&](const char* what, int fd) {
         const std::string reason = std::strerror(errno);
@@ -42,7 +46,7 @@ Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
+    if (durable && ::fsync(fd) != 0) {
         return fail("syncing", fd);
     }
     ::close(fd);
@@ -50,6 +54,17 @@ Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_
         return fail("renaming into", -1);
     }
     return success();
+}
+
+}  // namespace
+
+Result<void> writeFileAtomically(const std::filesystem::path& path, std::string_view content,
+                                 mode_t mode) {
+    return writeThroughRename(path, content, mode, true);
+}
+
+Result<void> replaceFile(const std::filesystem::path& path, std::string_view content, mode_t mode) {
+    return writeThroughRename(path, content, mode, false);
 }
 
 Result<std::string> readFile(const std::filesystem::path& path) {

@@ -24,6 +24,7 @@
 #include "engine/agent/images/layer.h"
 #include "engine/agent/images/sha256.h"
 #include "engine/core/atomic_file.h"
+#include "engine/core/replace_file.h"
 
 namespace slipway::agent::images {
 namespace {
@@ -1110,7 +1111,8 @@ public:
                     {"target", c.target.string()},
                     {"overlay", c.overlay},
                     {"ready", c.ready}};
-        return core::writeFileAtomically(dir / "rootfs.json", doc.dump());
+        // A mounted rootfs does not outlive a reboot: its record needs no fsync.
+        return core::replaceFile(dir / "rootfs.json", doc.dump());
     }
 
     core::Result<Rootfs> prepareRootfs(std::string_view imageRef, std::string_view containerId,

@@ -31,6 +31,7 @@
 #include "engine/agent/runtime/oci_spec.h"
 #include "engine/agent/runtime/shim_protocol.h"
 #include "engine/core/atomic_file.h"
+#include "engine/core/replace_file.h"
 
 namespace slipway::agent::runtime {
 
@@ -188,36 +189,11 @@ std::string trimmed(std::string text) {
     return text;
 }
 
-/// Writes a bundle's state file through a temporary and a rename: readers see the old or the
-/// new content, never a torn one. No fsync: these files describe processes that a reboot ends
-/// anyway, and three fsyncs per container were a good part of its start-up on a busy disk.
+/// A bundle's state file: replaced through a rename, without an fsync. These files describe
+/// processes that a reboot ends anyway, and three fsyncs per container were a good part of its
+/// start-up on a busy disk.
 Result<void> writeStateFile(const fs::path& path, std::string_view content) {
-    const fs::path temporary = path.string() + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return errnoError("writing " + path.string(), errno);
-    }
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            const int error = errno;
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            return errnoError("writing " + path.string(), error);
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temporary.c_str());
-        return errnoError("renaming into " + path.string(), error);
-    }
-    return core::success();
+    return core::replaceFile(path, content);
 }
 
 std::string readSmallFile(const fs::path& path) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/replace_file.h"
 
 using namespace slipway;
 
@@ -33,6 +34,22 @@ private slots:
         struct stat info {};
         QCOMPARE(::stat(file.c_str(), &info), 0);
         QCOMPARE(info.st_mode & 0777, mode_t(0600));
+    }
+
+    void replaceFileSwapsWholeFilesToo() {
+        // The same rename-over as writeFileAtomically, without the fsync.
+        QTemporaryDir dir;
+        const std::filesystem::path file = dir.filePath(QStringLiteral("state.json")).toStdString();
+        QVERIFY(core::replaceFile(file, "{\"ready\":false}").ok());
+        QVERIFY(core::replaceFile(file, "{\"ready\":true}", 0600).ok());
+        QCOMPARE(*core::readFile(file), std::string("{\"ready\":true}"));
+        struct stat info {};
+        QCOMPARE(::stat(file.c_str(), &info), 0);
+        QCOMPARE(info.st_mode & 0777, mode_t(0600));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList{QStringLiteral("state.json")});
+        QCOMPARE(core::replaceFile("/nonexistent-dir/state.json", "x").error().code(),
+                 core::ErrorCode::Io);
     }
 
     void missingFileIsNotFound() {
