@@ -24,7 +24,6 @@
 #include "engine/agent/images/layer.h"
 #include "engine/agent/images/sha256.h"
 #include "engine/core/atomic_file.h"
-#include "engine/core/replace_file.h"
 
 namespace slipway::agent::images {
 namespace {
@@ -1111,8 +1110,9 @@ public:
                     {"target", c.target.string()},
                     {"overlay", c.overlay},
                     {"ready", c.ready}};
-        // A mounted rootfs does not outlive a reboot: its record needs no fsync.
-        return core::replaceFile(dir / "rootfs.json", doc.dump());
+        // Durable: after an unclean power-off the store reads these records to find (and undo)
+        // what was prepared before it.
+        return core::writeFileAtomically(dir / "rootfs.json", doc.dump());
     }
 
     core::Result<Rootfs> prepareRootfs(std::string_view imageRef, std::string_view containerId,
