@@ -73,7 +73,8 @@ int startCommand(vm::ClusterManager& manager, const GlobalOptions& global, vm::C
                   << " node(s); --nodes applies to new clusters (slipway node add|delete "
                      "changes it)\n";
     }
-    if (before) {
+    const bool changeAsked = change.cpus || change.memoryMiB || change.diskGiB;
+    if (before && changeAsked) {  // otherwise no second status probe
         auto changed = manager.changeSettings(spec.name, change);
         if (!changed) {
             return fail(changed.error());

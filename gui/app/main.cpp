@@ -81,6 +81,18 @@ void useDarkPalette() {
     QApplication::setPalette(dark);
 }
 
+/// Saves a picture of `window` to `file` and quits: 0 if it was written, 1 (with a line on
+/// stderr) if not.
+void saveAndQuit(slipway::gui::MainWindow& window, const QString& file) {
+    if (!window.grab().save(file)) {
+        std::fprintf(stderr, "slipway-studio: cannot write %s\n",
+                     qPrintable(QDir::toNativeSeparators(file)));
+        QApplication::exit(1);
+        return;
+    }
+    QApplication::exit(0);
+}
+
 /// Saves a picture of `window` to `file` once its first listing is shown, then quits: for the
 /// documentation's screenshots and for CI.
 void screenshotAfterFirstRefresh(slipway::gui::MainWindow& window, const QString& file) {
@@ -88,15 +100,7 @@ void screenshotAfterFirstRefresh(slipway::gui::MainWindow& window, const QString
         &window, &slipway::gui::MainWindow::clustersRefreshed, &window,
         [&window, file] {
             // One more turn of the event loop lets pending layout and repaints settle.
-            QTimer::singleShot(0, &window, [&window, file] {
-                if (!window.grab().save(file)) {
-                    std::fprintf(stderr, "slipway-studio: cannot write %s\n",
-                                 qPrintable(QDir::toNativeSeparators(file)));
-                    QApplication::exit(1);
-                    return;
-                }
-                QApplication::exit(0);
-            });
+            QTimer::singleShot(0, &window, [&window, file] { saveAndQuit(window, file); });
         },
         Qt::SingleShotConnection);
 }
@@ -113,15 +117,7 @@ void screenshotWhenTopologyReady(slipway::gui::MainWindow& window, const QString
                 if (!select.isEmpty()) {
                     page->view()->selectVertex(select);
                 }
-                QTimer::singleShot(200, &window, [&window, file] {
-                    if (!window.grab().save(file)) {
-                        std::fprintf(stderr, "slipway-studio: cannot write %s\n",
-                                     qPrintable(QDir::toNativeSeparators(file)));
-                        QApplication::exit(1);
-                        return;
-                    }
-                    QApplication::exit(0);
-                });
+                QTimer::singleShot(200, &window, [&window, file] { saveAndQuit(window, file); });
             });
         },
         Qt::SingleShotConnection);
@@ -137,15 +133,7 @@ void screenshotWhenManifestChecked(slipway::gui::MainWindow& window,
             if (page->currentTarget() >= 0) {
                 emit page->diffRequested();
             }
-            QTimer::singleShot(2500, &window, [&window, file] {
-                if (!window.grab().save(file)) {
-                    std::fprintf(stderr, "slipway-studio: cannot write %s\n",
-                                 qPrintable(QDir::toNativeSeparators(file)));
-                    QApplication::exit(1);
-                    return;
-                }
-                QApplication::exit(0);
-            });
+            QTimer::singleShot(2500, &window, [&window, file] { saveAndQuit(window, file); });
         },
         Qt::SingleShotConnection);
 }

@@ -15,6 +15,7 @@
 #include "gui/services/cluster_connection.h"
 #include "gui/services/rollout_service.h"
 
+#include "tests/gui/rollout_fixtures.h"
 #include "tests/integration/test_support.h"
 
 using namespace slipway;
@@ -24,29 +25,7 @@ using nlohmann::json;
 namespace {
 
 json deployment(const char* name, int replicas, const char* image) {
-    json container = {{"name", "web"}, {"image", image}};
-    return {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
-            {"metadata",
-             {{"name", name},
-              {"namespace", "default"},
-              {"annotations", {{"kubernetes.io/change-cause", "first release"}}}}},
-            {"spec",
-             {{"replicas", replicas},
-              {"selector", {{"matchLabels", {{"app", name}}}}},
-              {"template",
-               {{"metadata", {{"labels", {{"app", name}}}}},
-                {"spec", {{"containers", json::array({container})}}}}}}}};
-}
-
-/// How many pods the revision has now (0 when it has none).
-int podsOfRevision(const RolloutModel& model, long long revision) {
-    for (const auto& group : model.revisionPods()) {
-        if (group.revision == revision) {
-            return static_cast<int>(group.pods.size());
-        }
-    }
-    return 0;
+    return testing::rolloutDeployment(name, replicas, image, "web", "first release");
 }
 
 }  // namespace
@@ -92,7 +71,7 @@ private slots:
                     .ok());
         m_model->setDeployment(QStringLiteral("default"), QStringLiteral("web"));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->state(), RolloutModel::State::Complete, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 1), 3, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 1), 3, 10000);
         QCOMPARE(m_model->rowCount(), 1);
         QCOMPARE(m_model->revisions().at(0).revision, 1LL);
         QCOMPARE(m_model->revisions().at(0).images, QStringList{QStringLiteral("nginx:1.25")});
@@ -118,8 +97,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_model->state(), RolloutModel::State::Complete, 30000);
         // Every old pod gone, every new one there: the counts moved from one revision to the
         // other.
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 1), 0, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 2), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 1), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 2), 3, 15000);
         QCOMPARE(m_model->revisions().at(0).revision, 2LL);
         QCOMPARE(m_model->revisions().at(0).images, QStringList{QStringLiteral("nginx:1.26")});
         QCOMPARE(m_model->revisions().at(1).revision, 1LL);
@@ -153,8 +132,8 @@ private slots:
         // As kubectl rollout undo: revision 1's ReplicaSet becomes revision 3.
         QTRY_COMPARE_WITH_TIMEOUT(m_model->currentRevision(), 3LL, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(m_model->state(), RolloutModel::State::Complete, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 3), 3, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 2), 0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 3), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 2), 0, 15000);
         QCOMPARE(m_model->rowCount(), 2);
         QCOMPARE(m_model->revisions().at(0).revision, 3LL);
         QCOMPARE(m_model->revisions().at(0).images, QStringList{QStringLiteral("nginx:1.25")});
@@ -186,7 +165,7 @@ private slots:
         QVERIFY(m_model->restart());
         QTRY_COMPARE_WITH_TIMEOUT(m_model->currentRevision(), 4LL, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(m_model->state(), RolloutModel::State::Complete, 30000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 4), 3, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 4), 3, 15000);
         const json live = liveDeployment("web");
         QVERIFY(live["spec"]["template"]["metadata"]["annotations"].contains(
             RolloutModel::kRestartedAtAnnotation));
@@ -195,7 +174,7 @@ private slots:
     void scale() {
         QVERIFY(m_model->scale(5));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->specReplicas(), 5, 15000);
-        QTRY_COMPARE_WITH_TIMEOUT(podsOfRevision(*m_model, 4), 5, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::podsOfRevision(*m_model, 4), 5, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(m_model->state(), RolloutModel::State::Complete, 30000);
         QCOMPARE(m_model->rowCount(), 3);  // scaling makes no revision
     }
@@ -224,7 +203,7 @@ private slots:
                      m_model->stuckReason().contains(QStringLiteral("ImagePullBackOff")),
                  qPrintable(m_model->stuckReason()));
         // The old pod keeps serving (maxUnavailable 0).
-        QCOMPARE(podsOfRevision(*m_model, 1), 1);
+        QCOMPARE(testing::podsOfRevision(*m_model, 1), 1);
     }
 
     void recreateStrategyInWords() {

@@ -21,6 +21,7 @@
 #include "gui/views/rollout_page.h"
 #include "gui/views/rollout_timeline_chart.h"
 
+#include "tests/gui/rollout_fixtures.h"
 #include "tests/integration/test_support.h"
 
 using namespace slipway;
@@ -30,28 +31,7 @@ using nlohmann::json;
 namespace {
 
 json deployment(const char* name, int replicas, const char* image) {
-    json container = {{"name", "hello"}, {"image", image}};
-    return {{"apiVersion", "apps/v1"},
-            {"kind", "Deployment"},
-            {"metadata",
-             {{"name", name},
-              {"namespace", "default"},
-              {"annotations", {{"kubernetes.io/change-cause", "first release of hello"}}}}},
-            {"spec",
-             {{"replicas", replicas},
-              {"selector", {{"matchLabels", {{"app", name}}}}},
-              {"template",
-               {{"metadata", {{"labels", {{"app", name}}}}},
-                {"spec", {{"containers", json::array({container})}}}}}}}};
-}
-
-int podsOfRevision(const RolloutModel& model, long long revision) {
-    for (const auto& group : model.revisionPods()) {
-        if (group.revision == revision) {
-            return static_cast<int>(group.pods.size());
-        }
-    }
-    return 0;
+    return testing::rolloutDeployment(name, replicas, image, "hello", "first release of hello");
 }
 
 void saveScreenshot(QWidget& widget, const char* name) {
@@ -111,8 +91,9 @@ private slots:
                      {{"annotations", {{"kubernetes.io/change-cause", "hello 2: new greeting"}}}}}})
                 .ok());
         // Half-way: both revisions have pods, some new ones ready.
-        QTRY_VERIFY_WITH_TIMEOUT(model.currentRevision() == 2 && podsOfRevision(model, 2) >= 4 &&
-                                     podsOfRevision(model, 1) >= 2 &&
+        QTRY_VERIFY_WITH_TIMEOUT(model.currentRevision() == 2 &&
+                                     testing::podsOfRevision(model, 2) >= 4 &&
+                                     testing::podsOfRevision(model, 1) >= 2 &&
                                      model.revisionPods().constFirst().ready >= 2,
                                  30000);
         QCOMPARE(model.state(), RolloutModel::State::Progressing);
@@ -149,7 +130,7 @@ private slots:
         QCOMPARE(order.constFirst(), QStringLiteral("Set &image\u2026"));
 
         QTRY_COMPARE_WITH_TIMEOUT(model.state(), RolloutModel::State::Complete, 60000);
-        QCOMPARE(podsOfRevision(model, 1), 0);
+        QCOMPARE(testing::podsOfRevision(model, 1), 0);
         page.revisionsView()->selectRow(0);
         QVERIFY(!page.undoButton()->isEnabled());  // the current revision is selected
         QCOMPARE(server.terminate(), 0);
