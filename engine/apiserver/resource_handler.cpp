@@ -550,7 +550,7 @@ HttpResponse ResourceHandler::list(const Call& call) const {
             return !object.is_discarded() && filter.matches(object);
         };
     }
-    auto page = m_store.list(options);
+    auto page = m_store.listShared(options);
     if (!page) {
         if (page.error().code() == core::ErrorCode::Gone) {
             return errorResponse(core::Error(
@@ -567,7 +567,7 @@ HttpResponse ResourceHandler::list(const Call& call) const {
         std::string body = R"({"apiVersion":)" + json(type.apiVersion()).dump() + R"(,"items":[)";
         std::size_t bytes = 0;
         for (const auto& kv : page->items) {
-            bytes += kv.value.size() + 48;
+            bytes += kv->value.size() + 48;
         }
         body.reserve(body.size() + bytes + 256);
         bool first = true;
@@ -576,8 +576,8 @@ HttpResponse ResourceHandler::list(const Call& call) const {
                 body += ',';
             }
             first = false;
-            if (!appendWithResourceVersion(body, kv)) {
-                auto object = decodeObject(kv, type);
+            if (!appendWithResourceVersion(body, *kv)) {
+                auto object = decodeObject(*kv, type);
                 if (!object) {
                     return errorResponse(object.error());
                 }
@@ -594,7 +594,7 @@ HttpResponse ResourceHandler::list(const Call& call) const {
     std::vector<json> items;
     items.reserve(page->items.size());
     for (const auto& kv : page->items) {
-        auto object = decodeObject(kv, type);
+        auto object = decodeObject(*kv, type);
         if (!object) {
             return errorResponse(object.error());
         }

@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
     serverCommand->add_option("--token-auth-file", server.tokenAuthFile,
                               "CSV of bearer tokens (token,user,uid,\"groups\"), e.g. for "
                               "joining node agents");
+    serverCommand->add_flag("--api-server-only", server.apiServerOnly,
+                            "Serve the API and store alone: no controllers, scheduler, metrics "
+                            "API or node (as kube-apiserver without kube-controller-manager)");
     serverCommand->add_flag("--node-agent", server.nodeAgent,
                             "Run a node agent that runs real containers with runc (root)");
     serverCommand

@@ -12,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/agent/kubelet/kubelet.h"
@@ -121,6 +122,11 @@ core::Result<std::optional<dns::ClusterDnsOptions>> clusterDnsOptions(const Serv
 
 int runServer(const ServerFlags& flags) {
     const sigset_t shutdownSignals = blockShutdownSignals();
+    // Large buffers (a LIST answer of 10,000 pods is 18 MB) are mapped for themselves and
+    // returned to the system when freed. glibc's default raises this threshold to the size of
+    // the largest buffer freed, after which every such answer stays in the heap as resident
+    // memory the process no longer uses.
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     if (auto logged = core::initLogging("slipwayd", flags.logLevel); !logged) {
         std::fprintf(stderr, "slipwayd: %s\n", logged.error().message().c_str());
@@ -177,6 +183,11 @@ int runServer(const ServerFlags& flags) {
         simConfig.kubeletVersion = core::kubernetesGitVersion();
     }
 
+    if (flags.apiServerOnly && (flags.nodeAgent || flags.simNodes > 0)) {
+        spdlog::critical(
+            "--api-server-only runs no node: it excludes --node-agent and --sim-nodes");
+        return 2;
+    }
     const auto proxyMode = proxy::parseProxyMode(flags.node.proxyMode);
     if (!proxyMode) {
         spdlog::critical("{}", proxyMode.error().message());
@@ -339,18 +350,26 @@ int runServer(const ServerFlags& flags) {
             return node.value("/metadata/name"_json_pointer, std::string()) != name;
         };
     }
-    const metrics::SimulatedMetricsSource simulatedMetrics(clusterInformers, simulatedOptions);
-    std::vector<const metrics::MetricsSource*> metricsSources{&simulatedMetrics};
+    // metrics.k8s.io is metrics-server's API, not kube-apiserver's: an API server alone has
+    // no informers at all (each would cache its collection).
+    std::optional<metrics::SimulatedMetricsSource> simulatedMetrics;
+    std::vector<const metrics::MetricsSource*> metricsSources;
+    if (!flags.apiServerOnly) {
+        simulatedMetrics.emplace(clusterInformers, simulatedOptions);
+        metricsSources.push_back(&*simulatedMetrics);
+    }
     if (kubelet) {
         metricsSources.push_back(&kubelet->metrics());
     }
     const metrics::CompositeMetricsSource allMetrics(metricsSources);
     const metrics::MetricsApi metricsApi(allMetrics);
-    if (auto registered = metrics::MetricsApi::registerKinds(*registry); !registered) {
-        spdlog::critical("serving metrics.k8s.io: {}", registered.error().message());
-        return 1;
+    if (!flags.apiServerOnly) {
+        if (auto registered = metrics::MetricsApi::registerKinds(*registry); !registered) {
+            spdlog::critical("serving metrics.k8s.io: {}", registered.error().message());
+            return 1;
+        }
+        metricsApi.registerWith(router);
     }
-    metricsApi.registerWith(router);
     clusterInformers.start();
 
     // pods/log, exec, attach and portforward: proxied to the node agent the pod runs on, with
@@ -377,8 +396,11 @@ int runServer(const ServerFlags& flags) {
     const client::InProcessClient serviceAccountClient(
         router, auth::serviceAccountIdentity(auth::kServiceAccountControllerNamespace,
                                              auth::kServiceAccountControllerName));
-    controllers::ServiceAccountsController serviceAccountsController(serviceAccountClient);
-    serviceAccountsController.start();
+    std::optional<controllers::ServiceAccountsController> serviceAccountsController;
+    if (!flags.apiServerOnly) {
+        serviceAccountsController.emplace(serviceAccountClient);
+        serviceAccountsController->start();
+    }
 
     // Services: the `kubernetes` Service (kube-apiserver's endpoint reconciler); on a real node
     // the Service proxy and the load balancer (kube-proxy, k3s servicelb).
@@ -403,6 +425,8 @@ int runServer(const ServerFlags& flags) {
         loadBalancer->start();
     }
 
+    // What loading the store and listing for the informers freed goes back to the system.
+    malloc_trim(0);
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);
     if (!flags.kubeconfigOut.empty()) {
@@ -439,14 +463,19 @@ int runServer(const ServerFlags& flags) {
     if (flags.nodeAgent && !flags.node.podCidr.empty()) {
         controllerOptions.reservedPodCidrs = {flags.node.podCidr};  // the server's own node
     }
-    controllers::ControllerManager controllerManager(controllerClient, clusterInformers,
-                                                     controllerOptions);
-    controllerManager.start();
+    std::optional<controllers::ControllerManager> controllerManager;
+    if (!flags.apiServerOnly) {
+        controllerManager.emplace(controllerClient, clusterInformers, controllerOptions);
+        controllerManager->start();
+    }
     // kube-scheduler: its own component and identity for its writes; it reads the shared cache.
     const client::InProcessClient schedulerClient(
         router, apiserver::Identity{"system:kube-scheduler", {"system:masters"}, true});
-    scheduler::Scheduler podScheduler(schedulerClient, clusterInformers);
-    podScheduler.run();
+    std::optional<scheduler::Scheduler> podScheduler;
+    if (!flags.apiServerOnly) {
+        podScheduler.emplace(schedulerClient, clusterInformers);
+        podScheduler->run();
+    }
 
     // Simulated nodes (KWOK-style), as their own node agent identity.
     std::optional<agent::sim::SimulatedNodes> simulatedNodes;
@@ -544,7 +573,9 @@ int runServer(const ServerFlags& flags) {
     }
     // Informers first, so that no handler runs into a component being stopped.
     clusterInformers.stop();
-    podScheduler.stop();
+    if (podScheduler) {
+        podScheduler->stop();
+    }
     if (simulatedNodes) {
         simulatedNodes->stop();
     }
@@ -553,7 +584,9 @@ int runServer(const ServerFlags& flags) {
     }
     ingressController.reset();
     ingressProxy.reset();
-    controllerManager.stop();
+    if (controllerManager) {
+        controllerManager->stop();
+    }
     if (serviceProxy) {
         loadBalancer->stop();
         serviceProxy->stop();

@@ -42,6 +42,10 @@ struct ServerFlags {
     std::string nodeMonitorPeriod = "5s";
     std::string hpaSyncPeriod = "15s";
 
+    /// Serve the API and its store alone, as kube-apiserver does without kube-controller-manager
+    /// and kube-scheduler (an envtest-style API server for client tests and benchmarks): no
+    /// controllers, scheduler, metrics API or node. Excludes --node-agent and --sim-nodes.
+    bool apiServerOnly = false;
     /// The local node agent (engine/agent/kubelet): runs real containers with runc on this
     /// machine (root). Off by default so that simulated-node clusters stay simulated.
     bool nodeAgent = false;

@@ -27,6 +27,8 @@ PRAGMA user_version = 1;
 COMMIT;
 )sql";
 
+constexpr const char* kCacheSize = "PRAGMA cache_size = -512";
+
 bool isBusy(int rc) {
     const int primary = rc & 0xFF;
     return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
@@ -96,6 +98,12 @@ core::Result<std::unique_ptr<SqliteLog>> SqliteLog::open(const std::filesystem::
     if (auto ok = log->exec("PRAGMA synchronous = FULL"); !ok) {
         return ok.error();
     }
+    // Reads come from the watch cache, never from SQLite after load; writes append at the end
+    // of the table and its index. 512 KiB of pages hold the paths to those ends; SQLite's
+    // default (2 MB per connection) would only keep a copy of what the load read.
+    if (auto ok = log->exec(kCacheSize); !ok) {
+        return ok.error();
+    }
 
     sqlite3_stmt* version = nullptr;
     if (auto ok = log->prepare("PRAGMA user_version", &version); !ok) {
@@ -154,7 +162,8 @@ core::Result<void> SqliteLog::startCheckpointer() {
     if (sqlite3_open_v2(m_path.c_str(), &m_checkpointDb,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK ||
         sqlite3_exec(m_checkpointDb, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr) !=
-            SQLITE_OK) {
+            SQLITE_OK ||
+        sqlite3_exec(m_checkpointDb, kCacheSize, nullptr, nullptr, nullptr) != SQLITE_OK) {
         const std::string detail =
             m_checkpointDb != nullptr ? sqlite3_errmsg(m_checkpointDb) : "out of memory";
         return core::Error(core::ErrorCode::Io,

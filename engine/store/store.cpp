@@ -362,6 +362,21 @@ core::Result<KeyValue> Store::get(std::string_view key) const {
 }
 
 core::Result<ListResult> Store::list(const ListOptions& options) const {
+    auto shared = listShared(options);
+    if (!shared) {
+        return shared.error();
+    }
+    ListResult result;
+    result.items.reserve(shared->items.size());
+    for (const auto& kv : shared->items) {
+        result.items.push_back(*kv);
+    }
+    result.revision = shared->revision;
+    result.continueToken = std::move(shared->continueToken);
+    return result;
+}
+
+core::Result<SharedListResult> Store::listShared(const ListOptions& options) const {
     std::int64_t revision = options.revision;
     bool resume = false;
     std::string after;
@@ -410,11 +425,11 @@ core::Result<ListResult> Store::list(const ListOptions& options) const {
         m_cache->list(options.prefix, resume, after, revision, options.limit, options.filter);
     lock.unlock();
 
-    ListResult result;
+    SharedListResult result;
     result.items = std::move(page.items);
     result.revision = revision;
     if (page.more) {
-        result.continueToken = detail::encodeContinueToken({revision, result.items.back().key});
+        result.continueToken = detail::encodeContinueToken({revision, result.items.back()->key});
     }
     return result;
 }

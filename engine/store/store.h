@@ -79,6 +79,14 @@ struct ListOptions {
     std::function<bool(const KeyValue&)> filter;
 };
 
+/// A list whose items are shared with the store's cache instead of copied: what a large LIST
+/// answer is assembled from. The values stay valid for as long as the pointers are held.
+struct SharedListResult {
+    std::vector<std::shared_ptr<const KeyValue>> items;
+    std::int64_t revision = 0;
+    std::string continueToken;
+};
+
 struct ListResult {
     std::vector<KeyValue> items;
     /// The revision the whole list was read at (its resourceVersion).
@@ -138,6 +146,9 @@ public:
     core::Result<KeyValue> get(std::string_view key) const;
     /// A page of keys under a prefix, in key order, all at one revision.
     core::Result<ListResult> list(const ListOptions& options) const;
+    /// The same list without copying the values (10,000 pods: 18 MB neither copied nor
+    /// allocated, which glibc would keep as the process's memory afterwards).
+    core::Result<SharedListResult> listShared(const ListOptions& options) const;
     /// Watches the keys under `prefix` for writes with revision > `fromRevision`: the history
     /// after it is replayed first, then live writes follow. Gone if `fromRevision` is below
     /// compactedRevision(). A revision not reached yet is fine: its events come when written.

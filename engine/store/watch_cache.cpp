@@ -106,7 +106,7 @@ WatchCache::Page WatchCache::list(std::string_view prefix, bool hasAfter, std::s
             page.more = true;
             break;
         }
-        page.items.push_back(version->kv);
+        page.items.push_back(version->state());
     }
     return page;
 }

@@ -37,7 +37,8 @@ public:
     using Filter = std::function<bool(const KeyValue&)>;
 
     struct Page {
-        std::vector<KeyValue> items;
+        /// Shared with the cache, not copied (a list of 10,000 pods would copy 18 MB).
+        std::vector<std::shared_ptr<const KeyValue>> items;
         /// More matching keys follow the last item.
         bool more = false;
     };

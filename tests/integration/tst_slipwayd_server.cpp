@@ -3,6 +3,7 @@
 #include <QtTest>
 #include <nlohmann/json.hpp>
 
+#include "engine/client/https_client.h"
 #include "engine/client/rest_client.h"
 
 #include "test_support.h"
@@ -108,6 +109,41 @@ private slots:
         // The dispatcher ran the kubectl matching the server's minor ("32+" on its builds).
         QVERIFY(json.at("clientVersion").at("gitVersion").get<std::string>().rfind("v1.32.", 0) ==
                 0);
+    }
+
+    void apiServerOnlyServesWithoutControllers() {
+        testing::SlipwaydServer server;
+        QVERIFY(server.start({QStringLiteral("--api-server-only")}));
+        const client::RestClient rest = server.client();
+        // The API and its store work as ever.
+        const auto created =
+            server.apiClient()->create(client::ResourceRef("", "v1", "configmaps", "default"),
+                                       {{"apiVersion", "v1"},
+                                        {"kind", "ConfigMap"},
+                                        {"metadata", {{"name", "kept"}}},
+                                        {"data", {{"a", "1"}}}});
+        QVERIFY(created.ok());
+        QCOMPARE(rest.get("/api/v1/namespaces/default/configmaps/kept")->status, 200);
+        // metrics.k8s.io is served from the controllers' caches: not by an API server alone.
+        const auto groups = nlohmann::json::parse(rest.get("/apis")->body);
+        bool metrics = false;
+        for (const auto& group : groups.at("groups")) {
+            metrics = metrics || group.value("name", "") == "metrics.k8s.io";
+        }
+        QVERIFY(!metrics);
+        QCOMPARE(server.terminate(), 0);
+
+        // Without controllers there is no node to run anything on.
+        QTemporaryDir dir;
+        const auto conflicting =
+            testing::run(binary(QStringLiteral("slipwayd")),
+                         {QStringLiteral("server"), QStringLiteral("--data-dir"), dir.path(),
+                          QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--api-server-only"), QStringLiteral("--sim-nodes"),
+                          QStringLiteral("2")});
+        QCOMPARE(conflicting.exitCode, 2);
+        QVERIFY2(conflicting.err.contains(QStringLiteral("--api-server-only")),
+                 qPrintable(conflicting.err));
     }
 
     void refusesASecondServerOnTheSameDataDir() {

@@ -232,7 +232,7 @@ private slots:
         }
     }
 
-    void fiftyPodsStartUp() {
+    void fiftyPodsAtOnce() {
         const double cpuBefore = cpuSeconds(0, 0);
         const auto began = Clock::now();
         const auto latencies = startPods(0, 50);
@@ -240,34 +240,42 @@ private slots:
         QCOMPARE(latencies.size(), std::size_t(50));
         const double cpu = cpuSeconds(0, 50) - cpuBefore;
         std::printf(
-            "pod startup, 50 pods on one node: p50 %.0f ms, p99 %.0f ms, max %.0f ms; "
+            "pod startup, 50 pods created at once on one node: p50 %.0f ms, p99 %.0f ms, max %.0f "
+            "ms; "
             "all Ready after %.1f s; CPU %.1f ms per pod (slipwayd, shims, runc); load %s\n",
             percentile(latencies, 0.5), percentile(latencies, 0.99),
             *std::max_element(latencies.begin(), latencies.end()), all, cpu * 1000.0 / 50,
             loadAverage().c_str());
     }
 
-    /// Five pods a second, as a user's Deployments bring them: the latency of one pod
-    /// without a queue of others ahead of it.
-    void pacedPodsStartUp() {
+    /// Pods created one after another, each once the one before is Ready: the latency of a
+    /// pod without a queue of others ahead of it. This is how Kubernetes' density test takes
+    /// its startup SLO (its "latency pods" are created one by one after the saturation pods),
+    /// and the figure the target (p99 < 1 s for 50 pods on one node) is held to.
+    void fiftyPodsOneAfterAnother() {
         std::vector<double> latencies;
         const double cpuBefore = cpuSeconds(0, 0);
-        for (int i = 100; i < 120; ++i) {
+        for (int i = 100; i < 150; ++i) {
             const auto one = startPods(i, i + 1);
             QCOMPARE(one.size(), std::size_t(1));
             latencies.push_back(one.front());
         }
-        const double cpu = cpuSeconds(100, 120) - cpuBefore;
+        const double cpu = cpuSeconds(100, 150) - cpuBefore;
         std::printf(
-            "pod startup, 20 pods one after another: p50 %.0f ms, p99 %.0f ms; CPU %.1f ms per "
-            "pod; load %s\n",
-            percentile(latencies, 0.5), percentile(latencies, 0.99), cpu * 1000.0 / 20,
+            "pod startup, 50 pods one after another: p50 %.0f ms, p99 %.0f ms, max %.0f ms; CPU "
+            "%.1f ms per pod; load %s\n",
+            percentile(latencies, 0.5), percentile(latencies, 0.99),
+            *std::max_element(latencies.begin(), latencies.end()), cpu * 1000.0 / 50,
             loadAverage().c_str());
     }
 
     void memoryWithHundredPods() {
-        const auto latencies = startPods(50, 80);  // 50 + 20 + 30 = 100 running
-        QCOMPARE(latencies.size(), std::size_t(30));
+        // The earlier cases left 50 + 50 running; run alone, this starts all 100.
+        const int missing = 100 - static_cast<int>(m_uids.size());
+        if (missing > 0) {
+            const auto latencies = startPods(200, 200 + missing);
+            QCOMPARE(static_cast<int>(latencies.size()), missing);
+        }
         std::this_thread::sleep_for(std::chrono::seconds(2));  // settle: probes, heartbeats
         // What 100 idle pods cost: the relist (PLEG), heartbeats, metrics, the control plane.
         const double idleBefore = cpuSeconds(0, 0);

@@ -36,11 +36,11 @@ private:
     WatchCache& m_cache;
 };
 
-QStringList describe(const std::vector<KeyValue>& items) {
+QStringList describe(const std::vector<std::shared_ptr<const KeyValue>>& items) {
     QStringList out;
-    for (const KeyValue& kv : items) {
-        out << QString::fromStdString(kv.key + "=" + kv.value + "@" +
-                                      std::to_string(kv.modRevision));
+    for (const auto& kv : items) {
+        out << QString::fromStdString(kv->key + "=" + kv->value + "@" +
+                                      std::to_string(kv->modRevision));
     }
     return out;
 }
@@ -117,7 +117,7 @@ private slots:
         auto first = cache.list("/p/", false, {}, cache.revision(), 3, even);
         QCOMPARE(describe(first.items), (QStringList{"/p/0=even@1", "/p/2=even@3", "/p/4=even@5"}));
         QVERIFY(first.more);
-        auto second = cache.list("/p/", true, first.items.back().key, cache.revision(), 3, even);
+        auto second = cache.list("/p/", true, first.items.back()->key, cache.revision(), 3, even);
         QCOMPARE(describe(second.items), (QStringList{"/p/6=even@7", "/p/8=even@9"}));
         QVERIFY(!second.more);
         // Exactly `limit` items left: no further page is announced.
