@@ -12,7 +12,6 @@
 #include <system_error>
 #include <vector>
 
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/agent/kubelet/kubelet.h"
@@ -122,11 +121,6 @@ core::Result<std::optional<dns::ClusterDnsOptions>> clusterDnsOptions(const Serv
 
 int runServer(const ServerFlags& flags) {
     const sigset_t shutdownSignals = blockShutdownSignals();
-    // Large buffers (a LIST answer of 10,000 pods is 18 MB) are mapped for themselves and
-    // returned to the system when freed. glibc's default raises this threshold to the size of
-    // the largest buffer freed, after which every such answer stays in the heap as resident
-    // memory the process no longer uses.
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     if (auto logged = core::initLogging("slipwayd", flags.logLevel); !logged) {
         std::fprintf(stderr, "slipwayd: %s\n", logged.error().message().c_str());
@@ -425,8 +419,6 @@ int runServer(const ServerFlags& flags) {
         loadBalancer->start();
     }
 
-    // What loading the store and listing for the informers freed goes back to the system.
-    malloc_trim(0);
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
     router.setReady(true);
     if (!flags.kubeconfigOut.empty()) {
