@@ -295,11 +295,20 @@ void ServiceProxy::run() {
         }
     }
     auto lastSync = std::chrono::steady_clock::time_point{};
+    auto lastFull = std::chrono::steady_clock::now();
     bool fallBackTried = false;
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
-        m_changed.wait(
-            lock, [this] { return m_stopping || !m_dirty.empty() || m_allDirty || m_needFull; });
+        const auto pending = [this] {
+            return m_stopping || !m_dirty.empty() || m_allDirty || m_needFull;
+        };
+        if (m_options.fullResyncInterval.count() > 0) {
+            if (!m_changed.wait_until(lock, lastFull + m_options.fullResyncInterval, pending)) {
+                m_needFull = true;  // nothing changed for a while: check the table anyway
+            }
+        } else {
+            m_changed.wait(lock, pending);
+        }
         if (m_stopping) {
             break;
         }
@@ -341,6 +350,7 @@ void ServiceProxy::run() {
             ++m_stats.syncs;
             if (full) {
                 ++m_stats.fullSyncs;
+                lastFull = std::chrono::steady_clock::now();
             }
             m_needFull = false;
             m_synced = true;

@@ -44,12 +44,16 @@ struct ProxyOptions {
     std::chrono::milliseconds minSyncInterval{100};
     /// After a failed sync, the next (a full one) comes this much later.
     std::chrono::milliseconds retryInterval{1000};
+    /// Every this often the whole table is written again even if nothing changed, so that
+    /// rules someone removed or altered by hand come back (kube-proxy's nftables mode: an
+    /// hour). Zero: never.
+    std::chrono::milliseconds fullResyncInterval = std::chrono::hours(1);
 };
 
 /// What the proxy has done, for tests, benchmarks and diagnostics.
 struct ProxyStats {
     std::uint64_t syncs = 0;      ///< transactions applied
-    std::uint64_t fullSyncs = 0;  ///< of which full (start, after an error)
+    std::uint64_t fullSyncs = 0;  ///< of which full (start, after an error, periodic)
     std::uint64_t failures = 0;
     std::chrono::microseconds lastSyncDuration{0};
     std::size_t servicePorts = 0;  ///< Service ports programmed

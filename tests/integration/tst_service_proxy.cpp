@@ -337,6 +337,33 @@ private slots:
         QVERIFY(!table.contains(QStringLiteral("default/web/")));
         QVERIFY(table.contains(QStringLiteral("default/lb/")));
     }
+
+    void rulesRemovedByHandComeBackAtTheNextFullResync() {
+        // A proxy of its own with a short period (the fixture's keeps kube-proxy's hour).
+        m_proxy.reset();
+        proxy::ProxyOptions options;
+        options.nodeName = "node-a";
+        options.rules.nodeIps = {kNodeIp};
+        options.networkNamespace = netnsPath(*m_node);
+        options.fullResyncInterval = std::chrono::milliseconds(500);
+        m_proxy = std::make_unique<proxy::ServiceProxy>(*m_client, options);
+        m_proxy->start();
+        QVERIFY(m_proxy->waitForSync(std::chrono::seconds(10)));
+        const auto fullBefore = m_proxy->stats().fullSyncs;
+        QCOMPARE(m_node->exec(QStringLiteral("nft delete table ip slipway-proxy")), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_proxy->stats().fullSyncs > fullBefore, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QString table;
+                return m_node->exec(QStringLiteral("nft list table ip slipway-proxy"), &table) ==
+                           0 &&
+                       table.contains(QStringLiteral("default/lb/"));
+            }(),
+            10000);
+        // And the rules serve again: the load balancer answers on the node address.
+        QTRY_VERIFY_WITH_TIMEOUT(fetch(netnsPath(*m_pod), kNodeIp, 80).reply.starts_with("ep"),
+                                 10000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TstServiceProxy)
