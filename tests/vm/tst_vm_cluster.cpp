@@ -58,7 +58,13 @@ const char* const kLoadBalancer =
     "spec:\n"
     "  type: LoadBalancer\n"
     "  selector: {app: hello}\n"
-    "  ports: [{name: web, port: 28080, targetPort: http}]\n";
+    "  ports: [{name: web, port: 28080, targetPort: http}]\n"
+    "---\n"
+    "apiVersion: networking.k8s.io/v1\n"
+    "kind: Ingress\n"
+    "metadata: {name: hello}\n"
+    "spec:\n"
+    "  defaultBackend: {service: {name: hello, port: {number: 80}}}\n";
 
 }  // namespace
 
@@ -158,6 +164,9 @@ private slots:
         QVERIFY(tunnel.waitForStarted());
         QString out;
         quint16 port = 0;
+        quint16 ingressPort = 0;
+        const QRegularExpression ingressPorts(
+            QStringLiteral("Ingress ports: 127\\.0\\.0\\.1:(\\d+)"));
         const QRegularExpression exposed(
             QStringLiteral("Exposed Service default/hello-lb at 127\\.0\\.0\\.1: "
                            "127\\.0\\.0\\.1:(\\d+)"));
@@ -167,6 +176,9 @@ private slots:
                          out += QString::fromUtf8(tunnel.readAllStandardOutput());
                          const auto match = exposed.match(out);
                          port = match.hasMatch() ? match.captured(1).toUShort() : 0;
+                         const auto ingressMatch = ingressPorts.match(out);
+                         ingressPort =
+                             ingressMatch.hasMatch() ? ingressMatch.captured(1).toUShort() : 0;
                          return port != 0 || tunnel.state() == QProcess::NotRunning;
                      },
                      60000),
@@ -177,6 +189,13 @@ private slots:
             eventually([&] { return kubectl(externalIp).out.trimmed() == "127.0.0.1"; }, 30000));
         const auto wide = kubectl({"get", "service", "hello-lb"});
         QVERIFY2(wide.out.contains("127.0.0.1"), qPrintable(wide.out));
+        // The ingress: the node's port 80 from the host (80 as root if free), the Ingress's
+        // ADDRESS 127.0.0.1.
+        QVERIFY2(ingressPort != 0, qPrintable(out));
+        QVERIFY(pageAnswers(ingressPort));
+        const QStringList ingressIp = {"get", "ingress", "hello", "-o",
+                                       "jsonpath={.status.loadBalancer.ingress[*].ip}"};
+        QVERIFY(eventually([&] { return kubectl(ingressIp).out.trimmed() == "127.0.0.1"; }, 30000));
 
         // Ctrl-C's counterpart: the forward and the address go.
         tunnel.terminate();
@@ -186,8 +205,11 @@ private slots:
         QVERIFY2(out.contains("Withdrew Service default/hello-lb"), qPrintable(out));
         QCOMPARE(kubectl(externalIp).out.trimmed(), QString());
         QVERIFY(httpGet(port).isEmpty());
+        QCOMPARE(kubectl(ingressIp).out.trimmed(), QString());
+        QVERIFY(httpGet(ingressPort).isEmpty());
         QVERIFY(!QFileInfo::exists(clusterDir() + "/tunnel.json"));
         QCOMPARE(kubectl({"delete", "service", "hello-lb"}).exitCode, 0);
+        QCOMPARE(kubectl({"delete", "ingress", "hello"}).exitCode, 0);
     }
 
     void imageLoadReachesTheGuest() {
