@@ -15,6 +15,7 @@
 
 #include "engine/core/duration.h"
 #include "vm/cluster_manager.h"
+#include "vm/load_balancer_tunnel.h"
 #include "vm/process.h"
 #include "vm/service_tunnel.h"
 
@@ -394,6 +395,95 @@ int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                      "ready pods; the terminal must stay open (Ctrl-C stops).\n";
     }
     std::cout << std::flush;
+    int received = 0;
+    sigwait(&signals, &received);
+    (*tunnel)->stop();
+    return kExitOk;
+}
+
+namespace {
+
+/// "127.0.0.1:8080 → node port 30080" for each port; "(port 80 below 1024 and not root)"
+/// when the host port is not the one asked for.
+std::string describePorts(const std::vector<vm::TunnelPort>& ports) {
+    std::string text;
+    for (const auto& port : ports) {
+        text += text.empty() ? "" : ", ";
+        text += "127.0.0.1:" + std::to_string(port.hostPort);
+        if (!port.reason.empty()) {
+            text += " (port " + std::to_string(port.port) + " " + port.reason + ")";
+        }
+        text += " -> node port " + std::to_string(port.nodePort);
+    }
+    return text;
+}
+
+void printTunnelEvent(const vm::TunnelEvent& event) {
+    const std::string what = event.name.empty()
+                                 ? std::string("Ingress ports")
+                                 : event.kindName + " " + event.nameSpace + "/" + event.name;
+    switch (event.kind) {
+        case vm::TunnelEvent::Kind::Exposed:
+            if (event.name.empty()) {
+                std::cout << "* Ingress ports: " << describePorts(event.ports) << std::endl;
+            } else if (event.kindName == "Ingress") {
+                std::cout << "* Ingress " << event.nameSpace << "/" << event.name
+                          << ": address 127.0.0.1" << std::endl;
+            } else {
+                std::cout << "* Exposed " << what << " at 127.0.0.1: " << describePorts(event.ports)
+                          << std::endl;
+            }
+            break;
+        case vm::TunnelEvent::Kind::Withdrawn:
+            std::cout << "* Withdrew " << what << std::endl;
+            break;
+        case vm::TunnelEvent::Kind::Failed:
+            std::cerr << "slipway: " << what << ": " << event.message << std::endl;
+            break;
+    }
+}
+
+}  // namespace
+
+int tunnelCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
+    auto status = manager.status(global.cluster);
+    if (!status) {
+        return fail(status.error());
+    }
+    if (status->state != vm::ClusterState::Running || status->kubeconfigPath.empty()) {
+        std::cerr << "slipway: cluster \"" << global.cluster
+                  << "\" is not running (start it with: slipway start)\n";
+        return kExitNotRunning;
+    }
+    if (status->spec.driver != vm::DriverKind::Libvirt) {
+        // minikube's none driver likewise: the node is this host, its addresses are ours.
+        std::cout << "* Cluster \"" << global.cluster
+                  << "\" runs on this host: its LoadBalancer Services already have the node's "
+                     "address as EXTERNAL-IP, reachable from here. No tunnel is needed.\n";
+        return kExitOk;
+    }
+    // SIGINT and SIGTERM are taken with sigwait below; blocked before the tunnel's threads
+    // start so that none of them receives one.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    vm::LoadBalancerTunnelOptions options;
+    options.privilegedPorts = ::geteuid() == 0;
+    auto tunnel =
+        vm::LoadBalancerTunnel::forCluster(manager, global.cluster, printTunnelEvent, options);
+    if (!tunnel) {
+        return tunnel.error().code() == core::ErrorCode::Unavailable ? notRunning(tunnel.error())
+                                                                     : fail(tunnel.error());
+    }
+    if (auto started = (*tunnel)->start(); !started) {
+        return fail(started.error());
+    }
+    std::cout << "* Tunnel for cluster \"" << global.cluster
+              << "\" runs; LoadBalancer Services get EXTERNAL-IP 127.0.0.1 (Ctrl-C stops and "
+                 "cleans up)."
+              << std::endl;
     int received = 0;
     sigwait(&signals, &received);
     (*tunnel)->stop();

@@ -58,6 +58,11 @@ int nodeListCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 /// open). `urlOnly`: the URLs alone, one per line.
 int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                    const std::string& name, const std::string& nameSpace, bool urlOnly);
+/// `slipway tunnel` (minikube's `tunnel`): on a VM cluster, runs a vm::LoadBalancerTunnel in
+/// the foreground until SIGINT/SIGTERM, printing one line per Service (or Ingress) exposed or
+/// withdrawn; on stopping, its forwards and the addresses it wrote go. A local cluster needs
+/// none (its LoadBalancer Services get the host's own address): says so and returns 0.
+int tunnelCommand(vm::ClusterManager& manager, const GlobalOptions& global);
 
 /// `slipway image load FILE`: loads a `docker save` or OCI-layout tarball into every node of
 /// the cluster (cli/image_command.cpp).

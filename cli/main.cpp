@@ -73,6 +73,16 @@ int main(int argc, char** argv) {
     service->add_option("-n,--namespace", serviceNamespace, "The Service's namespace")
         ->capture_default_str();
     service->add_flag("--url", urlOnly, "Print only the URLs, one per line");
+    auto* tunnel = app.add_subcommand(
+        "tunnel",
+        "Give LoadBalancer Services and the ingress 127.0.0.1 on this host (a VM cluster's "
+        "minikube tunnel) until interrupted");
+    tunnel->footer(
+        "Each TCP port of every LoadBalancer Service is forwarded from 127.0.0.1:<port> (a free "
+        "port when that one is taken, or below 1024 without root) to its node port, and the "
+        "Service's EXTERNAL-IP becomes 127.0.0.1; the ingress gets 127.0.0.1:80 and :443 the "
+        "same way. Ctrl-C removes the forwards and clears the addresses. Local clusters need "
+        "no tunnel: their node is this host.");
     auto* image = app.add_subcommand("image", "Manage the nodes' images");
     image->require_subcommand(1);
     auto* imageLoad = image->add_subcommand(
@@ -95,8 +105,8 @@ int main(int argc, char** argv) {
         "-- go to slipway-studio");
     std::vector<std::string> studioArguments;
     studio->add_option("studio-arguments", studioArguments, "Passed to slipway-studio");
-    for (auto* command : {start, stop, status, remove, list, kubeconfig, service, pause, unpause,
-                          logs, node, nodeAdd, nodeDelete, nodeList, image, studio}) {
+    for (auto* command : {start, stop, status, remove, list, kubeconfig, service, tunnel, pause,
+                          unpause, logs, node, nodeAdd, nodeDelete, nodeList, image, studio}) {
         command->fallthrough();  // global options may follow the command name
     }
 
@@ -173,6 +183,9 @@ int main(int argc, char** argv) {
     }
     if (service->parsed()) {
         return cli::serviceCommand(manager, global, serviceName, serviceNamespace, urlOnly);
+    }
+    if (tunnel->parsed()) {
+        return cli::tunnelCommand(manager, global);
     }
     std::cout << app.help();
     return cli::kExitUsage;

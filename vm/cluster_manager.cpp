@@ -411,6 +411,24 @@ core::Result<std::uint16_t> ClusterManager::exposeNodePort(const std::string& na
     return driverFor(spec->driver).exposePort(*spec, clusterDir(name), guestPort);
 }
 
+core::Result<void> ClusterManager::forwardHostPort(const std::string& name, std::uint16_t hostPort,
+                                                   std::uint16_t guestPort) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).forwardHostPort(*spec, clusterDir(name), hostPort, guestPort);
+}
+
+core::Result<void> ClusterManager::unforwardHostPort(const std::string& name,
+                                                     std::uint16_t hostPort) {
+    auto spec = loadSpec(name);
+    if (!spec) {
+        return spec.error();
+    }
+    return driverFor(spec->driver).unforwardHostPort(*spec, clusterDir(name), hostPort);
+}
+
 core::Result<void> ClusterManager::stop(const std::string& name, const ProgressCallback& progress,
                                         const std::atomic<bool>* cancel) {
     if (cancel != nullptr && cancel->load()) {

@@ -94,6 +94,13 @@ public:
     /// port (libvirt: a QEMU host forward, kept across restarts). BadRequest for drivers whose
     /// node is the host itself.
     core::Result<std::uint16_t> exposeNodePort(const std::string& name, std::uint16_t guestPort);
+    /// A forward from exactly 127.0.0.1:`hostPort` to `guestPort` of the cluster's node while
+    /// it runs, not kept across restarts (`slipway tunnel`); fails if the port cannot be
+    /// taken. BadRequest for drivers whose node is the host itself.
+    core::Result<void> forwardHostPort(const std::string& name, std::uint16_t hostPort,
+                                       std::uint16_t guestPort);
+    /// Removes that forward; one already gone is success.
+    core::Result<void> unforwardHostPort(const std::string& name, std::uint16_t hostPort);
     /// `slipway service --url` on a VM cluster: forwards a free 127.0.0.1 port to the node
     /// port of each TCP port of the Service (kept across restarts, the same port when asked
     /// again) and returns the URLs. An empty list when the Service has no node ports

@@ -89,6 +89,27 @@ public:
         (void)guestPort;
         return unsupported(spec, "exposing a node port");
     }
+    /// A forward from exactly 127.0.0.1:`hostPort` to `guestPort` of the (first) node, for
+    /// as long as the machine runs or until unforwardHostPort: not recorded, not re-made at the
+    /// next start (`slipway tunnel`'s forwards). Fails when the host port cannot be taken.
+    /// Unsupported by default.
+    virtual core::Result<void> forwardHostPort(const ClusterSpec& spec,
+                                               const std::filesystem::path& dir,
+                                               std::uint16_t hostPort, std::uint16_t guestPort) {
+        (void)dir;
+        (void)hostPort;
+        (void)guestPort;
+        return unsupported(spec, "forwarding a host port");
+    }
+    /// Removes the forward from 127.0.0.1:`hostPort`; one that is not there (or a machine
+    /// that does not run) is success. Unsupported by default.
+    virtual core::Result<void> unforwardHostPort(const ClusterSpec& spec,
+                                                 const std::filesystem::path& dir,
+                                                 std::uint16_t hostPort) {
+        (void)dir;
+        (void)hostPort;
+        return unsupported(spec, "forwarding a host port");
+    }
     /// The nodes the machines register, server first, whose readiness start waits for;
     /// empty when the driver runs no node.
     virtual std::vector<NodeMachine> nodes(const ClusterSpec& spec,

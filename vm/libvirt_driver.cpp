@@ -521,6 +521,9 @@ core::Result<void> LibvirtDriver::bootNode(LibvirtConnection& connection, const 
         config.joinToken = *token;
     }
     if (node.role == kServerRole) {
+        // The host cannot reach the node's address: LoadBalancer Services and Ingresses get
+        // theirs from `slipway tunnel` (127.0.0.1) and stay <pending> until one runs.
+        config.extraArgs.push_back("--load-balancer-addresses=external");
         config.pki.caKey = pki->authority.keyPem;
         config.pki.adminCertificate = pki->admin.certificatePem;
         config.pki.adminKey = pki->admin.keyPem;
@@ -1046,6 +1049,53 @@ core::Result<std::uint16_t> LibvirtDriver::exposePort(const ClusterSpec& spec,
         return saved.error();
     }
     return hostPort;
+}
+
+core::Result<void> LibvirtDriver::forwardHostPort(const ClusterSpec& spec,
+                                                  const std::filesystem::path& dir,
+                                                  std::uint16_t hostPort, std::uint16_t guestPort) {
+    auto connection = connect(definedUri(spec, dir));
+    if (!connection) {
+        return connection.error();
+    }
+    auto domain = (*connection)->lookupDomain(domainName(spec.name));
+    if (!domain || !domain->isActive()) {
+        return core::Error(core::ErrorCode::Unavailable,
+                           "cluster \"" + spec.name + "\" is not running");
+    }
+    return addForward(*domain, UserNetwork().netdevId, {"127.0.0.1", hostPort, guestPort});
+}
+
+core::Result<void> LibvirtDriver::unforwardHostPort(const ClusterSpec& spec,
+                                                    const std::filesystem::path& dir,
+                                                    std::uint16_t hostPort) {
+    auto connection = connect(definedUri(spec, dir));
+    if (!connection) {
+        return connection.error();
+    }
+    auto domain = (*connection)->lookupDomain(domainName(spec.name));
+    if (!domain || !domain->isActive()) {
+        return core::success();  // the forward went with the QEMU process
+    }
+    const UserNetwork network;
+    auto reply = domain->qemuMonitorCommand(
+        hostForwardRemoveCommand(network.netdevId, {"127.0.0.1", hostPort, 0}));
+    if (!reply) {
+        return reply.error();
+    }
+    // HMP answers in text: "host forwarding rule for tcp:127.0.0.1:80 removed", or "... not
+    // found" when it was not there (fine: removing is idempotent); anything else is a failure.
+    std::string text = *reply;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    if (!text.empty() && text.find(" removed") == std::string::npos &&
+        text.find(" not found") == std::string::npos) {
+        return core::Error(
+            core::ErrorCode::Network,
+            "removing the forward from 127.0.0.1:" + std::to_string(hostPort) + " failed: " + text);
+    }
+    return core::success();
 }
 
 }  // namespace slipway::vm

@@ -83,6 +83,11 @@ public:
     core::Result<std::uint16_t> exposePort(const ClusterSpec& spec,
                                            const std::filesystem::path& dir,
                                            std::uint16_t guestPort) override;
+    /// hostfwd_add / hostfwd_remove through the QEMU monitor of the server.
+    core::Result<void> forwardHostPort(const ClusterSpec& spec, const std::filesystem::path& dir,
+                                       std::uint16_t hostPort, std::uint16_t guestPort) override;
+    core::Result<void> unforwardHostPort(const ClusterSpec& spec, const std::filesystem::path& dir,
+                                         std::uint16_t hostPort) override;
     std::vector<NodeMachine> nodes(const ClusterSpec& spec,
                                    const std::filesystem::path& dir) const override;
     core::Result<NodeMachine> addNode(const ClusterSpec& spec, const std::filesystem::path& dir,

@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
                      "The node agent's ingress HTTPS port (0: off)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
+    serverCommand
+        ->add_option("--load-balancer-addresses", server.loadBalancerAddresses,
+                     "Status of LoadBalancer Services and Ingresses: node (the node's address) "
+                     "or external (left to a tunnel such as `slipway tunnel`)")
+        ->check(CLI::IsMember({"node", "external"}))
+        ->capture_default_str();
     serverCommand->add_option("--sim-nodes", server.simNodes, "Register N simulated nodes")
         ->check(CLI::Range(0, 3000))
         ->capture_default_str();

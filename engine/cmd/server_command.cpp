@@ -406,7 +406,9 @@ int runServer(const ServerFlags& flags) {
     kubernetesService.start();
     std::optional<proxy::ServiceProxy> serviceProxy;
     std::optional<proxy::LoadBalancerController> loadBalancer;
-    // Without a pod network there is nothing to route to: no proxy, no ingress.
+    // Without a pod network there is nothing to route to: no proxy, no ingress. With
+    // --load-balancer-addresses=external a tunnel on the host writes the load balancers' status.
+    const bool externalLoadBalancer = flags.loadBalancerAddresses == "external";
     const bool podNetwork = flags.node.podNetwork == "bridge";
     if (kubelet && podNetwork && *proxyMode != proxy::ProxyMode::None) {
         proxy::ProxyOptions services;
@@ -415,8 +417,10 @@ int runServer(const ServerFlags& flags) {
         services.rules.nodeIps = nodePortAddresses(flags.node);
         serviceProxy.emplace(proxyClient, services);
         serviceProxy->start();
-        loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.node.nodeIp});
-        loadBalancer->start();
+        if (!externalLoadBalancer) {
+            loadBalancer.emplace(proxyClient, std::vector<std::string>{flags.node.nodeIp});
+            loadBalancer->start();
+        }
     }
 
     // Ready before the kubeconfig appears: callers take the file as the sign to connect.
@@ -494,7 +498,8 @@ int runServer(const ServerFlags& flags) {
         ingressProxyOptions.httpsPort = flags.ingressHttpsPort;
         ingressProxy.emplace(std::move(ingressProxyOptions));
         ingress::IngressControllerOptions ingressOptions;
-        ingressOptions.nodeIp = flags.node.nodeIp;
+        // Empty: the Ingresses' status is left to the external tunnel.
+        ingressOptions.nodeIp = externalLoadBalancer ? std::string() : flags.node.nodeIp;
         ingressController.emplace(ingressClient, std::move(ingressOptions));
         ingressController->setTableListener([&](auto table) { ingressProxy->setTable(table); });
         if (auto started = ingressProxy->start(); !started) {
@@ -579,8 +584,10 @@ int runServer(const ServerFlags& flags) {
     if (controllerManager) {
         controllerManager->stop();
     }
-    if (serviceProxy) {
+    if (loadBalancer) {
         loadBalancer->stop();
+    }
+    if (serviceProxy) {
         serviceProxy->stop();
     }
     kubernetesService.stop();

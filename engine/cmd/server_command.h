@@ -67,6 +67,12 @@ struct ServerFlags {
     /// The ingress controller's listeners on the node (engine/ingress); 0 turns one off.
     int ingressHttpPort = 80;
     int ingressHttpsPort = 443;
+    /// Who writes status.loadBalancer of LoadBalancer Services and of the ingress controller's
+    /// Ingresses: "node", the node's address (k3s servicelb; the host reaches it when slipwayd
+    /// runs on the host), or "external", left alone for a tunnel outside the node (`slipway
+    /// tunnel` on a VM cluster, whose node's address the host cannot reach): Services stay
+    /// <pending> until one runs, as on minikube.
+    std::string loadBalancerAddresses = "node";
 };
 
 /// Runs the control plane until SIGTERM or SIGINT; returns the process exit code.

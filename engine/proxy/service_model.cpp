@@ -79,7 +79,11 @@ std::vector<ServicePort> servicePortsOf(const json& service, const std::vector<j
     if (type == "LoadBalancer") {
         for (const auto& ingress :
              arrayAt(objectAt(objectAt(service, "status"), "loadBalancer"), "ingress")) {
-            if (const std::string ip = stringAt(ingress, "ip"); !ip.empty()) {
+            // ipMode Proxy (Kubernetes 1.30): the load balancer delivers to the node port
+            // itself (`slipway tunnel` forwards 127.0.0.1 of the host there), so its address is
+            // not one this node should answer; 127.0.0.1 of the guest least of all.
+            if (const std::string ip = stringAt(ingress, "ip");
+                !ip.empty() && stringAt(ingress, "ipMode") != "Proxy") {
                 externalIps.push_back(ip);
             }
         }

@@ -3,7 +3,9 @@
 // boots a VM from nothing, the real kubectl sees its node Ready, the demo Deployment answers
 // on the host through `slipway service --url` (a QEMU forward to its NodePort), the cluster
 // survives a stop and a killed VM with its Deployment (the data disk persists), pause and
-// unpause freeze and thaw it, and delete leaves no domain, forward or file behind.
+// unpause freeze and thaw it, and delete leaves no domain, forward or file behind. Issue 6:
+// a LoadBalancer Service stays <pending> until `slipway tunnel` runs, which gives it
+// 127.0.0.1 and a forward on the host, and takes both away when stopped.
 // Needs libvirt (qemu:///system as root, with libvirtd and virtlogd running) and the guest
 // image of the build (share/slipway/guest).
 #include <QRegularExpression>
@@ -48,6 +50,21 @@ const char* const kDemo =
     "  type: NodePort\n"
     "  selector: {app: hello}\n"
     "  ports: [{name: web, port: 80, targetPort: http}]\n";
+
+const char* const kLoadBalancer =
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata: {name: hello-lb}\n"
+    "spec:\n"
+    "  type: LoadBalancer\n"
+    "  selector: {app: hello}\n"
+    "  ports: [{name: web, port: 28080, targetPort: http}]\n"
+    "---\n"
+    "apiVersion: networking.k8s.io/v1\n"
+    "kind: Ingress\n"
+    "metadata: {name: hello}\n"
+    "spec:\n"
+    "  defaultBackend: {service: {name: hello, port: {number: 80}}}\n";
 
 }  // namespace
 
@@ -127,6 +144,72 @@ private slots:
         const auto logs = slipway({"logs"});
         QCOMPARE(logs.exitCode, 0);
         QVERIFY(logs.out.contains("slipway-guest: slipwayd started"));
+    }
+
+    void tunnelExposesLoadBalancers() {
+        testing::Kubectl kubectl(clusterDir() + "/kubeconfig");
+        const auto applied = kubectl({"apply", "-f", "-"}, kLoadBalancer);
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
+        const QStringList externalIp = {"get", "service", "hello-lb", "-o",
+                                        "jsonpath={.status.loadBalancer.ingress[*].ip}"};
+        // The guest's slipwayd leaves the address to the tunnel: <pending> until it runs. (A
+        // negative: the time a node-address writer would take, which sets it within a second.)
+        QTest::qWait(2000);
+        QCOMPARE(kubectl(externalIp).out.trimmed(), QString());
+
+        QProcess tunnel;
+        tunnel.setProcessEnvironment(m_cluster.environment());
+        tunnel.start(testing::binary(QStringLiteral("slipway")),
+                     {"tunnel", "--cluster", m_cluster.name()});
+        QVERIFY(tunnel.waitForStarted());
+        QString out;
+        quint16 port = 0;
+        quint16 ingressPort = 0;
+        const QRegularExpression ingressPorts(
+            QStringLiteral("Ingress ports: 127\\.0\\.0\\.1:(\\d+)"));
+        const QRegularExpression exposed(
+            QStringLiteral("Exposed Service default/hello-lb at 127\\.0\\.0\\.1: "
+                           "127\\.0\\.0\\.1:(\\d+)"));
+        QVERIFY2(eventually(
+                     [&] {
+                         tunnel.waitForReadyRead(200);
+                         out += QString::fromUtf8(tunnel.readAllStandardOutput());
+                         const auto match = exposed.match(out);
+                         port = match.hasMatch() ? match.captured(1).toUShort() : 0;
+                         const auto ingressMatch = ingressPorts.match(out);
+                         ingressPort =
+                             ingressMatch.hasMatch() ? ingressMatch.captured(1).toUShort() : 0;
+                         return port != 0 || tunnel.state() == QProcess::NotRunning;
+                     },
+                     60000),
+                 qPrintable(out));
+        QVERIFY2(port != 0, qPrintable(out + tunnel.readAllStandardError()));
+        QVERIFY(pageAnswers(port));
+        QVERIFY(
+            eventually([&] { return kubectl(externalIp).out.trimmed() == "127.0.0.1"; }, 30000));
+        const auto wide = kubectl({"get", "service", "hello-lb"});
+        QVERIFY2(wide.out.contains("127.0.0.1"), qPrintable(wide.out));
+        // The ingress: the node's port 80 from the host (80 as root if free), the Ingress's
+        // ADDRESS 127.0.0.1.
+        QVERIFY2(ingressPort != 0, qPrintable(out));
+        QVERIFY(pageAnswers(ingressPort));
+        const QStringList ingressIp = {"get", "ingress", "hello", "-o",
+                                       "jsonpath={.status.loadBalancer.ingress[*].ip}"};
+        QVERIFY(eventually([&] { return kubectl(ingressIp).out.trimmed() == "127.0.0.1"; }, 30000));
+
+        // Ctrl-C's counterpart: the forward and the address go.
+        tunnel.terminate();
+        QVERIFY(tunnel.waitForFinished(60000));
+        out += QString::fromUtf8(tunnel.readAllStandardOutput());
+        QCOMPARE(tunnel.exitCode(), 0);
+        QVERIFY2(out.contains("Withdrew Service default/hello-lb"), qPrintable(out));
+        QCOMPARE(kubectl(externalIp).out.trimmed(), QString());
+        QVERIFY(httpGet(port).isEmpty());
+        QCOMPARE(kubectl(ingressIp).out.trimmed(), QString());
+        QVERIFY(httpGet(ingressPort).isEmpty());
+        QVERIFY(!QFileInfo::exists(clusterDir() + "/tunnel.json"));
+        QCOMPARE(kubectl({"delete", "service", "hello-lb"}).exitCode, 0);
+        QCOMPARE(kubectl({"delete", "ingress", "hello"}).exitCode, 0);
     }
 
     void imageLoadReachesTheGuest() {

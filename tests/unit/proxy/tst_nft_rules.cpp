@@ -117,6 +117,14 @@ private slots:
         QCOMPARE(ports[0].externalIps, std::vector<std::string>{"192.168.50.2"});
         QVERIFY(ports[0].externalLocal);
         QCOMPARE(ports[0].affinitySeconds, 60);
+
+        // `slipway tunnel`'s 127.0.0.1 (ipMode Proxy) arrives through the node port: no rule
+        // for the address itself.
+        lb["status"]["loadBalancer"]["ingress"] =
+            json::array({{{"ip", "127.0.0.1"}, {"ipMode", "Proxy"}}});
+        const auto proxied = servicePortsOf(lb, {}, "node-a");
+        QCOMPARE(proxied[0].nodePort, 30080);
+        QVERIFY(proxied[0].externalIps.empty());
     }
 
     void readyEndpointsAreBalancedAtRandom() {

@@ -166,6 +166,13 @@ private slots:
         // The test driver has no QEMU monitor: exposing a port fails with libvirt's reason.
         const auto exposed = driver.exposePort(cluster, dir, 30080);
         QVERIFY(!exposed.ok());
+        // The same for `slipway tunnel`'s forwards; removing one from a stopped cluster is
+        // success (it went with QEMU).
+        QVERIFY(!driver.forwardHostPort(cluster, dir, 41234, 30080).ok());
+
+        QVERIFY(driver.halt(cluster, dir, std::chrono::seconds(5), progress).ok());
+        const auto unforwarded = driver.unforwardHostPort(cluster, dir, 41234);
+        QVERIFY2(unforwarded.ok(), unforwarded ? "" : unforwarded.error().message().c_str());
 
         // Delete: the domain goes, twice is fine.
         QVERIFY(driver.release(cluster, dir, progress).ok());
