@@ -187,9 +187,68 @@ ProxyMode ServiceProxy::mode() const {
     return m_mode;
 }
 
+namespace {
+
+std::set<std::string> readyEndpoints(const ServicePort& port) {
+    std::set<std::string> ips;
+    for (const auto& endpoint : port.endpoints) {
+        if (endpoint.ready) {
+            ips.insert(endpoint.ip);
+        }
+    }
+    return ips;
+}
+
+}  // namespace
+
+void ServiceProxy::noteStaleUdpFlows(const std::vector<ServicePort>& before,
+                                     const std::vector<ServicePort>& after) {
+    for (const auto& old : before) {
+        if (old.protocol != "udp") {
+            continue;
+        }
+        std::set<std::string> gone = readyEndpoints(old);
+        for (const auto& now : after) {
+            if (now.key() == old.key()) {
+                for (const auto& ip : readyEndpoints(now)) {
+                    gone.erase(ip);
+                }
+            }
+        }
+        for (const auto& ip : gone) {
+            m_staleFlows.push_back({old.clusterIp, old.port, ip});
+            for (const auto& external : old.externalIps) {
+                m_staleFlows.push_back({external, old.port, ip});
+            }
+            if (old.nodePort != 0) {
+                for (const auto& nodeIp : m_options.rules.nodeIps) {
+                    m_staleFlows.push_back({nodeIp, old.nodePort, ip});
+                }
+            }
+        }
+    }
+}
+
+void ServiceProxy::clearStaleUdpFlows() {
+    if (m_staleFlows.empty() || !m_nft) {
+        m_staleFlows.clear();
+        return;
+    }
+    auto deleted = deleteStaleUdpFlows(m_staleFlows);
+    if (!deleted) {
+        // Not fatal: the flows end once their clients pause for conntrack's UDP timeout.
+        spdlog::warn("service proxy: {}", deleted.error().message());
+    } else if (*deleted > 0) {
+        spdlog::debug("service proxy: deleted {} UDP flow(s) to endpoints that are gone", *deleted);
+    }
+    m_staleFlows.clear();
+}
+
 void ServiceProxy::recompute(const std::set<std::string>& dirty) {
     for (const auto& key : dirty) {
+        std::vector<ServicePort> before;
         if (auto old = m_ports.find(key); old != m_ports.end()) {
+            before = old->second;
             for (const auto& port : old->second) {
                 if (auto rules = m_desired.find(port.key()); rules != m_desired.end()) {
                     for (const auto& [map, elements] : rules->second.elements) {
@@ -208,6 +267,7 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
         const auto slash = key.find('/');
         auto service = m_services.lister().get(key.substr(0, slash), key.substr(slash + 1));
         if (!service) {
+            noteStaleUdpFlows(before, {});
             continue;
         }
         std::vector<json> slices;
@@ -215,6 +275,7 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
             slices.push_back(*slice);
         }
         auto ports = servicePortsOf(*service, slices, m_options.nodeName);
+        noteStaleUdpFlows(before, ports);
         for (const auto& port : ports) {
             PortRules rules = portRules(m_options.rules, port);
             // Two Services may ask for the same external address and port (externalIPs, two
@@ -340,6 +401,10 @@ void ServiceProxy::run() {
         lastSync = std::chrono::steady_clock::now();
         if (!applied) {
             spdlog::error("service proxy: sync failed: {}", applied.error().message());
+        } else {
+            // After the rules, as kube-proxy does: a new packet of such a flow now meets the
+            // new rules and is translated to an endpoint that exists.
+            clearStaleUdpFlows();
         }
 
         lock.lock();

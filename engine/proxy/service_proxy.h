@@ -14,6 +14,7 @@
 
 #include "engine/client/informer.h"
 #include "engine/core/result.h"
+#include "engine/proxy/conntrack.h"
 #include "engine/proxy/nft_rules.h"
 
 namespace slipway::agent::network {
@@ -96,6 +97,11 @@ private:
     /// Recomputes the dirty Services into m_desired.
     void recompute(const std::set<std::string>& dirty);
     core::Result<void> apply(bool full);
+    /// Notes the UDP flows to endpoints that `before` had ready and `after` has not.
+    void noteStaleUdpFlows(const std::vector<ServicePort>& before,
+                           const std::vector<ServicePort>& after);
+    /// Deletes the noted flows' conntrack entries (nftables mode only).
+    void clearStaleUdpFlows();
 
     const client::Client& m_client;
     ProxyOptions m_options;
@@ -119,6 +125,9 @@ private:
     /// "map key" → the ServicePort key whose element it is (one verdict per key).
     std::map<std::string, std::string> m_claims;
     bool m_needFull = true;
+    /// UDP flows noted by recompute(), deleted once the sync that drops their endpoints is
+    /// applied (kept across a failed sync).
+    std::vector<StaleUdpFlow> m_staleFlows;
     std::unique_ptr<agent::network::Nftables> m_nft;
     std::unique_ptr<UserspaceProxy> m_userspace;
     std::thread m_worker;

@@ -37,7 +37,8 @@ inline bool enter(const std::string& path) {
     return ok;
 }
 
-/// A TCP server inside a namespace that answers every connection with `reply` and closes it.
+/// A server inside a namespace on port 8080 that answers every TCP connection with `reply` and
+/// closes it, and every UDP datagram with a datagram holding `reply`.
 class NameServer {
 public:
     NameServer(std::string path, std::string reply) {
@@ -51,24 +52,40 @@ public:
             sockaddr_in address{};
             address.sin_family = AF_INET;
             address.sin_port = htons(8080);
+            const int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
-                ::listen(fd, 64) != 0) {
+                ::listen(fd, 64) != 0 ||
+                ::bind(udp, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
                 ::close(fd);
+                ::close(udp);
                 return;
             }
             m_listening = true;
             while (!m_stopping) {
-                pollfd ready = {fd, POLLIN, 0};
-                if (::poll(&ready, 1, 100) <= 0) {
+                pollfd ready[2] = {{fd, POLLIN, 0}, {udp, POLLIN, 0}};
+                if (::poll(ready, 2, 100) <= 0) {
                     continue;
                 }
-                const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-                if (client >= 0) {
-                    (void)!::write(client, reply.data(), reply.size());
-                    ::close(client);
+                if (ready[0].revents & POLLIN) {
+                    const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+                    if (client >= 0) {
+                        (void)!::write(client, reply.data(), reply.size());
+                        ::close(client);
+                    }
+                }
+                if (ready[1].revents & POLLIN) {
+                    char datagram[64];
+                    sockaddr_in peer{};
+                    socklen_t length = sizeof peer;
+                    if (::recvfrom(udp, datagram, sizeof datagram, 0,
+                                   reinterpret_cast<sockaddr*>(&peer), &length) >= 0) {
+                        (void)!::sendto(udp, reply.data(), reply.size(), 0,
+                                        reinterpret_cast<const sockaddr*>(&peer), length);
+                    }
                 }
             }
             ::close(fd);
+            ::close(udp);
         });
     }
     ~NameServer() {

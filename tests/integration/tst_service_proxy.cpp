@@ -53,6 +53,47 @@ json service(const std::string& name, const std::string& type) {
               {"ports", json::array({{{"name", "http"}, {"port", 80}, {"targetPort", 8080}}})}}}};
 }
 
+/// A UDP socket made inside namespace `path` (it stays there whichever thread uses it), so
+/// that every datagram of a test leaves from one source port: one conntrack flow.
+class UdpClient {
+public:
+    explicit UdpClient(const std::string& path) {
+        m_fd = std::async(std::launch::async, [&] {
+                   return enter(path) ? ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0) : -1;
+               }).get();
+    }
+    ~UdpClient() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    UdpClient(const UdpClient&) = delete;
+    UdpClient& operator=(const UdpClient&) = delete;
+    bool ok() const { return m_fd >= 0; }
+
+    /// Sends one datagram to ip:port and returns the answer ("" after 1 s without one).
+    std::string ask(const std::string& ip, int port) const {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
+        if (::sendto(m_fd, "?", 1, 0, reinterpret_cast<const sockaddr*>(&address),
+                     sizeof address) != 1) {
+            return {};
+        }
+        pollfd readable = {m_fd, POLLIN, 0};
+        if (::poll(&readable, 1, 1000) <= 0) {
+            return {};
+        }
+        char answer[64];
+        const ssize_t got = ::recv(m_fd, answer, sizeof answer, 0);
+        return got > 0 ? std::string(answer, static_cast<std::size_t>(got)) : std::string();
+    }
+
+private:
+    int m_fd = -1;
+};
+
 client::ResourceRef slices() {
     return client::ResourceRef("discovery.k8s.io", "v1", "endpointslices").in("default");
 }
@@ -324,6 +365,38 @@ private slots:
         QCOMPARE(outside.begin()->first, std::string("ep1"));
         // Pods use every endpoint (kube-proxy's cluster CIDR short-circuit).
         QCOMPARE(spread(netnsPath(*m_pod), kNodeIp, nodePort, 45).size(), std::size_t(3));
+    }
+
+    void udpFlowsToARemovedEndpointAreDeleted() {
+        // UDP has no end of a connection: without kube-proxy's conntrack cleanup, a client that
+        // keeps sending from one port keeps being translated to the endpoint it first got, even
+        // after that endpoint left the Service (here it still answers, so it would show).
+        json udp = service("dns", "ClusterIP");
+        udp["spec"]["ports"] = json::array(
+            {{{"name", "dns"}, {"port", 53}, {"targetPort", 8080}, {"protocol", "UDP"}}});
+        auto created = m_client->create(client::resources::services().in("default"), udp);
+        QVERIFY(created.ok());
+        const std::string ip = (*created)["spec"].value("clusterIP", "");
+        const auto udpSlice = [](const json& endpoints) {
+            json object = slice("dns", endpoints);
+            object["ports"] = json::array({{{"name", "dns"}, {"port", 8080}, {"protocol", "UDP"}}});
+            return object;
+        };
+        auto before = m_proxy->stats().syncs;
+        QVERIFY(m_client->create(slices(), udpSlice(json::array({endpoint("10.244.0.11", true)})))
+                    .ok());
+        QVERIFY(programmedAfter(before));
+        UdpClient client(netnsPath(*m_pod));
+        QVERIFY(client.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(client.ask(ip, 53), std::string("ep1"), 5000);
+
+        before = m_proxy->stats().syncs;
+        json moved = udpSlice(json::array({endpoint("10.244.0.12", true)}));
+        QVERIFY(m_client->update(slices().named("dns-1"), moved).ok());
+        QVERIFY(programmedAfter(before));
+        // The same socket, so the same flow: answered by the endpoint that is left.
+        QCOMPARE(client.ask(ip, 53), std::string("ep2"));
+        QCOMPARE(client.ask(ip, 53), std::string("ep2"));
     }
 
     void aDeletedServiceStopsBeingServed() {
