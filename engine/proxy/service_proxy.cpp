@@ -244,6 +244,31 @@ void ServiceProxy::clearStaleUdpFlows() {
     m_staleFlows.clear();
 }
 
+void ServiceProxy::noteHealthCheck(const std::string& key, const json* service,
+                                   const std::vector<ServicePort>& ports) {
+    m_healthChecks.erase(key);
+    if (service == nullptr) {
+        return;
+    }
+    const json spec = service->value("spec", json::object());
+    const int port = spec.value("healthCheckNodePort", 0);
+    if (spec.value("type", "") != "LoadBalancer" ||
+        spec.value("externalTrafficPolicy", "") != "Local" || port <= 0) {
+        return;
+    }
+    std::set<std::string> local;
+    for (const auto& servicePort : ports) {
+        for (const auto& endpoint : servicePort.endpoints) {
+            if (endpoint.local && endpoint.ready) {
+                local.insert(endpoint.ip);
+            }
+        }
+    }
+    const auto slash = key.find('/');
+    m_healthChecks[key] = {port, ServiceHealth{key.substr(0, slash), key.substr(slash + 1),
+                                               static_cast<int>(local.size())}};
+}
+
 void ServiceProxy::recompute(const std::set<std::string>& dirty) {
     for (const auto& key : dirty) {
         std::vector<ServicePort> before;
@@ -268,6 +293,7 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
         auto service = m_services.lister().get(key.substr(0, slash), key.substr(slash + 1));
         if (!service) {
             noteStaleUdpFlows(before, {});
+            noteHealthCheck(key, nullptr, {});
             continue;
         }
         std::vector<json> slices;
@@ -276,6 +302,7 @@ void ServiceProxy::recompute(const std::set<std::string>& dirty) {
         }
         auto ports = servicePortsOf(*service, slices, m_options.nodeName);
         noteStaleUdpFlows(before, ports);
+        noteHealthCheck(key, service.get(), ports);
         for (const auto& port : ports) {
             PortRules rules = portRules(m_options.rules, port);
             // Two Services may ask for the same external address and port (externalIPs, two
@@ -347,6 +374,8 @@ void ServiceProxy::run() {
         std::lock_guard lock(m_mutex);
         m_mode = ProxyMode::Userspace;
     }
+    // In the proxy's network namespace, as this thread now is.
+    m_health = std::make_unique<ServiceHealthServer>(m_options.rules.nodeIps);
     // The first sync waits for both caches, so it never programs a partial view.
     while (!m_services.waitForSync(std::chrono::milliseconds(100)) ||
            !m_slices.waitForSync(std::chrono::milliseconds(100))) {
@@ -396,6 +425,11 @@ void ServiceProxy::run() {
         }
         const auto started = std::chrono::steady_clock::now();
         recompute(dirty);
+        std::map<int, ServiceHealth> healthChecks;
+        for (const auto& [key, check] : m_healthChecks) {
+            healthChecks.emplace(check.first, check.second);  // one Service per allocated port
+        }
+        m_health->update(healthChecks);
         auto applied = apply(full);
         const auto took = std::chrono::steady_clock::now() - started;
         lastSync = std::chrono::steady_clock::now();
@@ -437,6 +471,8 @@ void ServiceProxy::run() {
         }
         m_changed.notify_all();
     }
+    lock.unlock();
+    m_health.reset();  // health checks end with the proxy
 }
 
 }  // namespace slipway::proxy

@@ -16,6 +16,7 @@
 #include "engine/core/result.h"
 #include "engine/proxy/conntrack.h"
 #include "engine/proxy/nft_rules.h"
+#include "engine/proxy/service_health_server.h"
 
 namespace slipway::agent::network {
 class Nftables;
@@ -102,6 +103,9 @@ private:
                            const std::vector<ServicePort>& after);
     /// Deletes the noted flows' conntrack entries (nftables mode only).
     void clearStaleUdpFlows();
+    /// The health check of `service` (LoadBalancer, externalTrafficPolicy Local), if it has one.
+    void noteHealthCheck(const std::string& key, const nlohmann::json* service,
+                         const std::vector<ServicePort>& ports);
 
     const client::Client& m_client;
     ProxyOptions m_options;
@@ -128,6 +132,9 @@ private:
     /// UDP flows noted by recompute(), deleted once the sync that drops their endpoints is
     /// applied (kept across a failed sync).
     std::vector<StaleUdpFlow> m_staleFlows;
+    /// service key → its healthCheckNodePort and what it answers; served by m_health.
+    std::map<std::string, std::pair<int, ServiceHealth>> m_healthChecks;
+    std::unique_ptr<ServiceHealthServer> m_health;
     std::unique_ptr<agent::network::Nftables> m_nft;
     std::unique_ptr<UserspaceProxy> m_userspace;
     std::thread m_worker;

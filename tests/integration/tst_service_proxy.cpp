@@ -94,6 +94,43 @@ private:
     int m_fd = -1;
 };
 
+/// GET / from namespace `path` to ip:port; the whole answer ("" if it could not connect).
+std::string httpGet(const std::string& path, const std::string& ip, int port) {
+    return std::async(std::launch::async,
+                      [&] {
+                          std::string answer;
+                          if (!enter(path)) {
+                              return answer;
+                          }
+                          const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                          sockaddr_in address{};
+                          address.sin_family = AF_INET;
+                          address.sin_port = htons(static_cast<std::uint16_t>(port));
+                          inet_pton(AF_INET, ip.c_str(), &address.sin_addr);
+                          if (::connect(fd, reinterpret_cast<const sockaddr*>(&address),
+                                        sizeof address) == 0) {
+                              const std::string request =
+                                  "GET /healthz HTTP/1.1\r\nHost: lb\r\n\r\n";
+                              (void)!::write(fd, request.data(), request.size());
+                              char buffer[1024];
+                              for (;;) {
+                                  pollfd readable = {fd, POLLIN, 0};
+                                  if (::poll(&readable, 1, 2000) <= 0) {
+                                      break;
+                                  }
+                                  const ssize_t got = ::read(fd, buffer, sizeof buffer);
+                                  if (got <= 0) {
+                                      break;
+                                  }
+                                  answer.append(buffer, static_cast<std::size_t>(got));
+                              }
+                          }
+                          ::close(fd);
+                          return answer;
+                      })
+        .get();
+}
+
 client::ResourceRef slices() {
     return client::ResourceRef("discovery.k8s.io", "v1", "endpointslices").in("default");
 }
@@ -365,6 +402,42 @@ private slots:
         QCOMPARE(outside.begin()->first, std::string("ep1"));
         // Pods use every endpoint (kube-proxy's cluster CIDR short-circuit).
         QCOMPARE(spread(netnsPath(*m_pod), kNodeIp, nodePort, 45).size(), std::size_t(3));
+    }
+
+    void healthCheckNodePortSaysWhetherThisNodeHasEndpoints() {
+        json checked = service("checked", "LoadBalancer");
+        checked["spec"]["externalTrafficPolicy"] = "Local";
+        checked["spec"]["healthCheckNodePort"] = 32100;
+        checked["spec"]["ports"][0]["port"] = 8081;  // port 80 belongs to the lb above
+        QVERIFY(m_client->create(client::resources::services().in("default"), checked).ok());
+        auto before = m_proxy->stats().syncs;
+        QVERIFY(
+            m_client
+                ->create(slices(), slice("checked", json::array({endpoint("10.244.0.11", true)})))
+                .ok());
+        QVERIFY(programmedAfter(before));
+        // A load balancer outside the node asks.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            httpGet(netnsPath(*m_outside), kNodeIp, 32100).starts_with("HTTP/1.1 200"), 5000);
+        const std::string healthy = httpGet(netnsPath(*m_outside), kNodeIp, 32100);
+        const auto body = json::parse(healthy.substr(healthy.find("\r\n\r\n") + 4));
+        QCOMPARE(body.value("localEndpoints", -1), 1);
+        QCOMPARE(body["service"].value("name", ""), std::string("checked"));
+
+        // The endpoint moves to another node: this node must not get the traffic.
+        json elsewhere = slice("checked", json::array({endpoint("10.244.0.11", true)}));
+        elsewhere["endpoints"][0]["nodeName"] = "node-b";
+        before = m_proxy->stats().syncs;
+        QVERIFY(m_client->update(slices().named("checked-1"), elsewhere).ok());
+        QVERIFY(programmedAfter(before));
+        QTRY_VERIFY_WITH_TIMEOUT(httpGet(netnsPath(*m_outside), kNodeIp, 32100)
+                                     .starts_with("HTTP/1.1 503 Service Unavailable"),
+                                 5000);
+
+        // Not a Local LoadBalancer any more: nothing listens.
+        QVERIFY(
+            m_client->remove(client::resources::services().in("default").named("checked")).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(httpGet(netnsPath(*m_outside), kNodeIp, 32100).empty(), 5000);
     }
 
     void udpFlowsToARemovedEndpointAreDeleted() {
