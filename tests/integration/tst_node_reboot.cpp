@@ -99,7 +99,11 @@ private:
     testing::CommandResult kubectl(const QStringList& arguments, const QByteArray& input = {}) {
         return (*m_kubectl)(arguments, input);
     }
-    json getJson(const QStringList& arguments) { return m_kubectl->getJson(arguments); }
+    /// `kubectl ARGS -o json`; an empty object when kubectl fails.
+    json getJson(const QStringList& arguments) {
+        json got = m_kubectl->getJson(arguments);
+        return got.is_object() ? got : json::object();
+    }
     json pod(const QString& name) { return getJson({"get", "pod", name}); }
     std::vector<json> readyPods(const QString& selector) { return m_kubectl->readyPods(selector); }
 
@@ -366,6 +370,11 @@ private slots:
         if (m_kubectl && m_server.process().state() == QProcess::Running) {
             kubectl(args({"delete", "deployment", "hello", "--wait=false"}));
             kubectl(args({"delete", "pod", "once", "--wait=false"}));
+            eventually(
+                [&] {
+                    return getJson(args({"get", "pods"})).value("items", json::array()).empty();
+                },
+                60000);
         }
         // ~SlipwaydServer resets the node (containers, sandboxes, mounts, the pod network).
     }

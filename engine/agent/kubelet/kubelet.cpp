@@ -2,6 +2,7 @@
 #include "engine/agent/kubelet/kubelet.h"
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -244,6 +245,23 @@ core::Result<void> Kubelet::resetNode(const std::filesystem::path& root,
         }
         (void)images.releaseRootfs(container.config.id);
         pods.insert(container.config.podUid);
+    }
+    // Pods with a sandbox but no container (an agent stopped between the two, or after it
+    // removed a pod's containers) have their folder, made before their sandbox; a sandbox
+    // holding an address is also in the IPAM.
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(root / "pods", ignored)) {
+        pods.insert(entry.path().filename().string());
+    }
+    for (const auto& entry :
+         std::filesystem::directory_iterator(root / "network" / "ipam", ignored)) {
+        std::string owner = readFile(entry.path(), 256);
+        while (!owner.empty() && std::isspace(static_cast<unsigned char>(owner.back()))) {
+            owner.pop_back();
+        }
+        if (!owner.empty() && !entry.path().filename().string().starts_with("last")) {
+            pods.insert(owner);
+        }
     }
     for (const auto& uid : pods) {
         (void)runtime.removeSandbox(uid);
@@ -844,7 +862,10 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
     }
     const int attempt = sandboxAttempt(podDir(state.uid));
 
-    // The sandbox: a network namespace the containers join, and the pod's /etc files.
+    // The sandbox: a network namespace the containers join, and the pod's /etc files. The
+    // pod's folder comes first: `resetNode` finds the sandboxes of a node's pods by it.
+    std::error_code folderError;
+    std::filesystem::create_directories(podDir(state.uid), folderError);
     auto sandbox = m_runtime->createSandbox(state.uid, hostnameOf(pod));
     if (!sandbox) {
         record(pod, "", "Warning", "FailedCreatePodSandBox",
