@@ -743,6 +743,16 @@ Result<void> Runtime::launch(const ContainerConfig& config, bool start) {
         // state files are not fsynced). No container is listed from it; its debris goes.
         (void)removeContainer(config.id);
     }
+    if (fs::exists(m_options.root / "runc" / config.id, ec)) {
+        // runc's state of a container we have no record of: the same power-off kept runc's
+        // state file and lost our record. Its process went with the boot; runc would refuse
+        // the id. A state runc cannot read (torn by the power-off) is removed by hand.
+        std::string output;
+        runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(),
+                    "delete", "--force", config.id},
+                   &output);
+        fs::remove_all(m_options.root / "runc" / config.id, ec);
+    }
     fs::create_directories(bundle, ec);
     fs::create_directories(m_options.root / "runc", ec);
     if (ec) {

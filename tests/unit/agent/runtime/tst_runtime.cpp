@@ -625,6 +625,23 @@ private slots:
         QCOMPARE(m_runtime->containerStatus(c.id)->state, ContainerState::Running);
     }
 
+    void runcStateWithoutARecordDoesNotBlockTheId() {
+        // A power-off right after the container was made: runc's state (synced) reached the
+        // disk, our record (not synced) did not.
+        auto c = config({"sleep", "3600"});
+        QVERIFY(run(c));
+        const pid_t shimPid = std::stoi(readAll(m_runtime->bundleDir(c.id) / "shim.pid"));
+        QCOMPARE(::kill(shimPid, SIGKILL), 0);
+        QVERIFY(m_runtime->signalContainer(c.id, SIGKILL).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_runtime->containerStatus(c.id)->state, ContainerState::Unknown,
+                                  10000);
+        fs::remove_all(m_runtime->bundleDir(c.id));
+        QVERIFY(fs::exists(m_root / "runc" / c.id));
+        auto again = m_runtime->runContainer(c);
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message().c_str());
+        QCOMPARE(m_runtime->containerStatus(c.id)->state, ContainerState::Running);
+    }
+
     void aContainerBeingCreatedIsNotLost() {
         auto c = config({"sleep", "3600"});
         QVERIFY(run(c));
