@@ -2,6 +2,7 @@
 #include "engine/agent/kubelet/kubelet.h"
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -24,6 +25,7 @@
 #include "engine/agent/volumes/volume_manager.h"
 #include "engine/client/indexer.h"
 #include "engine/client/resource_ref.h"
+#include "engine/core/replace_file.h"
 #include "engine/core/version.h"
 
 namespace slipway::agent::kubelet {
@@ -138,6 +140,29 @@ ContainerTermination terminationOf(const runtime::ContainerStatus& instance,
     return term;
 }
 
+/// The label that says which of its pod's sandboxes a container was started in.
+constexpr const char* kSandboxAttemptLabel = "slipway.dev/sandbox-attempt";
+
+/// The pod's sandbox attempt (kubelet's: how many times its sandbox was made again because
+/// the old one was gone), kept in the pod's directory; 0 before the first re-creation.
+int sandboxAttempt(const std::filesystem::path& podDir) {
+    int attempt = 0;
+    std::ifstream(podDir / "sandbox-attempt") >> attempt;
+    return attempt;
+}
+
+int sandboxAttemptOf(const runtime::ContainerStatus& instance) {
+    const auto it = instance.config.labels.find(kSandboxAttemptLabel);
+    if (it == instance.config.labels.end()) {
+        return 0;
+    }
+    try {
+        return std::stoi(it->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 /// Pod workers: as asked, or (0) two per CPU, at least 4 and at most 32. A worker waits for
 /// the shim and runc about half of a pod's start, so two per CPU keep the cores busy; more
 /// only interleave the pods of a burst (the median gets later, the last one no earlier), as
@@ -220,6 +245,23 @@ core::Result<void> Kubelet::resetNode(const std::filesystem::path& root,
         }
         (void)images.releaseRootfs(container.config.id);
         pods.insert(container.config.podUid);
+    }
+    // Pods with a sandbox but no container (an agent stopped between the two, or after it
+    // removed a pod's containers) have their folder, made before their sandbox; a sandbox
+    // holding an address is also in the IPAM.
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(root / "pods", ignored)) {
+        pods.insert(entry.path().filename().string());
+    }
+    for (const auto& entry :
+         std::filesystem::directory_iterator(root / "network" / "ipam", ignored)) {
+        std::string owner = readFile(entry.path(), 256);
+        while (!owner.empty() && std::isspace(static_cast<unsigned char>(owner.back()))) {
+            owner.pop_back();
+        }
+        if (!owner.empty() && !entry.path().filename().string().starts_with("last")) {
+            pods.insert(owner);
+        }
     }
     for (const auto& uid : pods) {
         (void)runtime.removeSandbox(uid);
@@ -655,9 +697,21 @@ std::vector<runtime::ContainerStatus> Kubelet::instancesOf(const std::string& po
     std::vector<runtime::ContainerStatus> out;
     // Container ids begin with the pod's uid (containerId): only this pod's records are read.
     for (auto& instance : m_runtime->listContainers(podUid + "_")) {
-        if (instance.config.podUid == podUid) {
-            out.push_back(std::move(instance));
+        if (instance.config.podUid != podUid) {
+            continue;
         }
+        if (instance.state == runtime::ContainerState::Unknown) {
+            // Its shim ended without an exit status: the machine restarted under it (or the
+            // shim was killed). It is recorded as exited, 255 "Unknown", as containerd reports
+            // a container whose task vanished; the sync then restarts it per restartPolicy.
+            auto recovered = m_runtime->recoverLostContainer(instance.config.id);
+            if (recovered && recovered->state == runtime::ContainerState::Exited) {
+                spdlog::info("kubelet: container {} is gone ({}): exited 255 Unknown",
+                             instance.config.id, instance.message);
+                instance = std::move(*recovered);
+            }
+        }
+        out.push_back(std::move(instance));
     }
     return out;
 }
@@ -732,7 +786,86 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         return core::success();
     }
 
-    // The sandbox: a network namespace the containers join, and the pod's /etc files.
+    const std::string restartPolicy = pod["spec"].value("restartPolicy", "Always");
+    const auto writeStatus = [&]() -> core::Result<void> {
+        instances = instancesOf(state.uid);
+        json status = podStatus(pod, state, instances);
+        if (status == pod.value("status", json::object())) {
+            return core::success();
+        }
+        json updated = pod;
+        updated["status"] = status;
+        auto written = m_client.updateStatus(
+            client::resources::pods().in(state.nameSpace).named(state.name), updated);
+        if (!written) {
+            return written.error();  // retried with the informer's newer pod
+        }
+        std::lock_guard lock(m_mutex);
+        m_ownStatusWrites[state.key] = client::metadataString(*written, "resourceVersion");
+        return core::success();
+    };
+
+    if (!m_runtime->sandboxExists(state.uid)) {
+        // No sandbox: a new pod, or one whose sandbox vanished (the machine restarted, or its
+        // namespace was removed). Its old link and address go (the addresses of sandboxes gone
+        // while the agent was down were freed at start).
+        std::string oldIp;
+        {
+            std::lock_guard lock(m_mutex);
+            oldIp.swap(state.podIp);
+        }
+        if (m_network && (!oldIp.empty() || !instances.empty())) {
+            if (auto detached = m_network->detach(state.uid); !detached) {
+                spdlog::warn("kubelet: pod {}: {}", state.key, detached.error().message());
+            }
+        }
+        if (!instances.empty()) {
+            // The kubelet's "sandbox changed": what still runs in the old one is killed, then
+            // the pod starts again in a new sandbox (a new namespace and address), init
+            // containers first, its containers restarted under restartPolicy.
+            const auto grace = std::chrono::seconds(
+                pod["spec"].value("terminationGracePeriodSeconds", std::int64_t{30}));
+            for (const auto& instance : instances) {
+                if (instance.state == runtime::ContainerState::Running ||
+                    instance.state == runtime::ContainerState::Created) {
+                    const auto init = instance.config.labels.find("io.kubernetes.container.init");
+                    record(
+                        pod,
+                        fieldPathOf(instance.config.containerName,
+                                    init != instance.config.labels.end() && init->second == "true"),
+                        "Normal", "Killing", "Stopping container " + instance.config.containerName);
+                    (void)m_runtime->stopContainer(instance.config.id, grace);
+                }
+            }
+            if (restartPolicy == "Never") {
+                // As the kubelet: no new sandbox for a pod that never restarts; its containers
+                // stay terminated and the pod fails. Its address stays in the status.
+                {
+                    std::lock_guard lock(m_mutex);
+                    state.podIp =
+                        oldIp.empty() ? stringAt(pod, "/status/podIP"_json_pointer) : oldIp;
+                }
+                return writeStatus();
+            }
+            record(pod, "", "Normal", "SandboxChanged",
+                   "Pod sandbox changed, it will be killed and re-created.");
+            const auto dir = podDir(state.uid);
+            std::error_code ignored;
+            std::filesystem::create_directories(dir, ignored);
+            if (auto written = core::replaceFile(dir / "sandbox-attempt",
+                                                 std::to_string(sandboxAttempt(dir) + 1));
+                !written) {
+                return written.error();
+            }
+            instances = instancesOf(state.uid);
+        }
+    }
+    const int attempt = sandboxAttempt(podDir(state.uid));
+
+    // The sandbox: a network namespace the containers join, and the pod's /etc files. The
+    // pod's folder comes first: `resetNode` finds the sandboxes of a node's pods by it.
+    std::error_code folderError;
+    std::filesystem::create_directories(podDir(state.uid), folderError);
     auto sandbox = m_runtime->createSandbox(state.uid, hostnameOf(pod));
     if (!sandbox) {
         record(pod, "", "Warning", "FailedCreatePodSandBox",
@@ -767,7 +900,6 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         return core::success();
     }
 
-    const std::string restartPolicy = pod["spec"].value("restartPolicy", "Always");
     std::optional<std::chrono::milliseconds> requeue;
     const auto wakeIn = [&requeue](std::chrono::milliseconds in) {
         requeue = requeue ? std::min(*requeue, in) : in;
@@ -781,6 +913,12 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
         const auto found = instancesNamed(instances, name);
         if (found.latest == nullptr) {
             startContainer(pod, container, true, 0, state);
+            initialized = false;
+            break;
+        }
+        if (sandboxAttemptOf(*found.latest) != attempt) {
+            // It ran in an earlier sandbox: in a new one, init containers run again.
+            startContainer(pod, container, true, found.latest->config.restartCount + 1, state);
             initialized = false;
             break;
         }
@@ -877,18 +1015,8 @@ core::Result<void> Kubelet::runPod(const json& pod, PodState& state) {
     }
 
     // The status, from what is on disk now.
-    instances = instancesOf(state.uid);
-    json status = podStatus(pod, state, instances);
-    if (status != pod.value("status", json::object())) {
-        json updated = pod;
-        updated["status"] = status;
-        auto written = m_client.updateStatus(
-            client::resources::pods().in(state.nameSpace).named(state.name), updated);
-        if (!written) {
-            return written.error();  // retried with the informer's newer pod
-        }
-        std::lock_guard lock(m_mutex);
-        m_ownStatusWrites[state.key] = client::metadataString(*written, "resourceVersion");
+    if (auto written = writeStatus(); !written) {
+        return written;
     }
     if (requeue) {
         m_queue.addAfter(state.key, *requeue + std::chrono::milliseconds(50));
@@ -1162,6 +1290,7 @@ bool Kubelet::startContainer(const json& pod, const json& container, bool init, 
     config.image = container.value("image", "");
     config.imageId = image->repoDigests.empty() ? image->id : image->repoDigests.front();
     config.labels["io.kubernetes.container.init"] = init ? "true" : "false";
+    config.labels[kSandboxAttemptLabel] = std::to_string(sandboxAttempt(podDir(uid)));
     config.rootfs = rootfs->path;
     config.readonlyRootfs = securityContext.value("readOnlyRootFilesystem", false);
     config.args = containerArgs(container, image->config, envMap);

@@ -594,6 +594,9 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options)) {
     if (m_options.shimPath.empty()) {
         m_options.shimPath = defaultShimPath();
     }
+    if (m_options.bootId.empty()) {
+        m_options.bootId = trimmed(readSmallFile("/proc/sys/kernel/random/boot_id"));
+    }
 }
 
 Runtime::Runtime(fs::path root, fs::path runcPath)
@@ -733,7 +736,22 @@ Result<void> Runtime::launch(const ContainerConfig& config, bool start) {
     const fs::path bundle = bundleDir(config.id);
     std::error_code ec;
     if (fs::exists(bundle / shim::kContainerFile, ec)) {
-        return Error(ErrorCode::AlreadyExists, "container " + config.id + " already exists");
+        if (fs::file_size(bundle / shim::kContainerFile, ec) != 0 || ec) {
+            return Error(ErrorCode::AlreadyExists, "container " + config.id + " already exists");
+        }
+        // An empty record: written just before a power-off that its data never reached (the
+        // state files are not fsynced). No container is listed from it; its debris goes.
+        (void)removeContainer(config.id);
+    }
+    if (fs::exists(m_options.root / "runc" / config.id, ec)) {
+        // runc's state of a container we have no record of: the same power-off kept runc's
+        // state file and lost our record. Its process went with the boot; runc would refuse
+        // the id. A state runc cannot read (torn by the power-off) is removed by hand.
+        std::string output;
+        runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(),
+                    "delete", "--force", config.id},
+                   &output);
+        fs::remove_all(m_options.root / "runc" / config.id, ec);
     }
     fs::create_directories(bundle, ec);
     fs::create_directories(m_options.root / "runc", ec);
@@ -746,7 +764,8 @@ Result<void> Runtime::launch(const ContainerConfig& config, bool start) {
         return written.error();
     }
     json record{{"config", toJson(config)},
-                {"createdAt", logs::formatRfc3339Nano(std::chrono::system_clock::now())}};
+                {"createdAt", logs::formatRfc3339Nano(std::chrono::system_clock::now())},
+                {"bootId", m_options.bootId}};
     if (auto written = writeStateFile(bundle / shim::kContainerFile, record.dump(2)); !written) {
         return written.error();
     }
@@ -991,6 +1010,7 @@ Result<Runtime::Record> Runtime::readRecord(const std::string& id) const {
         if (auto created = logs::parseRfc3339Nano(doc.value("createdAt", ""))) {
             parsed->createdAt = *created;
         }
+        parsed->bootId = doc.value("bootId", "");
     } catch (const json::exception& e) {
         return Error(ErrorCode::Internal, "reading container " + id + ": " + e.what());
     }
@@ -1028,14 +1048,19 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
             status.reason = status.oomKilled       ? "OOMKilled"
                             : status.exitCode == 0 ? "Completed"
                                                    : "Error";
+            // A container recorded as lost (recoverLostContainer) says so itself.
+            status.reason = exit.value("reason", status.reason);
+            status.message = exit.value("message", "");
             return status;
         } catch (const json::exception&) {
             // torn write cannot happen (rename); a broken file falls through to Unknown
         }
     }
+    // A shim of an earlier boot is gone, whatever process has its pid in this one.
+    const bool otherBoot = !found->bootId.empty() && found->bootId != m_options.bootId;
     pid_t shimPid = 0;
     std::ifstream(bundle / shim::kShimPidFile) >> shimPid;
-    if (shimAlive(shimPid, bundle)) {
+    if (!otherBoot && shimAlive(shimPid, bundle)) {
         std::ifstream(bundle / shim::kInitPidFile) >> status.pid;
         status.state = status.startedAt ? ContainerState::Running : ContainerState::Created;
         return status;
@@ -1043,8 +1068,37 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
     status.state = ContainerState::Unknown;
     status.exitCode = 255;
     status.reason = "Unknown";
-    status.message = "the container's shim is gone";
+    status.message = otherBoot ? "the container ran before the machine restarted"
+                               : "the container's shim is gone";
     return status;
+}
+
+Result<ContainerStatus> Runtime::recoverLostContainer(const std::string& id) {
+    auto status = containerStatus(id);
+    if (!status || status->state != ContainerState::Unknown) {
+        return status;
+    }
+    const fs::path bundle = bundleDir(id);
+    std::error_code ec;
+    auto record = readRecord(id);
+    const bool otherBoot = record && !record->bootId.empty() && record->bootId != m_options.bootId;
+    if (!otherBoot && !fs::exists(bundle / shim::kShimPidFile, ec)) {
+        return status;  // its shim has not started yet: being created
+    }
+    // Whatever survived the shim (its container's processes, when only the shim was killed)
+    // goes, and with it runc's state of the old process and its cgroup.
+    std::string output;
+    runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(), "delete",
+                "--force", id},
+               &output);
+    const auto finishedAt = std::chrono::system_clock::now();
+    const json exit{{"exitCode", 255},     {"signal", 0},
+                    {"oomKilled", false},  {"finishedAt", logs::formatRfc3339Nano(finishedAt)},
+                    {"reason", "Unknown"}, {"lost", true}};
+    if (auto written = writeStateFile(bundle / shim::kExitFile, exit.dump()); !written) {
+        return written.error();
+    }
+    return containerStatus(id);
 }
 
 std::vector<ContainerStatus> Runtime::listContainers(std::string_view idPrefix) const {

@@ -90,7 +90,7 @@ struct ContainerStatus {
     int exitCode = 0;  ///< 128 + signal when killed by a signal, as runc and the kubelet say
     int signal = 0;    ///< the signal that ended it, 0 if it exited
     bool oomKilled = false;
-    std::string reason;   ///< Exited: "Completed" (code 0), "OOMKilled", "Error"
+    std::string reason;   ///< Exited: "Completed" (code 0), "OOMKilled", "Error", "Unknown"
     std::string message;  ///< e.g. why a container is Unknown
 };
 
@@ -168,6 +168,9 @@ struct RuntimeOptions {
     /// The shim; empty: `slipway-shim` beside the running executable.
     std::filesystem::path shimPath;
     std::filesystem::path netnsDir = "/run/slipway/netns";
+    /// This boot's id, recorded with each container: a shim of another boot is gone, whatever
+    /// process has its pid now. Empty: /proc/sys/kernel/random/boot_id.
+    std::string bootId;
     std::string cgroupParent = "/slipway";  ///< containers at <parent>/pod<uid>/<id>
     std::uint64_t logMaxSizeBytes = 10 * 1024 * 1024;
     int logMaxFiles = 5;
@@ -225,6 +228,13 @@ public:
     /// id starts with it (a pod's, when the caller's ids begin with the pod's uid): the others'
     /// records are not read.
     std::vector<ContainerStatus> listContainers(std::string_view idPrefix = {}) const;
+    /// Records a container whose shim is gone without an exit status (the machine rebooted or
+    /// the shim was killed) as Exited, as containerd does for a task that vanished: exit code
+    /// 255, reason "Unknown", finishedAt now. Whatever is left of it (processes in its cgroup,
+    /// runc's state) is removed first. Only a container whose shim had started (its pid file
+    /// is there) or that was made in an earlier boot is recorded: one still being created is
+    /// left alone. Returns the container's status (unchanged unless it was lost).
+    core::Result<ContainerStatus> recoverLostContainer(const std::string& id);
     /// Waits up to `timeout` for the container to exit; its status (NotFound, Timeout).
     core::Result<ContainerStatus> waitContainer(const std::string& id,
                                                 std::chrono::milliseconds timeout) const;
@@ -257,6 +267,7 @@ private:
         std::int64_t mtimeNs = 0;
         ContainerConfig config;
         TimePoint createdAt;
+        std::string bootId;  ///< the boot the container was made in (empty in old records)
     };
     core::Result<Record> readRecord(const std::string& id) const;
 

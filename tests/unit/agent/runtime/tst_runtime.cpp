@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <QtTest>
+#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -571,6 +572,88 @@ private slots:
         QCOMPARE(status.state, ContainerState::Exited);
         QCOMPARE(status.exitCode, 4);
         QCOMPARE(status.reason, std::string("Error"));
+    }
+
+    void aContainerWhoseShimIsGoneIsRecordedLost() {
+        auto c = config({"sleep", "3600"});
+        QVERIFY(run(c));
+        const auto bundle = m_runtime->bundleDir(c.id);
+        const pid_t shimPid = std::stoi(readAll(bundle / "shim.pid"));
+        const pid_t initPid = std::stoi(readAll(bundle / "init.pid"));
+        QCOMPARE(m_runtime->recoverLostContainer(c.id)->state, ContainerState::Running);
+        // The shim dies without recording an exit, as in a power-off: no longer Running.
+        QCOMPARE(::kill(shimPid, SIGKILL), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_runtime->containerStatus(c.id)->state, ContainerState::Unknown,
+                                  10000);
+        auto recovered = m_runtime->recoverLostContainer(c.id);
+        QVERIFY(recovered.ok());
+        QCOMPARE(recovered->state, ContainerState::Exited);
+        QCOMPARE(recovered->exitCode, 255);
+        QCOMPARE(recovered->reason, std::string("Unknown"));
+        QVERIFY(recovered->startedAt.has_value());
+        QVERIFY(recovered->finishedAt.has_value());
+        // What outlived its shim went with it.
+        const auto gone = [](pid_t pid) {
+            const std::string stat = readAll("/proc/" + std::to_string(pid) + "/stat");
+            const auto close = stat.rfind(')');
+            return stat.empty() || (close != std::string::npos && close + 2 < stat.size() &&
+                                    stat[close + 2] == 'Z');
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(gone(initPid), 10000);
+        // A new runtime (the agent after a reboot) reads the same from disk.
+        Runtime fresh(options());
+        auto status = fresh.containerStatus(c.id);
+        QVERIFY(status.ok());
+        QCOMPARE(status->state, ContainerState::Exited);
+        QCOMPARE(status->exitCode, 255);
+        QCOMPARE(status->reason, std::string("Unknown"));
+        QCOMPARE(status->finishedAt, recovered->finishedAt);
+    }
+
+    void aShimOfAnEarlierBootIsGone() {
+        auto c = config({"sleep", "3600"});
+        QVERIFY(run(c));
+        // The agent of the next boot: whatever process has the shim's pid now is not it.
+        auto later = options();
+        later.bootId = "a-later-boot";
+        Runtime next(later);
+        auto status = next.containerStatus(c.id);
+        QVERIFY(status.ok());
+        QCOMPARE(status->state, ContainerState::Unknown);
+        QVERIFY2(status->message.find("machine restarted") != std::string::npos,
+                 status->message.c_str());
+        QCOMPARE(m_runtime->containerStatus(c.id)->state, ContainerState::Running);
+    }
+
+    void runcStateWithoutARecordDoesNotBlockTheId() {
+        // A power-off right after the container was made: runc's state (synced) reached the
+        // disk, our record (not synced) did not.
+        auto c = config({"sleep", "3600"});
+        QVERIFY(run(c));
+        const pid_t shimPid = std::stoi(readAll(m_runtime->bundleDir(c.id) / "shim.pid"));
+        QCOMPARE(::kill(shimPid, SIGKILL), 0);
+        QVERIFY(m_runtime->signalContainer(c.id, SIGKILL).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_runtime->containerStatus(c.id)->state, ContainerState::Unknown,
+                                  10000);
+        fs::remove_all(m_runtime->bundleDir(c.id));
+        QVERIFY(fs::exists(m_root / "runc" / c.id));
+        auto again = m_runtime->runContainer(c);
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message().c_str());
+        QCOMPARE(m_runtime->containerStatus(c.id)->state, ContainerState::Running);
+    }
+
+    void aContainerBeingCreatedIsNotLost() {
+        auto c = config({"sleep", "3600"});
+        QVERIFY(run(c));
+        // A bundle whose shim has not written its pid yet: Unknown, but not recorded as lost.
+        const std::string id = c.id + "-creating";
+        fs::create_directories(m_runtime->bundleDir(id));
+        auto record = nlohmann::json::parse(readAll(m_runtime->bundleDir(c.id) / "container.json"));
+        record["config"]["id"] = id;
+        std::ofstream(m_runtime->bundleDir(id) / "container.json") << record.dump();
+        QCOMPARE(m_runtime->containerStatus(id)->state, ContainerState::Unknown);
+        QCOMPARE(m_runtime->recoverLostContainer(id)->state, ContainerState::Unknown);
+        QVERIFY(!fs::exists(m_runtime->bundleDir(id) / "exit.json"));
     }
 };
 
