@@ -261,6 +261,19 @@ private slots:
     }
 
     void aKilledVmStartsAgain() {
+        const auto podUids = [&] {
+            testing::Kubectl kubectl(clusterDir() + "/kubeconfig");
+            QStringList uids;
+            const auto pods = kubectl.getJson({"get", "pods", "-l", "app=hello"});
+            for (const auto& pod : pods.value("items", nlohmann::json::array())) {
+                uids << QString::fromStdString(
+                    pod.value("/metadata/uid"_json_pointer, std::string()));
+            }
+            uids.sort();
+            return uids;
+        };
+        const QStringList before = podUids();
+        QVERIFY(!before.isEmpty());
         {
             auto connection = vm::LibvirtConnection::open(vm::defaultLibvirtUri());
             QVERIFY(connection.ok());
@@ -276,21 +289,15 @@ private slots:
         QVERIFY(port != 0);
         // The pod's sandbox and container went with the VM: the node agent makes the sandbox
         // again and restarts the same pod's container, as a kubelet does after a reboot (no
-        // pod is deleted or replaced).
+        // pod is deleted or replaced). How the lost container shows in the status (terminated
+        // 255 Unknown, a restart counted) is tst_node_reboot's: here the VM may be killed
+        // before the agent's record of its newest container reached the disk.
         if (!pageAnswers(port)) {
             qWarning("%s", qPrintable(kubectl({"get", "pods", "-o", "yaml"}).out));
             qWarning("%s", qPrintable(kubectl({"get", "events"}).out));
             QFAIL("the page does not answer after the power-off");
         }
-        const auto pods = kubectl.getJson({"get", "pods", "-l", "app=hello"});
-        QVERIFY(!pods.value("items", nlohmann::json::array()).empty());
-        for (const auto& pod : pods["items"]) {
-            const auto status = pod["status"]["containerStatuses"][0];
-            QVERIFY2(status.value("restartCount", 0) >= 1, status.dump().c_str());
-            QVERIFY2(status.value("/lastState/terminated/reason"_json_pointer, std::string()) ==
-                         "Unknown",
-                     status.dump().c_str());
-        }
+        QCOMPARE(podUids(), before);
     }
 
     void deleteLeavesNothing() {

@@ -1089,6 +1089,17 @@ public:
             return fail(invalid("layer " + layer.digest + " unpacks to " + unpacked->diffId +
                                 ", not the diff_id " + layer.diffId + " the config names"));
         }
+        // The files reach the disk before layer.json vouches for them: after a power-off a
+        // recorded layer must not lack the files the kernel had not written back yet (its
+        // containers would fail with "no such file"). Once per layer, so one syncfs is cheap.
+        if (const int fd = ::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+            const int synced = ::syncfs(fd);
+            const int error = errno;
+            ::close(fd);
+            if (synced != 0) {
+                return fail(ioError("writing layer " + layer.diffId + " to disk", error));
+            }
+        }
         json meta = {{"format", format == WhiteoutFormat::Overlay ? "overlay" : "oci"},
                      {"diffID", layer.diffId},
                      {"size", unpacked->sizeBytes}};
