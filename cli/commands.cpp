@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -338,16 +339,47 @@ int nodeListCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
     return kExitOk;
 }
 
-int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
-                   const std::string& name, const std::string& nameSpace, bool urlOnly) {
-    auto status = manager.status(global.cluster);
+namespace {
+
+/// SIGINT and SIGTERM blocked in this thread and every thread it starts after, so that
+/// waitForStopSignal() takes them: the foreground commands (service, tunnel) clean up on
+/// Ctrl-C instead of dying.
+sigset_t blockStopSignals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+void waitForStopSignal(const sigset_t& signals) {
+    int received = 0;
+    sigwait(&signals, &received);
+}
+
+/// The exit code of a command that needs the cluster running, when it does not (with the
+/// reason printed); nothing when it runs.
+std::optional<int> unlessRunning(const core::Result<vm::ClusterStatus>& status,
+                                 const std::string& cluster) {
     if (!status) {
         return fail(status.error());
     }
     if (status->state != vm::ClusterState::Running || status->kubeconfigPath.empty()) {
-        std::cerr << "slipway: cluster \"" << global.cluster
+        std::cerr << "slipway: cluster \"" << cluster
                   << "\" is not running (start it with: slipway start)\n";
         return kExitNotRunning;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
+                   const std::string& name, const std::string& nameSpace, bool urlOnly) {
+    auto status = manager.status(global.cluster);
+    if (auto refused = unlessRunning(status, global.cluster)) {
+        return *refused;
     }
     if (status->spec.driver == vm::DriverKind::Libvirt) {
         auto urls = manager.exposeService(global.cluster, nameSpace, name);
@@ -368,13 +400,8 @@ int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
         }
         // A ClusterIP Service has no node port to forward to: tunnel as for local clusters.
     }
-    // SIGINT and SIGTERM are taken with sigwait below; blocked before the tunnel's threads
-    // start so that none of them receives one.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Blocked before the tunnel's threads start, so that none of them receives one.
+    const sigset_t signals = blockStopSignals();
     auto tunnel = vm::ServiceTunnel::open(
         status->kubeconfigPath, nameSpace, name,
         [](const std::string& message) { std::cerr << "slipway: " << message << std::endl; });
@@ -395,8 +422,7 @@ int serviceCommand(vm::ClusterManager& manager, const GlobalOptions& global,
                      "ready pods; the terminal must stay open (Ctrl-C stops).\n";
     }
     std::cout << std::flush;
-    int received = 0;
-    sigwait(&signals, &received);
+    waitForStopSignal(signals);
     (*tunnel)->stop();
     return kExitOk;
 }
@@ -447,13 +473,8 @@ void printTunnelEvent(const vm::TunnelEvent& event) {
 
 int tunnelCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
     auto status = manager.status(global.cluster);
-    if (!status) {
-        return fail(status.error());
-    }
-    if (status->state != vm::ClusterState::Running || status->kubeconfigPath.empty()) {
-        std::cerr << "slipway: cluster \"" << global.cluster
-                  << "\" is not running (start it with: slipway start)\n";
-        return kExitNotRunning;
+    if (auto refused = unlessRunning(status, global.cluster)) {
+        return *refused;
     }
     if (status->spec.driver != vm::DriverKind::Libvirt) {
         // minikube's none driver likewise: the node is this host, its addresses are ours.
@@ -462,13 +483,8 @@ int tunnelCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
                      "address as EXTERNAL-IP, reachable from here. No tunnel is needed.\n";
         return kExitOk;
     }
-    // SIGINT and SIGTERM are taken with sigwait below; blocked before the tunnel's threads
-    // start so that none of them receives one.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Blocked before the tunnel's threads start, so that none of them receives one.
+    const sigset_t signals = blockStopSignals();
     vm::LoadBalancerTunnelOptions options;
     options.privilegedPorts = ::geteuid() == 0;
     auto tunnel =
@@ -484,8 +500,7 @@ int tunnelCommand(vm::ClusterManager& manager, const GlobalOptions& global) {
               << "\" runs; LoadBalancer Services get EXTERNAL-IP 127.0.0.1 (Ctrl-C stops and "
                  "cleans up)."
               << std::endl;
-    int received = 0;
-    sigwait(&signals, &received);
+    waitForStopSignal(signals);
     (*tunnel)->stop();
     return kExitOk;
 }
