@@ -343,6 +343,8 @@ core::Result<void> EndpointsController::sync(const std::string& key) {
         if (!current && written.error().code() == core::ErrorCode::Forbidden) {
             return core::success();
         }
+        // The retry must not take the changes this write carried for already recorded.
+        m_triggers.forget(key);
         return written.error();
     }
     return core::success();

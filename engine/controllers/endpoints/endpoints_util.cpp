@@ -175,11 +175,18 @@ std::string TriggerTimeTracker::compute(const std::string& serviceKey, const jso
     for (const auto& pod : pods) {
         const std::string name = stringAt(*pod, "/metadata/name"_json_pointer);
         const std::string trigger = podTriggerTime(*pod);
+        // What the Endpoints show of the pod, beside its trigger time: a pod that turns Ready
+        // or gets its IP within the second it was created keeps the same time string, and is
+        // still a change.
+        const json* ready = readyCondition(*pod);
+        const std::string seen = trigger + '|' +
+                                 (ready != nullptr ? ready->value("status", std::string()) : "") +
+                                 '|' + stringAt(*pod, "/status/podIP"_json_pointer);
         const auto previous = state.podTriggers.find(name);
-        if (previous == state.podTriggers.end() || previous->second != trigger) {
+        if (previous == state.podTriggers.end() || previous->second != seen) {
             takeEarliest(earliest, trigger);
         }
-        podTriggers.emplace(name, trigger);
+        podTriggers.emplace(name, seen);
     }
     state.serviceTrigger = serviceTrigger;
     state.podTriggers = std::move(podTriggers);
