@@ -877,17 +877,29 @@ core::Result<void> LibvirtDriver::release(const ClusterSpec& spec, const std::fi
     return core::success();
 }
 
-core::Result<void> LibvirtDriver::withRunningDomains(
-    const ClusterSpec& spec, const std::filesystem::path& dir,
-    const std::function<core::Result<void>(Domain&)>& action) const {
+core::Result<Domain> LibvirtDriver::runningServer(const ClusterSpec& spec,
+                                                  const std::filesystem::path& dir) const {
     auto connection = connect(definedUri(spec, dir));
     if (!connection) {
         return connection.error();
     }
-    auto server = (*connection)->lookupDomain(domainName(spec.name));
-    if (!server || !server->isActive()) {
+    auto domain = (*connection)->lookupDomain(domainName(spec.name));
+    if (!domain || !domain->isActive()) {
         return core::Error(core::ErrorCode::Unavailable,
                            "cluster \"" + spec.name + "\" is not running");
+    }
+    return std::move(*domain);
+}
+
+core::Result<void> LibvirtDriver::withRunningDomains(
+    const ClusterSpec& spec, const std::filesystem::path& dir,
+    const std::function<core::Result<void>(Domain&)>& action) const {
+    if (auto server = runningServer(spec, dir); !server) {
+        return server.error();
+    }
+    auto connection = connect(definedUri(spec, dir));
+    if (!connection) {
+        return connection.error();
     }
     for (const auto& node : nodes(spec, dir)) {
         auto domain = (*connection)->lookupDomain(domainName(node.name));
@@ -1010,14 +1022,9 @@ core::Result<void> LibvirtDriver::removeNode(const ClusterSpec& spec,
 core::Result<std::uint16_t> LibvirtDriver::exposePort(const ClusterSpec& spec,
                                                       const std::filesystem::path& dir,
                                                       std::uint16_t guestPort) {
-    auto connection = connect(definedUri(spec, dir));
-    if (!connection) {
-        return connection.error();
-    }
-    auto domain = (*connection)->lookupDomain(domainName(spec.name));
-    if (!domain || !domain->isActive()) {
-        return core::Error(core::ErrorCode::Unavailable,
-                           "cluster \"" + spec.name + "\" is not running");
+    auto domain = runningServer(spec, dir);
+    if (!domain) {
+        return domain.error();
     }
     const UserNetwork network;
     ForwardMap forwards = loadForwards(dir);
@@ -1054,14 +1061,9 @@ core::Result<std::uint16_t> LibvirtDriver::exposePort(const ClusterSpec& spec,
 core::Result<void> LibvirtDriver::forwardHostPort(const ClusterSpec& spec,
                                                   const std::filesystem::path& dir,
                                                   std::uint16_t hostPort, std::uint16_t guestPort) {
-    auto connection = connect(definedUri(spec, dir));
-    if (!connection) {
-        return connection.error();
-    }
-    auto domain = (*connection)->lookupDomain(domainName(spec.name));
-    if (!domain || !domain->isActive()) {
-        return core::Error(core::ErrorCode::Unavailable,
-                           "cluster \"" + spec.name + "\" is not running");
+    auto domain = runningServer(spec, dir);
+    if (!domain) {
+        return domain.error();
     }
     return addForward(*domain, UserNetwork().netdevId, {"127.0.0.1", hostPort, guestPort});
 }
@@ -1069,13 +1071,11 @@ core::Result<void> LibvirtDriver::forwardHostPort(const ClusterSpec& spec,
 core::Result<void> LibvirtDriver::unforwardHostPort(const ClusterSpec& spec,
                                                     const std::filesystem::path& dir,
                                                     std::uint16_t hostPort) {
-    auto connection = connect(definedUri(spec, dir));
-    if (!connection) {
-        return connection.error();
-    }
-    auto domain = (*connection)->lookupDomain(domainName(spec.name));
-    if (!domain || !domain->isActive()) {
-        return core::success();  // the forward went with the QEMU process
+    auto domain = runningServer(spec, dir);
+    if (!domain) {
+        // Not running: the forward went with the QEMU process.
+        return domain.error().code() == core::ErrorCode::Unavailable ? core::success()
+                                                                     : domain.error();
     }
     const UserNetwork network;
     auto reply = domain->qemuMonitorCommand(

@@ -128,6 +128,9 @@ private:
                                 const std::filesystem::path& dir, const NodeMachine& node,
                                 VirtType type, const Image& image,
                                 const ProgressCallback& progress);
+    /// The server's domain while it runs; Unavailable ("cluster … is not running") otherwise.
+    core::Result<Domain> runningServer(const ClusterSpec& spec,
+                                       const std::filesystem::path& dir) const;
     /// Runs `action` on every running domain of the cluster; Unavailable when the server
     /// does not run.
     core::Result<void> withRunningDomains(

@@ -10,15 +10,16 @@
 #include <thread>
 #include <tuple>
 
-#include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "engine/client/https_client.h"
+#include "engine/client/indexer.h"
 #include "engine/client/informer.h"
 #include "engine/client/resource_ref.h"
 #include "engine/client/work_queue.h"
+#include "engine/core/atomic_file.h"
+#include "engine/core/file_lock.h"
 #include "vm/client_config.h"
 #include "vm/cluster_manager.h"
 #include "vm/local_process_driver.h"
@@ -39,16 +40,6 @@ constexpr int kMaxRetries = 5;
 
 client::ResourceRef ingresses() {
     return {"networking.k8s.io", "v1", "ingresses"};
-}
-
-std::string keyOf(const json& object) {
-    const json metadata = object.value("metadata", json::object());
-    return metadata.value("namespace", std::string()) + "/" + metadata.value("name", std::string());
-}
-
-std::pair<std::string, std::string> splitKey(const std::string& key) {
-    const auto slash = key.find('/');
-    return {key.substr(0, slash), slash == std::string::npos ? "" : key.substr(slash + 1)};
 }
 
 /// The TCP ports of a LoadBalancer Service that have a node port, as the tunnel forwards them
@@ -109,7 +100,8 @@ struct LoadBalancerTunnel::Impl {
     std::thread worker;
     bool started = false;
     bool stopped = false;
-    int stateFd = -1;
+    /// Held while the tunnel runs: one tunnel per cluster.
+    std::optional<core::FileLock> tunnelLock;
 
     mutable std::mutex mutex;
     /// Exposed Services by "ns/name" (kind Exposed, with their ports); only the worker (or
@@ -121,12 +113,6 @@ struct LoadBalancerTunnel::Impl {
     std::set<std::string> ingressStatuses;
     /// Every host port held, for the state file and to keep two Services off one port.
     std::set<std::uint16_t> heldPorts;
-
-    ~Impl() {
-        if (stateFd >= 0) {
-            ::close(stateFd);  // also releases the lock
-        }
-    }
 
     void report(TunnelEvent event) const {
         if (onEvent) {
@@ -155,30 +141,28 @@ struct LoadBalancerTunnel::Impl {
 
     // ---- the state file ---------------------------------------------------------------------
 
+    std::filesystem::path lockFile() const {
+        auto path = options.stateFile;
+        return path += ".lock";
+    }
+
     core::Result<void> lockStateFile() {
         if (options.stateFile.empty()) {
             return core::success();
         }
-        stateFd = ::open(options.stateFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (stateFd < 0) {
-            return core::Error(core::ErrorCode::Io, "cannot open " + options.stateFile.string() +
-                                                        ": " + std::strerror(errno));
-        }
-        std::string text;
-        char buffer[4096];
-        ssize_t got = 0;
-        while ((got = ::read(stateFd, buffer, sizeof buffer)) > 0) {
-            text.append(buffer, static_cast<std::size_t>(got));
-        }
-        const auto previous = json::parse(text, nullptr, false);
-        if (::flock(stateFd, LOCK_EX | LOCK_NB) != 0) {
+        const auto text = core::readFile(options.stateFile);
+        const auto previous = json::parse(text ? *text : std::string(), nullptr, false);
+        auto locked = core::FileLock::acquire(lockFile());
+        if (!locked) {
+            if (locked.error().code() != core::ErrorCode::Conflict) {
+                return locked.error();
+            }
             const int pid = previous.is_object() ? previous.value("pid", 0) : 0;
-            ::close(stateFd);
-            stateFd = -1;
             return core::Error(core::ErrorCode::Unavailable,
                                "another tunnel runs for this cluster" +
                                    (pid > 0 ? " (pid " + std::to_string(pid) + ")" : ""));
         }
+        tunnelLock = std::move(*locked);
         // A tunnel that was killed could not remove its forwards: they still hold their host
         // ports on the node's QEMU. Remove them before taking ports again.
         if (previous.is_object()) {
@@ -192,21 +176,30 @@ struct LoadBalancerTunnel::Impl {
         return core::success();
     }
 
-    /// Rewrites the state file in place (a rename would give the next tunnel another inode
-    /// to lock).
+    /// Records the host ports held, for a tunnel started after this one was killed.
     void saveState() const {
-        if (stateFd < 0) {
+        if (!tunnelLock) {
             return;
         }
         json ports = json::array();
         for (const auto port : heldPorts) {
             ports.push_back(port);
         }
-        const std::string text =
-            json{{"pid", static_cast<int>(::getpid())}, {"hostPorts", ports}}.dump() + "\n";
-        if (::ftruncate(stateFd, 0) == 0) {
-            (void)::pwrite(stateFd, text.data(), text.size(), 0);
+        (void)core::writeFileAtomically(
+            options.stateFile,
+            json{{"pid", static_cast<int>(::getpid())}, {"hostPorts", ports}}.dump() + "\n");
+    }
+
+    /// The state file and the lock go (the lock file unlinked while still held: a tunnel
+    /// starting now locks a file of its own).
+    void releaseStateFile() {
+        if (!tunnelLock) {
+            return;
         }
+        std::error_code ec;
+        std::filesystem::remove(options.stateFile, ec);
+        std::filesystem::remove(lockFile(), ec);
+        tunnelLock.reset();
     }
 
     // ---- forwards ---------------------------------------------------------------------------
@@ -306,7 +299,7 @@ struct LoadBalancerTunnel::Impl {
     // ---- sync -------------------------------------------------------------------------------
 
     core::Result<void> syncService(const std::string& key) {
-        const auto [nameSpace, name] = splitKey(key);
+        const auto [nameSpace, name] = client::splitObjectKey(key);
         const auto ref = client::resources::services().in(nameSpace).named(name);
         const auto service = services->lister().get(nameSpace, name);
         auto held = exposedServices.find(key);
@@ -380,7 +373,7 @@ struct LoadBalancerTunnel::Impl {
     }
 
     core::Result<void> syncIngress(const std::string& key) {
-        const auto [nameSpace, name] = splitKey(key);
+        const auto [nameSpace, name] = client::splitObjectKey(key);
         const auto ref = ingresses().in(nameSpace).named(name);
         const auto ingress = ingressInformer->lister().get(nameSpace, name);
         bool forwarded = false;
@@ -431,14 +424,14 @@ struct LoadBalancerTunnel::Impl {
     void withdrawAll() {
         for (auto& [key, exposure] : exposedServices) {
             unforward(exposure.ports);
-            const auto [nameSpace, name] = splitKey(key);
+            const auto [nameSpace, name] = client::splitObjectKey(key);
             (void)writeStatus(client::resources::services().in(nameSpace).named(name), nullptr);
             TunnelEvent event = exposure;
             event.kind = TunnelEvent::Kind::Withdrawn;
             report(event);
         }
         for (const auto& key : ingressStatuses) {
-            const auto [nameSpace, name] = splitKey(key);
+            const auto [nameSpace, name] = client::splitObjectKey(key);
             (void)writeStatus(ingresses().in(nameSpace).named(name), nullptr);
             TunnelEvent event = ingressPorts;
             event.kind = TunnelEvent::Kind::Withdrawn;
@@ -520,7 +513,7 @@ core::Result<void> LoadBalancerTunnel::start() {
         std::make_unique<client::Informer>(*impl.client, client::InformerOptions(ingresses()));
     const auto handlers = [&impl](const std::string& prefix) {
         const auto enqueue = [&impl, prefix](const client::ObjectPtr& object) {
-            impl.queue.add(prefix + keyOf(*object));
+            impl.queue.add(prefix + client::objectKey(*object));
         };
         return client::EventHandlers{
             enqueue,
@@ -561,13 +554,7 @@ void LoadBalancerTunnel::stop() {
         impl.worker.join();
     }
     impl.withdrawAll();
-    if (impl.stateFd >= 0) {
-        // Unlinked while still locked: a tunnel starting now makes a file of its own.
-        std::error_code ec;
-        std::filesystem::remove(impl.options.stateFile, ec);
-        ::close(impl.stateFd);
-        impl.stateFd = -1;
-    }
+    impl.releaseStateFile();
 }
 
 std::vector<TunnelEvent> LoadBalancerTunnel::exposed() const {

@@ -152,9 +152,17 @@ private slots:
         QVERIFY2(applied.exitCode == 0, qPrintable(applied.err));
         const QStringList externalIp = {"get", "service", "hello-lb", "-o",
                                         "jsonpath={.status.loadBalancer.ingress[*].ip}"};
-        // The guest's slipwayd leaves the address to the tunnel: <pending> until it runs. (A
-        // negative: the time a node-address writer would take, which sets it within a second.)
-        QTest::qWait(2000);
+        // The guest's slipwayd leaves the address to the tunnel: <pending> until it runs. A
+        // node-address writer reacts to the Service as the endpoints controller does, so once
+        // the Service's Endpoints list the pod the address would have been written.
+        QVERIFY(eventually(
+            [&] {
+                return !kubectl({"get", "endpoints", "hello-lb", "-o",
+                                 "jsonpath={.subsets[*].addresses[*].ip}"})
+                            .out.trimmed()
+                            .isEmpty();
+            },
+            30000));
         QCOMPARE(kubectl(externalIp).out.trimmed(), QString());
 
         QProcess tunnel;

@@ -2,7 +2,6 @@
 #include "engine/agent/kubelet/kubelet.h"
 
 #include <algorithm>
-#include <cctype>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -253,13 +252,8 @@ core::Result<void> Kubelet::resetNode(const std::filesystem::path& root,
     for (const auto& entry : std::filesystem::directory_iterator(root / "pods", ignored)) {
         pods.insert(entry.path().filename().string());
     }
-    for (const auto& entry :
-         std::filesystem::directory_iterator(root / "network" / "ipam", ignored)) {
-        std::string owner = readFile(entry.path(), 256);
-        while (!owner.empty() && std::isspace(static_cast<unsigned char>(owner.back()))) {
-            owner.pop_back();
-        }
-        if (!owner.empty() && !entry.path().filename().string().starts_with("last")) {
+    for (const auto& [address, owner] : network::Ipam::allocationsIn(root / "network" / "ipam")) {
+        if (!owner.empty()) {
             pods.insert(owner);
         }
     }

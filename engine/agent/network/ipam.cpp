@@ -31,9 +31,13 @@ std::string readFile(const std::filesystem::path& path) {
 Ipam::Ipam(std::filesystem::path dir, Ipv4Cidr range) : m_dir(std::move(dir)), m_range(range) {}
 
 std::map<std::string, std::string> Ipam::readAllocations() const {
+    return allocationsIn(m_dir);
+}
+
+std::map<std::string, std::string> Ipam::allocationsIn(const std::filesystem::path& dir) {
     std::map<std::string, std::string> out;
     std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(m_dir, error)) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
         const std::string name = entry.path().filename().string();
         if (name != kLastReserved && parseIpv4(name).ok()) {
             out[name] = readFile(entry.path());

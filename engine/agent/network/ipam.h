@@ -36,6 +36,8 @@ public:
     std::optional<std::string> addressOf(const std::string& owner) const;
     /// address → owner, for every address in use.
     std::map<std::string, std::string> allocations() const;
+    /// The same, read from an IPAM folder without knowing its range (`slipwayd reset-node`).
+    static std::map<std::string, std::string> allocationsIn(const std::filesystem::path& dir);
 
     /// The gateway (first usable address) of the range.
     std::string gateway() const { return formatIpv4(m_range.at(1)); }

@@ -747,10 +747,7 @@ Result<void> Runtime::launch(const ContainerConfig& config, bool start) {
         // runc's state of a container we have no record of: the same power-off kept runc's
         // state file and lost our record. Its process went with the boot; runc would refuse
         // the id. A state runc cannot read (torn by the power-off) is removed by hand.
-        std::string output;
-        runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(),
-                    "delete", "--force", config.id},
-                   &output);
+        runcDeleteForce(config.id);
         fs::remove_all(m_options.root / "runc" / config.id, ec);
     }
     fs::create_directories(bundle, ec);
@@ -950,10 +947,7 @@ Result<void> Runtime::removeContainer(const std::string& id) {
             return stopped;
         }
     }
-    std::string output;
-    runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(), "delete",
-                "--force", id},
-               &output);
+    runcDeleteForce(id);
     pid_t shimPid = 0;
     std::ifstream(bundle / shim::kShimPidFile) >> shimPid;
     if (shimAlive(shimPid, bundle)) {
@@ -1057,7 +1051,7 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
         }
     }
     // A shim of an earlier boot is gone, whatever process has its pid in this one.
-    const bool otherBoot = !found->bootId.empty() && found->bootId != m_options.bootId;
+    const bool otherBoot = fromEarlierBoot(*found);
     pid_t shimPid = 0;
     std::ifstream(bundle / shim::kShimPidFile) >> shimPid;
     if (!otherBoot && shimAlive(shimPid, bundle)) {
@@ -1073,6 +1067,17 @@ Result<ContainerStatus> Runtime::containerStatus(const std::string& id) const {
     return status;
 }
 
+void Runtime::runcDeleteForce(const std::string& id) const {
+    std::string output;  // runc's complaint about a state already gone is of no interest
+    runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(), "delete",
+                "--force", id},
+               &output);
+}
+
+bool Runtime::fromEarlierBoot(const Record& record) const {
+    return !record.bootId.empty() && record.bootId != m_options.bootId;
+}
+
 Result<ContainerStatus> Runtime::recoverLostContainer(const std::string& id) {
     auto status = containerStatus(id);
     if (!status || status->state != ContainerState::Unknown) {
@@ -1081,16 +1086,13 @@ Result<ContainerStatus> Runtime::recoverLostContainer(const std::string& id) {
     const fs::path bundle = bundleDir(id);
     std::error_code ec;
     auto record = readRecord(id);
-    const bool otherBoot = record && !record->bootId.empty() && record->bootId != m_options.bootId;
+    const bool otherBoot = record && fromEarlierBoot(*record);
     if (!otherBoot && !fs::exists(bundle / shim::kShimPidFile, ec)) {
         return status;  // its shim has not started yet: being created
     }
     // Whatever survived the shim (its container's processes, when only the shim was killed)
     // goes, and with it runc's state of the old process and its cgroup.
-    std::string output;
-    runCommand({m_options.runcPath.string(), "--root", (m_options.root / "runc").string(), "delete",
-                "--force", id},
-               &output);
+    runcDeleteForce(id);
     const auto finishedAt = std::chrono::system_clock::now();
     const json exit{{"exitCode", 255},     {"signal", 0},
                     {"oomKilled", false},  {"finishedAt", logs::formatRfc3339Nano(finishedAt)},

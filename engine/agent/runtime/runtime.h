@@ -270,6 +270,11 @@ private:
         std::string bootId;  ///< the boot the container was made in (empty in old records)
     };
     core::Result<Record> readRecord(const std::string& id) const;
+    /// A container made in another boot than this one: its shim is gone for sure.
+    bool fromEarlierBoot(const Record& record) const;
+    /// `runc delete --force id`: the container's processes and runc's state go (none left is
+    /// fine).
+    void runcDeleteForce(const std::string& id) const;
 
     RuntimeOptions m_options;
     mutable std::mutex m_recordsMutex;
